@@ -24,7 +24,12 @@ export default defineConfig({
         test: { name: 'golden', include: ['generators/*/test/golden/**/*.test.ts'] },
       },
       {
-        test: { name: 'e2e', include: ['generators/*/test/e2e/**/*.test.ts'], ...broker, testTimeout: 600_000 },
+        test: {
+          name: 'e2e',
+          include: ['generators/*/test/e2e/**/*.test.ts'],
+          ...broker,
+          testTimeout: 600_000,
+        },
       },
     ],
   },

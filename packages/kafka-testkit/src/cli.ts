@@ -1,0 +1,55 @@
+#!/usr/bin/env node
+// `pnpm kafka`: a real broker in the foreground for local development. Ctrl-C stops it and cleans up.
+// `--fetch-only` downloads the broker jars into the cache and exits (CI warms the cache with it).
+import { parseArgs } from 'node:util';
+import { ensureBrokerJars } from './local/jars.js';
+import { startKafka } from './start.js';
+import { DEFAULT_KAFKA_VERSION } from './versions.js';
+
+const { values } = parseArgs({
+  options: {
+    'fetch-only': { type: 'boolean', default: false },
+    port: { type: 'string' },
+    version: { type: 'string' },
+    help: { type: 'boolean', short: 'h', default: false },
+  },
+});
+
+if (values.help) {
+  process.stdout.write(
+    'Usage: pnpm kafka [--port 9092] [--version 4.4.0] [--fetch-only]\n' +
+      'Starts a single-node Apache Kafka broker (KRaft) in the foreground; Ctrl-C stops it.\n',
+  );
+  process.exit(0);
+}
+
+const version = values.version ?? process.env.KAFKA_VERSION ?? DEFAULT_KAFKA_VERSION;
+if (values['fetch-only']) {
+  const jars = ensureBrokerJars(version);
+  process.stdout.write(
+    `Apache Kafka ${version} jars ${jars.fetched ? `fetched in ${(jars.ms / 1000).toFixed(1)} s` : 'already cached'}: ${jars.libDir}\n`,
+  );
+  process.exit(0);
+}
+
+const port = values.port === undefined ? 9092 : Number(values.port);
+process.stdout.write(`Starting Apache Kafka ${version} ...\n`);
+const kafka = await startKafka({ version, port, mode: process.env.KAFKA_BROKERS ? undefined : 'local' });
+process.stdout.write(
+  `Kafka ${kafka.version} is ready in ${(kafka.startupMs / 1000).toFixed(1)} s.\n` +
+    `  bootstrap: ${kafka.brokers.join(',')}\n  export KAFKA_BROKERS=${kafka.brokers.join(',')}\n` +
+    `${kafka.logFile ? `  log: ${kafka.logFile}\n` : ''}Press Ctrl-C to stop.\n`,
+);
+const keepAlive = setInterval(() => undefined, 1 << 30);
+let stopping = false;
+async function shutdown(signal: string) {
+  if (stopping) return;
+  stopping = true;
+  process.stdout.write(`\n${signal}: stopping the broker ...\n`);
+  await kafka.stop();
+  clearInterval(keepAlive);
+  process.stdout.write('Stopped; data removed.\n');
+  process.exit(0);
+}
+process.on('SIGINT', () => void shutdown('SIGINT'));
+process.on('SIGTERM', () => void shutdown('SIGTERM'));

@@ -1,0 +1,20 @@
+export { dockerAnswers } from './docker.js';
+export { TestkitError } from './errors.js';
+export { parseBrokerList } from './external.js';
+export type { ConsumedRecord, TestMessage } from './helpers.js';
+export {
+  consumeAll,
+  createTopic,
+  deleteTopics,
+  produceMessages,
+  readCommittedOffsets,
+  readEndOffsets,
+  testClient,
+  uniqueName,
+  waitFor,
+} from './helpers.js';
+export { ensureBrokerJars } from './local/jars.js';
+export { metadataAnswers } from './probe.js';
+export { startKafka } from './start.js';
+export type { BrokerMode, KafkaHandle, StartKafkaOptions } from './types.js';
+export { DEFAULT_KAFKA_VERSION } from './versions.js';

@@ -1,0 +1,185 @@
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { TestkitError } from '../errors.js';
+import { metadataAnswers } from '../probe.js';
+import type { KafkaHandle, StartKafkaOptions } from '../types.js';
+import { artifactsFor } from '../versions.js';
+import { clusterId, log4j1Properties, log4j2Properties, serverProperties } from './config.js';
+import { ensureBrokerJars } from './jars.js';
+import { requireJava } from './java.js';
+import { freePort } from './ports.js';
+
+const guardianPath = join(dirname(fileURLToPath(import.meta.url)), 'guardian.mjs');
+
+export function tail(file: string, lines = 40): string {
+  if (!existsSync(file)) return '(no log written)';
+  return readFileSync(file, 'utf8').split('\n').slice(-lines).join('\n');
+}
+
+interface Layout {
+  readonly base: string;
+  readonly dataDir: string;
+  readonly logFile: string;
+  readonly ownsBase: boolean;
+}
+
+function layout(options: StartKafkaOptions): Layout {
+  if (options.dataDir) {
+    mkdirSync(options.dataDir, { recursive: true });
+    const base = options.dataDir;
+    return { base, dataDir: join(base, 'data'), logFile: join(base, 'broker.log'), ownsBase: false };
+  }
+  const base = mkdtempSync(join(tmpdir(), 'kafkakit-'));
+  return { base, dataDir: join(base, 'data'), logFile: join(base, 'broker.log'), ownsBase: true };
+}
+
+function formatStorage(java: string, libDir: string, propsFile: string, logFile: string): void {
+  const id = clusterId(randomBytes(16));
+  const result = spawnSync(
+    java,
+    [
+      '-cp',
+      `${libDir}/*`,
+      'kafka.tools.StorageTool',
+      'format',
+      '-t',
+      id,
+      '-c',
+      propsFile,
+      '--ignore-formatted',
+    ],
+    { encoding: 'utf8' },
+  );
+  writeFileSync(logFile, `${result.stdout ?? ''}${result.stderr ?? ''}`, { flag: 'a' });
+  if (result.status !== 0) {
+    throw new TestkitError('FORMAT_FAILED', `Formatting the broker storage failed:\n${tail(logFile)}`, {
+      cause: result.error,
+    });
+  }
+}
+
+function waitForExit(child: ChildProcess, ms: number): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}
+
+/** Starts a single-node KRaft broker from the Maven Central jars; resolves once metadata answers. */
+export async function startLocalBroker(options: StartKafkaOptions, version: string): Promise<KafkaHandle> {
+  const artifacts = artifactsFor(version);
+  const java = requireJava(version.startsWith('3.') ? 11 : 17);
+  const jars = ensureBrokerJars(version);
+  const dirs = layout(options);
+  const timeoutMs = options.startTimeoutMs ?? 120_000;
+  const started = Date.now();
+  let lastError: unknown;
+  for (let attempt = 1; attempt <= 3; attempt++) {
+    const port = options.port ?? (await freePort());
+    const controllerPort = await freePort();
+    const propsFile = join(dirs.base, 'server.properties');
+    writeFileSync(propsFile, serverProperties({ port, controllerPort }, dirs.dataDir));
+    const logConfig = join(
+      dirs.base,
+      artifacts.logging === 'log4j2' ? 'log4j2.properties' : 'log4j.properties',
+    );
+    writeFileSync(logConfig, artifacts.logging === 'log4j2' ? log4j2Properties() : log4j1Properties());
+    formatStorage(java, jars.libDir, propsFile, dirs.logFile);
+    const logFlag =
+      artifacts.logging === 'log4j2'
+        ? `-Dlog4j2.configurationFile=${logConfig}`
+        : `-Dlog4j.configuration=file:${logConfig}`;
+    const args = [
+      `-Xms${options.heap ?? '256m'}`,
+      `-Xmx${options.heap ?? '512m'}`,
+      '-XX:+UseG1GC',
+      '-XX:TieredStopAtLevel=1',
+      '-Djava.awt.headless=true',
+      logFlag,
+      '-cp',
+      `${jars.libDir}/*`,
+      'kafka.Kafka',
+      propsFile,
+    ];
+    const config = JSON.stringify({ command: java, args, logFile: dirs.logFile, graceMs: 10_000 });
+    const guardian = spawn(process.execPath, [guardianPath, config], { stdio: ['pipe', 'pipe', 'inherit'] });
+    // The guardian must never keep the caller's event loop alive; the caller decides when to stop.
+    guardian.unref();
+    for (const stream of [guardian.stdin, guardian.stdout])
+      (stream as unknown as { unref?: () => void })?.unref?.();
+    const killGuardian = () => guardian.kill('SIGTERM');
+    process.once('exit', killGuardian);
+    const jvmPid = new Promise<number>((resolve) => {
+      guardian.stdout?.once('data', (chunk: Buffer) =>
+        resolve(JSON.parse(chunk.toString()).jvmPid as number),
+      );
+    });
+    const brokers = [`127.0.0.1:${port}`];
+    try {
+      await waitUntilReady(brokers, guardian, dirs.logFile, started + timeoutMs);
+    } catch (error) {
+      process.removeListener('exit', killGuardian);
+      killGuardian();
+      await waitForExit(guardian, 15_000);
+      lastError = error;
+      if (/Address already in use/.test(tail(dirs.logFile, 200)) && options.port === undefined) continue;
+      if (dirs.ownsBase && !options.keepLogOnFailure) rmSync(dirs.base, { recursive: true, force: true });
+      throw error;
+    }
+    const pid = await jvmPid;
+    let stopped = false;
+    return {
+      brokers,
+      version,
+      mode: 'local',
+      startupMs: Date.now() - started,
+      jarsFetchedMs: jars.fetched ? jars.ms : undefined,
+      logFile: dirs.logFile,
+      dataDir: dirs.base,
+      pid,
+      pause: async () => {
+        guardian.kill('SIGUSR1');
+      },
+      resume: async () => {
+        guardian.kill('SIGUSR2');
+      },
+      stop: async (stopOptions) => {
+        if (stopped) return;
+        stopped = true;
+        process.removeListener('exit', killGuardian);
+        guardian.stdin?.end();
+        killGuardian();
+        await waitForExit(guardian, 20_000);
+        if (dirs.ownsBase && !stopOptions?.keepData) rmSync(dirs.base, { recursive: true, force: true });
+      },
+    };
+  }
+  throw lastError;
+}
+
+async function waitUntilReady(brokers: string[], guardian: ChildProcess, logFile: string, deadline: number) {
+  for (;;) {
+    if (guardian.exitCode !== null || guardian.signalCode !== null) {
+      throw new TestkitError(
+        'BROKER_EXITED',
+        `The Kafka broker exited during start-up. Log tail:\n${tail(logFile)}`,
+      );
+    }
+    if (Date.now() > deadline) {
+      throw new TestkitError(
+        'BROKER_START_TIMEOUT',
+        `The Kafka broker did not answer in time. Log tail:\n${tail(logFile)}`,
+      );
+    }
+    if (await metadataAnswers(brokers, 1000)) return;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}

@@ -1,0 +1,10 @@
+import type {} from 'vitest';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** Bootstrap addresses of the run's one real broker. */
+    kafkaBrokers: string[];
+    /** Its Kafka version. */
+    kafkaVersion: string;
+  }
+}

@@ -1,0 +1,41 @@
+import { dockerAnswers, startDockerBroker } from './docker.js';
+import { TestkitError } from './errors.js';
+import { useExternalCluster } from './external.js';
+import { startLocalBroker } from './local/broker.js';
+import type { BrokerMode, KafkaHandle, StartKafkaOptions } from './types.js';
+import { DEFAULT_KAFKA_VERSION } from './versions.js';
+
+/**
+ * A real broker, chosen in this order: KAFKA_BROKERS (use that cluster, start nothing), a Docker
+ * engine that answers (Testcontainers, KRaft), else a local single-node KRaft JVM built from the
+ * Apache Kafka jars on Maven Central. KAFKAKIT_BROKER_MODE=external|docker|local forces one.
+ */
+export async function startKafka(options: StartKafkaOptions = {}): Promise<KafkaHandle> {
+  const env = process.env;
+  const version = options.version ?? env.KAFKA_VERSION ?? DEFAULT_KAFKA_VERSION;
+  const timeoutMs = options.startTimeoutMs ?? 120_000;
+  const mode =
+    options.mode ?? (env.KAFKAKIT_BROKER_MODE as BrokerMode | undefined) ?? (await chooseMode(env));
+  switch (mode) {
+    case 'external':
+      if (!env.KAFKA_BROKERS) {
+        throw new TestkitError('BAD_KAFKA_BROKERS', 'Broker mode "external" needs KAFKA_BROKERS=host:port');
+      }
+      return useExternalCluster(env.KAFKA_BROKERS, timeoutMs);
+    case 'docker':
+      return startDockerBroker(version);
+    case 'local':
+      return startLocalBroker({ ...options, startTimeoutMs: timeoutMs }, version);
+    default:
+      throw new TestkitError(
+        'BAD_BROKER_MODE',
+        `KAFKAKIT_BROKER_MODE "${mode}" is not one of external, docker, local`,
+      );
+  }
+}
+
+async function chooseMode(env: NodeJS.ProcessEnv): Promise<BrokerMode> {
+  if (env.KAFKA_BROKERS) return 'external';
+  if (await dockerAnswers(env)) return 'docker';
+  return 'local';
+}

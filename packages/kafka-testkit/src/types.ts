@@ -1,0 +1,43 @@
+/** How the test kit got its broker. */
+export type BrokerMode = 'external' | 'docker' | 'local';
+
+export interface StartKafkaOptions {
+  /** Apache Kafka version for docker/local modes. @default process.env.KAFKA_VERSION ?? '4.4.0' */
+  version?: string;
+  /** Give up (and show the log tail) after this long. @default 120_000 */
+  startTimeoutMs?: number;
+  /** Force a mode instead of choosing (KAFKAKIT_BROKER_MODE does the same). @default chosen */
+  mode?: BrokerMode;
+  /** Local mode: listen on this port (e.g. to restart on the same address). @default a free port */
+  port?: number;
+  /** Local mode: keep data, config and log here (e.g. to restart on the same data). @default a temp dir */
+  dataDir?: string;
+  /** Local mode: JVM heap (-Xms/-Xmx). @default '512m' max, '256m' initial */
+  heap?: string;
+  /** Local mode: keep the temp dir when start-up fails, to read the full log. @default false */
+  keepLogOnFailure?: boolean;
+}
+
+export interface KafkaHandle {
+  /** Bootstrap addresses, e.g. ['127.0.0.1:39093']. */
+  readonly brokers: string[];
+  /** Kafka version of the broker (for external clusters: as reported by KAFKA_VERSION, or 'external'). */
+  readonly version: string;
+  readonly mode: BrokerMode;
+  /** Time from the call to a successful metadata request. */
+  readonly startupMs: number;
+  /** Local mode: how long the one-time jar download took, when it happened in this call. */
+  readonly jarsFetchedMs?: number | undefined;
+  /** Local mode: the broker's log file. */
+  readonly logFile?: string;
+  /** Local mode: the folder with config, data and log. */
+  readonly dataDir?: string;
+  /** Local mode: the JVM's process id. */
+  readonly pid?: number;
+  /** Local mode: freeze the broker process (SIGSTOP), for fault tests. */
+  pause?(): Promise<void>;
+  /** Local mode: thaw it (SIGCONT). */
+  resume?(): Promise<void>;
+  /** Stops what the kit started (nothing for external clusters) and removes its temp data. */
+  stop(options?: { keepData?: boolean }): Promise<void>;
+}

@@ -1,0 +1,33 @@
+import type { TestProject } from 'vitest/node';
+import type {} from './provided-context.js';
+import { startKafka } from './start.js';
+
+const NEEDS_NO_BROKER = new Set(['unit', 'golden']);
+
+/**
+ * Vitest globalSetup: starts ONE real broker for the whole run and provides its address to every
+ * test (`inject('kafkaBrokers')`). Starts nothing when every selected project is broker-free.
+ * Never skips: no broker means the run fails with the reason.
+ */
+export default async function setup(project: TestProject): Promise<(() => Promise<void>) | undefined> {
+  const names = project.vitest.projects.map((p) => p.name);
+  if (names.length > 0 && names.every((name) => NEEDS_NO_BROKER.has(name))) return undefined;
+  const kafka = await startKafka();
+  const detail =
+    kafka.mode === 'local'
+      ? `local KRaft JVM pid ${kafka.pid}, started in ${(kafka.startupMs / 1000).toFixed(1)} s${
+          kafka.jarsFetchedMs !== undefined
+            ? ` (jars fetched in ${(kafka.jarsFetchedMs / 1000).toFixed(1)} s)`
+            : ', cached jars'
+        }`
+      : `${kafka.mode}, ready in ${(kafka.startupMs / 1000).toFixed(1)} s`;
+  process.stdout.write(
+    `[kafka-testkit] Apache Kafka ${kafka.version} at ${kafka.brokers.join(',')} (${detail})\n`,
+  );
+  project.provide('kafkaBrokers', kafka.brokers);
+  project.provide('kafkaVersion', kafka.version);
+  return async () => {
+    await kafka.stop();
+    process.stdout.write('[kafka-testkit] broker stopped\n');
+  };
+}
