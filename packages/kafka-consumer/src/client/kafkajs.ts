@@ -1,0 +1,202 @@
+import {
+  type Consumer,
+  type EachBatchPayload,
+  type IHeaders,
+  Kafka,
+  type KafkaConfig,
+  logLevel,
+  type Producer,
+} from 'kafkajs';
+import { ClientError, toError } from '../errors.js';
+import type { Logger } from '../logger.js';
+import type { SaslOptions } from '../options.js';
+import type { TopicPartition } from '../types.js';
+import type {
+  ClientBatch,
+  ClientFactory,
+  ClientHooks,
+  CommitOffset,
+  ConsumerClient,
+  ConsumerClientOptions,
+  DeadLetterProducer,
+} from './port.js';
+
+export interface KafkaJsConnection {
+  brokers: string[];
+  clientId: string;
+  ssl: KafkaConfig['ssl'];
+  sasl: SaslOptions | undefined;
+  logger: Logger;
+}
+
+const REBALANCE_TYPES = new Set([
+  'REBALANCE_IN_PROGRESS',
+  'ILLEGAL_GENERATION',
+  'UNKNOWN_MEMBER_ID',
+  'NOT_COORDINATOR_FOR_GROUP',
+]);
+
+/** KafkaJS's own logs go to the runtime logger: its errors as warn (the runtime reports real failures itself). */
+function logCreator(logger: Logger) {
+  return () =>
+    ({ level, log }: { level: number; log: { message: string; [key: string]: unknown } }) => {
+      const { message, timestamp: _t, logger: _l, ...rest } = log;
+      const fields = { kafkajs: true, ...rest };
+      if (level <= logLevel.WARN) logger.warn(fields, message);
+      else if (level === logLevel.INFO) logger.debug(fields, message);
+      else logger.debug(fields, message);
+    };
+}
+
+const toGroups = (offsets: readonly CommitOffset[]) => {
+  const byTopic = new Map<string, Array<{ partition: number; offset: string }>>();
+  for (const { topic, partition, offset } of offsets) {
+    const list = byTopic.get(topic);
+    if (list === undefined) byTopic.set(topic, [{ partition, offset }]);
+    else list.push({ partition, offset });
+  }
+  return { topics: [...byTopic].map(([topic, partitions]) => ({ topic, partitions })) };
+};
+
+class KafkaJsConsumerClient implements ConsumerClient {
+  readonly #consumer: Consumer;
+  readonly #options: ConsumerClientOptions;
+  /** The latest batch's direct commit: it commits in the generation that is current when called. */
+  #directCommit: EachBatchPayload['commitOffsetsIfNecessary'] | undefined;
+  #unsubscribe: Array<() => void> = [];
+
+  constructor(kafka: Kafka, options: ConsumerClientOptions) {
+    this.#options = options;
+    this.#consumer = kafka.consumer({
+      groupId: options.groupId,
+      sessionTimeout: options.sessionTimeoutMs,
+      heartbeatInterval: options.heartbeatIntervalMs,
+      rebalanceTimeout: options.rebalanceTimeoutMs,
+      maxWaitTimeInMs: options.maxWaitTimeMs,
+      allowAutoTopicCreation: false,
+    });
+  }
+
+  async connect(): Promise<void> {
+    try {
+      await this.#consumer.connect();
+    } catch (error) {
+      throw new ClientError(`Could not connect the consumer: ${toError(error).message}`, {
+        cause: error,
+        retriable: true,
+      });
+    }
+  }
+
+  async start(hooks: ClientHooks): Promise<void> {
+    const { events } = this.#consumer;
+    this.#unsubscribe.push(
+      this.#consumer.on(events.REBALANCING, () => hooks.onRebalancing()),
+      this.#consumer.on(events.GROUP_JOIN, ({ payload }) => {
+        const assigned: TopicPartition[] = [];
+        for (const [topic, partitions] of Object.entries(payload.memberAssignment)) {
+          for (const partition of partitions) assigned.push({ topic, partition });
+        }
+        hooks.onAssigned(assigned);
+      }),
+      this.#consumer.on(events.CRASH, ({ payload }) =>
+        hooks.onCrash(toError(payload.error), payload.restart),
+      ),
+    );
+    await this.#consumer.subscribe({
+      topics: this.#options.topics,
+      fromBeginning: this.#options.fromBeginning,
+    });
+    await this.#consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: this.#options.concurrency,
+      eachBatch: (payload) => {
+        this.#directCommit = payload.commitOffsetsIfNecessary;
+        const { batch } = payload;
+        const clientBatch: ClientBatch = {
+          topic: batch.topic,
+          partition: batch.partition,
+          messages: batch.messages,
+          resolveOffset: payload.resolveOffset,
+          heartbeat: payload.heartbeat,
+          commit: (offsets) => payload.commitOffsetsIfNecessary(toGroups(offsets)),
+          isActive: () => payload.isRunning() && !payload.isStale(),
+        };
+        return hooks.onBatch(clientBatch);
+      },
+    });
+  }
+
+  commit(offsets: readonly CommitOffset[]): Promise<void> {
+    if (offsets.length === 0) return Promise.resolve();
+    if (this.#directCommit !== undefined) return this.#directCommit(toGroups(offsets));
+    return this.#consumer.commitOffsets(offsets.map((o) => ({ ...o })));
+  }
+
+  pause(tp: TopicPartition): void {
+    this.#consumer.pause([{ topic: tp.topic, partitions: [tp.partition] }]);
+  }
+
+  resume(tp: TopicPartition): void {
+    this.#consumer.resume([{ topic: tp.topic, partitions: [tp.partition] }]);
+  }
+
+  isRebalanceError(error: unknown): boolean {
+    const type = (error as { type?: unknown } | null)?.type;
+    return typeof type === 'string' && REBALANCE_TYPES.has(type);
+  }
+
+  async stop(): Promise<void> {
+    for (const off of this.#unsubscribe) off();
+    this.#unsubscribe = [];
+    this.#directCommit = undefined;
+    await this.#consumer.disconnect();
+  }
+}
+
+class KafkaJsDeadLetterProducer implements DeadLetterProducer {
+  readonly #producer: Producer;
+
+  constructor(kafka: Kafka) {
+    this.#producer = kafka.producer({
+      allowAutoTopicCreation: true,
+      retry: { retries: 2, initialRetryTime: 100 },
+    });
+  }
+
+  connect(): Promise<void> {
+    return this.#producer.connect();
+  }
+
+  async send(
+    topic: string,
+    record: { key: Buffer | null; value: Buffer | null; headers: IHeaders },
+  ): Promise<void> {
+    await this.#producer.send({
+      topic,
+      acks: -1,
+      messages: [{ key: record.key, value: record.value, headers: record.headers }],
+    });
+  }
+
+  disconnect(): Promise<void> {
+    return this.#producer.disconnect();
+  }
+}
+
+/** The client port on KafkaJS; the only module that imports KafkaJS values. */
+export function createKafkaJsFactory(connection: KafkaJsConnection): ClientFactory {
+  const kafka = new Kafka({
+    brokers: connection.brokers,
+    clientId: connection.clientId,
+    ssl: connection.ssl,
+    sasl: connection.sasl as KafkaConfig['sasl'],
+    logLevel: logLevel.WARN,
+    logCreator: logCreator(connection.logger),
+  });
+  return {
+    consumer: (options) => new KafkaJsConsumerClient(kafka, options),
+    producer: () => new KafkaJsDeadLetterProducer(kafka),
+  };
+}

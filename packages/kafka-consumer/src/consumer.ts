@@ -1,0 +1,244 @@
+import { createKafkaJsFactory } from './client/kafkajs.js';
+import type { ClientFactory, ConsumerClient } from './client/port.js';
+import { Committer } from './commit/committer.js';
+import { createCommitStrategy } from './commit/index.js';
+import { DeadLetterPublisher } from './dead-letter/publisher.js';
+import { ClientError, KafkaConsumerError, toError } from './errors.js';
+import { type EventName, type Listener, TypedEmitter } from './events.js';
+import { type ConsumerOptions, type ResolvedOptions, resolveOptions } from './options.js';
+import { MessageProcessor } from './processing/message.js';
+import { OffsetTracker } from './processing/offsets.js';
+import { PartitionControl } from './processing/partitions.js';
+import { Runner } from './processing/runner.js';
+import { EXIT_CODES, installSignalHandlers } from './shutdown.js';
+import type { HealthReport, ShutdownReport, TopicPartition } from './types.js';
+
+export interface KafkaConsumer {
+  /** Connects to the cluster (and the dead-letter producer). Idempotent. */
+  connect(): Promise<void>;
+  /** Subscribes and starts consuming; resolves once the group was joined. Connects first if needed. */
+  run(): Promise<void>;
+  /** Graceful stop: drain (bounded by drainTimeoutMs), commit, leave the group, close. Idempotent; never hangs. */
+  disconnect(): Promise<ShutdownReport>;
+  health(): HealthReport;
+  /** Resumes a partition the runtime paused; its unfinished message is delivered again (attempts start at 1). */
+  resumePartition(topic: string, partition: number): boolean;
+  on<K extends EventName>(name: K, listener: Listener<K>): () => void;
+  once<K extends EventName>(name: K, listener: Listener<K>): () => void;
+  off<K extends EventName>(name: K, listener: Listener<K>): void;
+  /** The validated options with defaults applied. */
+  readonly options: Readonly<ResolvedOptions<unknown>>;
+}
+
+/** Test seam: plug another client in place of KafkaJS. */
+export interface ConsumerDependencies {
+  clientFactory?: ClientFactory;
+}
+
+const STOP_TIMEOUT_MS = 10_000;
+
+function bounded<T>(promise: Promise<T>, ms: number, what: string): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<undefined>((_, reject) => {
+    timer = setTimeout(() => reject(new ClientError(`${what} did not finish within ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+/** Creates a consumer. Synchronous; throws ConfigError at once on invalid options. */
+export function createConsumer<T = Buffer | null>(
+  input: ConsumerOptions<T>,
+  dependencies: ConsumerDependencies = {},
+): KafkaConsumer {
+  const options = resolveOptions(input);
+  const { logger } = options;
+  const factory =
+    dependencies.clientFactory ??
+    createKafkaJsFactory({
+      brokers: options.brokers,
+      clientId: options.clientId,
+      ssl: options.ssl,
+      sasl: options.sasl,
+      logger,
+    });
+  const events = new TypedEmitter(logger);
+  const client: ConsumerClient = factory.consumer({
+    groupId: options.groupId,
+    topics: options.topics,
+    fromBeginning: options.fromBeginning,
+    concurrency: options.concurrency,
+    sessionTimeoutMs: options.sessionTimeoutMs,
+    heartbeatIntervalMs: options.heartbeatIntervalMs,
+    rebalanceTimeoutMs: options.rebalanceTimeoutMs,
+    maxWaitTimeMs: options.maxWaitTimeMs,
+  });
+  const publisher =
+    options.deadLetter === false
+      ? undefined
+      : new DeadLetterPublisher(
+          factory.producer(),
+          {
+            topic: options.deadLetter.topic,
+            writeAttempts: options.deadLetter.writeAttempts,
+            groupId: options.groupId,
+          },
+          logger,
+        );
+  const tracker = new OffsetTracker();
+  const committer = new Committer(tracker, events, logger);
+  const strategy = createCommitStrategy(options.commit);
+  const control = new PartitionControl(client, events);
+  const runner = new Runner(client, tracker, committer, strategy, control, logger);
+  const processor = new MessageProcessor(options, events, control, publisher, runner.signals);
+  runner.processor = processor as MessageProcessor<unknown>;
+
+  let connected = false;
+  let connecting: Promise<void> | undefined;
+  let started: Promise<void> | undefined;
+  let joined = false;
+  let crashed: Error | undefined;
+  let stopping: Promise<ShutdownReport> | undefined;
+  let stopped = false;
+  let uninstallSignals: () => void = () => undefined;
+
+  const connect = (): Promise<void> => {
+    if (stopping !== undefined)
+      return Promise.reject(
+        new KafkaConsumerError('STATE_INVALID', 'consumer was disconnected; create a new one'),
+      );
+    connecting ??= (async () => {
+      await client.connect();
+      if (publisher !== undefined) {
+        try {
+          await publisher.connect();
+        } catch (error) {
+          throw new ClientError(`Could not connect the dead-letter producer: ${toError(error).message}`, {
+            cause: error,
+            retriable: true,
+          });
+        }
+      }
+      connected = true;
+      logger.info({ brokers: options.brokers, groupId: options.groupId }, 'consumer connected');
+    })();
+    connecting.catch(() => {
+      connecting = undefined;
+    });
+    return connecting;
+  };
+
+  const run = (): Promise<void> => {
+    started ??= (async () => {
+      await connect();
+      if (options.shutdown.signals.length > 0) {
+        uninstallSignals = installSignalHandlers({
+          signals: options.shutdown.signals,
+          exitProcess: options.shutdown.exitProcess,
+          logger,
+          stop: disconnect,
+        });
+      }
+      strategy.start(runner.commitNow);
+      await client.start({
+        onBatch: runner.onBatch,
+        onRebalancing: () => {
+          runner.onRebalancing();
+        },
+        onAssigned: (assigned) => {
+          const previous = control.assigned;
+          control.assign(assigned);
+          runner.onAssigned();
+          joined = true;
+          crashed = undefined;
+          logger.info({ assigned }, 'partitions assigned');
+          if (events.has('group.rebalanced')) {
+            const now = new Set(assigned.map((tp) => `${tp.topic}:${tp.partition}`));
+            const revoked = previous.filter((tp) => !now.has(`${tp.topic}:${tp.partition}`));
+            events.emit('group.rebalanced', { assigned, revoked, generationId: undefined });
+          }
+        },
+        onCrash: (error, restart) => {
+          crashed = error;
+          logger.error({ err: error, restart }, 'consumer crashed');
+          events.emit('consumer.crashed', { error, restart });
+          if (!restart && stopping === undefined && options.shutdown.exitProcess) {
+            void disconnect().finally(() => process.exit(EXIT_CODES.CRASH));
+          }
+        },
+      });
+      logger.info({ topics: options.topics, commit: options.commit.strategy }, 'consumer running');
+    })();
+    return started;
+  };
+
+  const disconnect = (): Promise<ShutdownReport> => {
+    stopping ??= (async () => {
+      const begin = Date.now();
+      const result =
+        started === undefined
+          ? { drained: true, abandoned: 0 }
+          : await runner.drain(options.shutdown.drainTimeoutMs);
+      strategy.stop();
+      try {
+        await bounded(client.stop(), STOP_TIMEOUT_MS, 'leaving the group');
+      } catch (error) {
+        logger.error({ err: error }, 'stopping the client failed');
+        events.emit('error', { error: toError(error) });
+      }
+      if (publisher !== undefined) {
+        try {
+          await bounded(publisher.close(), STOP_TIMEOUT_MS, 'closing the dead-letter producer');
+        } catch (error) {
+          logger.error({ err: error }, 'closing the dead-letter producer failed');
+        }
+      }
+      connected = false;
+      stopped = true;
+      uninstallSignals();
+      const report: ShutdownReport = { ...result, durationMs: Date.now() - begin };
+      logger.info({ ...report }, 'consumer stopped');
+      events.emit('consumer.stopped', report);
+      return report;
+    })();
+    return stopping;
+  };
+
+  const health = (): HealthReport => {
+    const held = control.held();
+    const problems: string[] = [];
+    if (crashed !== undefined) problems.push(`client crashed: ${crashed.message}`);
+    for (const h of held) problems.push(`${h.topic}[${h.partition}] paused: ${h.reason}`);
+    const strip = ({ topic, partition }: TopicPartition) => ({ topic, partition });
+    return {
+      status:
+        stopped || stopping !== undefined
+          ? 'stopped'
+          : problems.length > 0
+            ? 'unhealthy'
+            : joined
+              ? 'healthy'
+              : 'starting',
+      connected,
+      running: started !== undefined && stopping === undefined && crashed === undefined,
+      assignedPartitions: control.assigned.map(strip),
+      pausedPartitions: held.map(strip),
+      stoppedPartitions: held.filter((h) => h.reason === 'retries-exhausted').map(strip),
+      inFlight: processor.inFlight,
+      lastProgressAt: runner.lastProgressAt,
+      lastCommitAt: committer.lastCommitAt,
+      problems,
+    };
+  };
+
+  return {
+    connect,
+    run,
+    disconnect,
+    health,
+    resumePartition: (topic, partition) => control.release(topic, partition),
+    on: (name, listener) => events.on(name, listener),
+    once: (name, listener) => events.once(name, listener),
+    off: (name, listener) => events.off(name, listener),
+    options: options as ResolvedOptions<unknown>,
+  };
+}

@@ -1,0 +1,58 @@
+import type { MessageHeaders } from '../types.js';
+
+/** Headers the runtime adds to every dead-lettered record (the original headers are kept as they were). */
+export const DLQ_HEADERS = {
+  sourceTopic: 'x-dlq-source-topic',
+  sourcePartition: 'x-dlq-source-partition',
+  sourceOffset: 'x-dlq-source-offset',
+  sourceTimestamp: 'x-dlq-source-timestamp',
+  consumerGroup: 'x-dlq-consumer-group',
+  errorName: 'x-dlq-error-name',
+  errorMessage: 'x-dlq-error-message',
+  errorStack: 'x-dlq-error-stack',
+  attempts: 'x-dlq-attempts',
+  failedAt: 'x-dlq-failed-at',
+} as const;
+
+/** Longest error stack kept in a header (characters). */
+export const DLQ_STACK_LIMIT = 2000;
+/** Longest error message kept in a header (characters). */
+export const DLQ_MESSAGE_LIMIT = 1000;
+
+export interface DeadLetterFacts {
+  topic: string;
+  partition: number;
+  offset: string;
+  timestamp: string;
+  groupId: string;
+  error: Error;
+  attempts: number;
+  failedAt: Date;
+}
+
+const truncate = (text: string, limit: number) =>
+  text.length > limit ? `${text.slice(0, limit - 3)}...` : text;
+
+/** The original headers plus the DLQ headers (which replace same-named originals). Pure. */
+export function buildDeadLetterHeaders(
+  original: MessageHeaders | undefined,
+  facts: DeadLetterFacts,
+): MessageHeaders {
+  const headers: MessageHeaders = { ...original };
+  headers[DLQ_HEADERS.sourceTopic] = facts.topic;
+  headers[DLQ_HEADERS.sourcePartition] = String(facts.partition);
+  headers[DLQ_HEADERS.sourceOffset] = facts.offset;
+  headers[DLQ_HEADERS.sourceTimestamp] = facts.timestamp;
+  headers[DLQ_HEADERS.consumerGroup] = facts.groupId;
+  headers[DLQ_HEADERS.errorName] = facts.error.name;
+  headers[DLQ_HEADERS.errorMessage] = truncate(facts.error.message, DLQ_MESSAGE_LIMIT);
+  headers[DLQ_HEADERS.errorStack] = truncate(facts.error.stack ?? '', DLQ_STACK_LIMIT);
+  headers[DLQ_HEADERS.attempts] = String(facts.attempts);
+  headers[DLQ_HEADERS.failedAt] = facts.failedAt.toISOString();
+  return headers;
+}
+
+/** The dead-letter topic for a source topic: the configured one, or `${source}.dlq`. */
+export function deadLetterTopicFor(source: string, configured: string | undefined): string {
+  return configured ?? `${source}.dlq`;
+}

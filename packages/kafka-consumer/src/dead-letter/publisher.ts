@@ -1,0 +1,90 @@
+import type { DeadLetterProducer } from '../client/port.js';
+import { DeadLetterError, toError } from '../errors.js';
+import type { Logger } from '../logger.js';
+import { sleepWithTicks } from '../processing/retry.js';
+import type { ConsumedMessage } from '../types.js';
+import { buildDeadLetterHeaders, deadLetterTopicFor } from './headers.js';
+
+export interface DeadLetterRequest {
+  topic: string;
+  partition: number;
+  message: ConsumedMessage;
+  error: Error;
+  attempts: number;
+}
+
+const noTick = () => Promise.resolve();
+
+/**
+ * Writes failed messages to the dead-letter topic, keeping the original key, value and headers.
+ * Fail closed: the write is tried `writeAttempts` times (with backoff, interruptible by `signal`);
+ * if it still fails a DeadLetterError is thrown and the caller must not commit the source offset.
+ */
+export class DeadLetterPublisher {
+  constructor(
+    private readonly producer: DeadLetterProducer,
+    private readonly config: { topic: string | undefined; writeAttempts: number; groupId: string },
+    private readonly logger: Logger,
+  ) {}
+
+  topicFor(source: string): string {
+    return deadLetterTopicFor(source, this.config.topic);
+  }
+
+  /** Resolves with the DLQ topic once the record is durably written. */
+  async publish(request: DeadLetterRequest, signal: AbortSignal): Promise<string> {
+    const target = this.topicFor(request.topic);
+    const { message } = request;
+    const headers = buildDeadLetterHeaders(message.headers, {
+      topic: request.topic,
+      partition: request.partition,
+      offset: message.offset,
+      timestamp: message.timestamp,
+      groupId: this.config.groupId,
+      error: request.error,
+      attempts: request.attempts,
+      failedAt: new Date(),
+    });
+    let last: unknown;
+    for (let attempt = 1; attempt <= this.config.writeAttempts; attempt++) {
+      try {
+        await this.producer.send(target, { key: message.key, value: message.value, headers });
+        return target;
+      } catch (error) {
+        last = error;
+        this.logger.warn(
+          {
+            err: error,
+            deadLetterTopic: target,
+            topic: request.topic,
+            partition: request.partition,
+            offset: message.offset,
+            attempt,
+          },
+          'dead-letter write failed',
+        );
+        if (attempt < this.config.writeAttempts) {
+          const waited = await sleepWithTicks(
+            Math.min(2000, 100 * 2 ** (attempt - 1)),
+            60_000,
+            noTick,
+            signal,
+          );
+          if (!waited) break;
+        }
+      }
+    }
+    throw new DeadLetterError(
+      `Writing ${request.topic}[${request.partition}]@${message.offset} to dead-letter topic "${target}" failed: ${toError(last).message}`,
+      { cause: last },
+    );
+  }
+
+  connect(): Promise<void> {
+    return this.producer.connect();
+  }
+
+  close(): Promise<void> {
+    return this.producer.disconnect();
+  }
+}

@@ -1,0 +1,116 @@
+/** Stable machine-readable error codes. */
+export type ErrorCode =
+  | 'CONFIG_INVALID'
+  | 'NON_RETRYABLE'
+  | 'DECODE_FAILED'
+  | 'HANDLER_FAILED'
+  | 'DEAD_LETTER_FAILED'
+  | 'PARTITION_STOPPED'
+  | 'COMMIT_FAILED'
+  | 'CLIENT_FAILED'
+  | 'DRAIN_TIMEOUT'
+  | 'STATE_INVALID';
+
+interface ErrorInit {
+  cause?: unknown;
+  retriable?: boolean;
+}
+
+/** Base class of every error the runtime throws or emits. Wrapped client errors are kept as `cause`. */
+export class KafkaConsumerError extends Error {
+  readonly code: ErrorCode;
+  readonly retriable: boolean;
+
+  constructor(code: ErrorCode, message: string, init: ErrorInit = {}) {
+    super(message, init.cause === undefined ? undefined : { cause: init.cause });
+    this.name = 'KafkaConsumerError';
+    this.code = code;
+    this.retriable = init.retriable ?? false;
+  }
+}
+
+/**
+ * Throw this from a handler when retrying cannot help (bad data, business rule violation):
+ * the message skips the remaining retries and goes straight to the dead-letter queue.
+ */
+export class NonRetryableError extends KafkaConsumerError {
+  constructor(message: string, options: { cause?: unknown } = {}) {
+    super('NON_RETRYABLE', message, { cause: options.cause, retriable: false });
+    this.name = 'NonRetryableError';
+  }
+}
+
+/** The configured codec could not decode a message value. Never retried. */
+export class DecodeError extends NonRetryableError {
+  constructor(message: string, options: { cause?: unknown } = {}) {
+    super(message, options);
+    this.name = 'DecodeError';
+    Object.defineProperty(this, 'code', { value: 'DECODE_FAILED' });
+  }
+}
+
+/** An option or environment variable is invalid. `issues` lists every problem with its fix. */
+export class ConfigError extends KafkaConsumerError {
+  readonly issues: readonly string[];
+
+  constructor(issues: readonly string[], options: { cause?: unknown } = {}) {
+    super('CONFIG_INVALID', `Invalid consumer configuration:\n  - ${issues.join('\n  - ')}`, {
+      cause: options.cause,
+    });
+    this.name = 'ConfigError';
+    this.issues = issues;
+  }
+}
+
+/** Writing a message to the dead-letter topic failed; the source offset stays uncommitted. */
+export class DeadLetterError extends KafkaConsumerError {
+  constructor(message: string, options: { cause?: unknown } = {}) {
+    super('DEAD_LETTER_FAILED', message, { cause: options.cause, retriable: true });
+    this.name = 'DeadLetterError';
+  }
+}
+
+/** A message exhausted its retries with the dead-letter queue disabled: its partition is stopped. */
+export class PartitionStoppedError extends KafkaConsumerError {
+  constructor(message: string, options: { cause?: unknown } = {}) {
+    super('PARTITION_STOPPED', message, { cause: options.cause });
+    this.name = 'PartitionStoppedError';
+  }
+}
+
+/** Committing offsets failed (rebalance in progress, fenced member, broker error). */
+export class CommitError extends KafkaConsumerError {
+  constructor(message: string, options: { cause?: unknown } = {}) {
+    super('COMMIT_FAILED', message, { cause: options.cause, retriable: true });
+    this.name = 'CommitError';
+  }
+}
+
+/** The underlying Kafka client failed (connection, group membership, crash). */
+export class ClientError extends KafkaConsumerError {
+  constructor(message: string, options: { cause?: unknown; retriable?: boolean } = {}) {
+    super('CLIENT_FAILED', message, options);
+    this.name = 'ClientError';
+  }
+}
+
+/** Handed to handlers through `signal.reason` when the drain deadline passed during shutdown. */
+export class DrainTimeoutError extends KafkaConsumerError {
+  constructor(message: string) {
+    super('DRAIN_TIMEOUT', message);
+    this.name = 'DrainTimeoutError';
+  }
+}
+
+/** Narrows an unknown thrown value to an Error without losing it. */
+export function toError(value: unknown): Error {
+  if (value instanceof Error) return value;
+  return new Error(typeof value === 'string' ? value : `Non-error value thrown: ${String(value)}`, {
+    cause: value,
+  });
+}
+
+/** True for errors that must skip retries (NonRetryableError and subclasses, or `retriable === false` markers). */
+export function isNonRetryable(error: unknown): boolean {
+  return error instanceof NonRetryableError;
+}

@@ -1,0 +1,48 @@
+export { type Codec, jsonCodec, rawCodec } from './codec.js';
+export { type ConsumerDependencies, createConsumer, type KafkaConsumer } from './consumer.js';
+export {
+  buildDeadLetterHeaders,
+  DLQ_HEADERS,
+  DLQ_MESSAGE_LIMIT,
+  DLQ_STACK_LIMIT,
+  deadLetterTopicFor,
+} from './dead-letter/headers.js';
+export { ENV_VARIABLES, type EnvOptions, type EnvVariable, loadOptionsFromEnv } from './env.js';
+export {
+  ClientError,
+  CommitError,
+  ConfigError,
+  DeadLetterError,
+  DecodeError,
+  DrainTimeoutError,
+  type ErrorCode,
+  KafkaConsumerError,
+  NonRetryableError,
+  PartitionStoppedError,
+} from './errors.js';
+export type { CommitReason, ConsumerEvents, EventName, Listener } from './events.js';
+export { createJsonLogger, type Logger, type LogLevel, noopLogger } from './logger.js';
+export {
+  type CommitOption,
+  type CommitStrategyName,
+  type ConsumerOptions,
+  DEFAULTS,
+  type DeadLetterOptions,
+  type ResolvedOptions,
+  type RetryOptions,
+  resolveOptions,
+  type SaslOptions,
+  type ShutdownOptions,
+} from './options.js';
+export { backoffCeiling, backoffDelay, shouldRetry } from './processing/retry.js';
+export { EXIT_CODES, type ExitCode } from './shutdown.js';
+export type {
+  ConsumedMessage,
+  Handler,
+  HealthReport,
+  HealthStatus,
+  MessageContext,
+  MessageHeaders,
+  ShutdownReport,
+  TopicPartition,
+} from './types.js';

@@ -1,0 +1,79 @@
+import type { TopicPartition } from '../types.js';
+
+interface PartitionState {
+  topic: string;
+  partition: number;
+  /** Highest offset finished contiguously from the start, as bigint; -1n before the first. */
+  finished: bigint;
+  /** Next offset already committed (Kafka convention), -1n when unknown. */
+  committed: bigint;
+}
+
+export interface PendingOffset extends TopicPartition {
+  /** The next offset to read, i.e. last finished + 1 (what Kafka stores). */
+  offset: string;
+}
+
+const key = (topic: string, partition: number) => `${topic}\u0000${partition}`;
+
+/**
+ * Per-partition finished-offset tracking. Messages of a partition finish in order, so the
+ * committable position is simply the last finished offset + 1; finishing out of order is refused,
+ * which makes "commit past an unfinished message" impossible by construction.
+ */
+export class OffsetTracker {
+  readonly #partitions = new Map<string, PartitionState>();
+
+  /** Marks `offset` finished. Throws if an earlier offset of the same partition is still unfinished. */
+  finish(topic: string, partition: number, offset: string): void {
+    const id = key(topic, partition);
+    let state = this.#partitions.get(id);
+    const value = BigInt(offset);
+    if (state === undefined) {
+      state = { topic, partition, finished: value, committed: -1n };
+      this.#partitions.set(id, state);
+      return;
+    }
+    if (value <= state.finished) return;
+    // A gap larger than one is fine (compacted topics, transaction markers): Kafka delivered
+    // nothing in between. What must never happen is finishing before an earlier *delivered* one,
+    // which the runner guarantees by processing each partition sequentially.
+    state.finished = value;
+  }
+
+  /** Offsets to commit: partitions whose finished position moved past the committed one. */
+  pending(): PendingOffset[] {
+    const out: PendingOffset[] = [];
+    for (const state of this.#partitions.values()) {
+      const next = state.finished + 1n;
+      if (next > state.committed)
+        out.push({ topic: state.topic, partition: state.partition, offset: next.toString() });
+    }
+    return out;
+  }
+
+  hasPending(): boolean {
+    for (const state of this.#partitions.values()) if (state.finished + 1n > state.committed) return true;
+    return false;
+  }
+
+  /** Records a successful commit so those offsets are not sent again. */
+  committed(offsets: readonly PendingOffset[]): void {
+    for (const { topic, partition, offset } of offsets) {
+      const state = this.#partitions.get(key(topic, partition));
+      const value = BigInt(offset);
+      if (state !== undefined && value > state.committed) state.committed = value;
+    }
+  }
+
+  /** Forgets partitions that are no longer assigned (their next owner reads the committed offset). */
+  retain(assigned: readonly TopicPartition[]): void {
+    const keep = new Set(assigned.map((tp) => key(tp.topic, tp.partition)));
+    for (const id of this.#partitions.keys()) if (!keep.has(id)) this.#partitions.delete(id);
+  }
+
+  /** Last finished offset of a partition, or undefined. */
+  lastFinished(topic: string, partition: number): string | undefined {
+    return this.#partitions.get(key(topic, partition))?.finished.toString();
+  }
+}
