@@ -26,6 +26,7 @@ export default async function setup(project: TestProject): Promise<(() => Promis
   );
   project.provide('kafkaBrokers', kafka.brokers);
   project.provide('kafkaVersion', kafka.version);
+  project.provide('kafkaMode', kafka.mode);
   return async () => {
     await kafka.stop();
     process.stdout.write('[kafka-testkit] broker stopped\n');

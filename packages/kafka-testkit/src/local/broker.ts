@@ -109,8 +109,19 @@ export async function startLocalBroker(options: StartKafkaOptions, version: stri
       'kafka.Kafka',
       propsFile,
     ];
-    const config = JSON.stringify({ command: java, args, logFile: dirs.logFile, graceMs: 10_000 });
-    const guardian = spawn(process.execPath, [guardianPath, config], { stdio: ['pipe', 'pipe', 'inherit'] });
+    const config = JSON.stringify({
+      command: java,
+      args,
+      logFile: dirs.logFile,
+      graceMs: 10_000,
+      removeDir: dirs.ownsBase ? dirs.base : undefined,
+    });
+    // Its own process group: a signal to the test run's group (Ctrl-C, kill -9 -PGID) must not take the
+    // guardian down before it has stopped the JVM; it notices its parent's death by its stdin closing.
+    const guardian = spawn(process.execPath, [guardianPath, config], {
+      stdio: ['pipe', 'pipe', 'inherit'],
+      detached: true,
+    });
     // The guardian must never keep the caller's event loop alive; the caller decides when to stop.
     guardian.unref();
     for (const stream of [guardian.stdin, guardian.stdout])
@@ -155,7 +166,6 @@ export async function startLocalBroker(options: StartKafkaOptions, version: stri
         if (stopped) return;
         stopped = true;
         process.removeListener('exit', killGuardian);
-        guardian.stdin?.end();
         killGuardian();
         await waitForExit(guardian, 20_000);
         if (dirs.ownsBase && !stopOptions?.keepData) rmSync(dirs.base, { recursive: true, force: true });
