@@ -19,20 +19,23 @@ function alive(pid: number): boolean {
 
 describe('local broker lifecycle', () => {
   // Only meaningful where this run itself uses local JVM brokers (not with KAFKA_BROKERS or Docker).
-  it.runIf(inject('kafkaMode') === 'local')('stops the broker JVM and removes its data when the process that started it is SIGKILLed', async () => {
-    const child = spawn(process.execPath, ['--import', tsx, fixture], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-      env: { ...process.env, KAFKA_BROKERS: '' },
-    });
-    const started = await new Promise<{ pid: number; dataDir: string }>((resolve, reject) => {
-      child.stdout.once('data', (chunk: Buffer) => resolve(JSON.parse(chunk.toString())));
-      child.once('exit', (code) => reject(new Error(`fixture exited ${code} before the broker started`)));
-    });
-    expect(alive(started.pid)).toBe(true);
-    child.kill('SIGKILL');
-    await waitFor(() => !alive(started.pid), { timeoutMs: 20_000, message: 'the orphaned JVM to die' });
-    await waitFor(() => !existsSync(started.dataDir), { timeoutMs: 5_000, message: 'the data dir to go' });
-  });
+  it.runIf(inject('kafkaMode') === 'local')(
+    'stops the broker JVM and removes its data when the process that started it is SIGKILLed',
+    async () => {
+      const child = spawn(process.execPath, ['--import', tsx, fixture], {
+        stdio: ['ignore', 'pipe', 'inherit'],
+        env: { ...process.env, KAFKA_BROKERS: '' },
+      });
+      const started = await new Promise<{ pid: number; dataDir: string }>((resolve, reject) => {
+        child.stdout.once('data', (chunk: Buffer) => resolve(JSON.parse(chunk.toString())));
+        child.once('exit', (code) => reject(new Error(`fixture exited ${code} before the broker started`)));
+      });
+      expect(alive(started.pid)).toBe(true);
+      child.kill('SIGKILL');
+      await waitFor(() => !alive(started.pid), { timeoutMs: 20_000, message: 'the orphaned JVM to die' });
+      await waitFor(() => !existsSync(started.dataDir), { timeoutMs: 5_000, message: 'the data dir to go' });
+    },
+  );
 
   it('fails at once with a clear message when Java is missing', async () => {
     const saved = process.env.JAVA_HOME;
