@@ -1,0 +1,89 @@
+import { resolve } from 'node:path';
+import { execa } from 'execa';
+import { createSpinner } from 'nanospinner';
+import type { NodePlopAPI } from 'node-plop';
+
+export const INSTALL = 'kafkakit:install';
+
+export interface InstallConfig {
+  type: typeof INSTALL;
+  /** Service folder relative to the workspace root. */
+  dir: string;
+  /** Also run the service's typecheck and tests (false for the add path: a user's own scripts). */
+  verify: boolean;
+}
+
+export interface Step {
+  title: string;
+  command: string;
+  args: string[];
+  cwd: string;
+}
+
+/** The steps after writing: install the workspace (the new package joins it), then typecheck and test it. */
+export function installSteps(root: string, dir: string, verify: boolean): Step[] {
+  const service = resolve(root, dir);
+  const steps: Step[] = [
+    {
+      title: 'pnpm install',
+      command: 'pnpm',
+      // CI=true makes pnpm default to --frozen-lockfile, which must fail for a new workspace package.
+      args: ['install', '--no-frozen-lockfile', '--prefer-offline'],
+      cwd: root,
+    },
+  ];
+  if (verify) {
+    steps.push(
+      { title: 'typecheck', command: 'pnpm', args: ['run', 'typecheck'], cwd: service },
+      { title: 'tests (real broker)', command: 'pnpm', args: ['run', 'test'], cwd: service },
+    );
+  }
+  return steps;
+}
+
+/** "Tests  7 passed (7)" from vitest's summary, or undefined. */
+export function testSummary(output: string): string | undefined {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: strips ANSI colour codes
+  const plain = output.replace(/\u001b\[[0-9;]*m/g, '');
+  return /^\s*Tests\s+(.+)$/m.exec(plain)?.[1]?.trim();
+}
+
+export class StepFailedError extends Error {
+  constructor(
+    readonly step: Step,
+    readonly output: string,
+  ) {
+    super(`${step.title} failed (${step.command} ${step.args.join(' ')} in ${step.cwd})`);
+    this.name = 'StepFailedError';
+  }
+}
+
+/** Runs the steps one by one with a spinner each; a failing step prints its output and throws. */
+export async function runSteps(steps: Step[]): Promise<{ tests?: string; durations: Record<string, number> }> {
+  const durations: Record<string, number> = {};
+  let tests: string | undefined;
+  for (const step of steps) {
+    const started = Date.now();
+    const spinner = createSpinner(`${step.title}...`, { stream: process.stderr }).start();
+    const result = await execa(step.command, step.args, { cwd: step.cwd, all: true, reject: false, env: process.env });
+    const seconds = ((Date.now() - started) / 1000).toFixed(1);
+    durations[step.title] = Date.now() - started;
+    if (result.exitCode !== 0 || result.failed) {
+      spinner.error({ text: `${step.title} failed after ${seconds}s` });
+      process.stderr.write(`${result.all ?? ''}\n`);
+      throw new StepFailedError(step, result.all ?? '');
+    }
+    const summary = testSummary(result.all ?? '');
+    if (step.title.startsWith('tests')) tests = summary;
+    spinner.success({ text: `${step.title} (${seconds}s)${summary ? `: ${summary}` : ''}` });
+  }
+  return tests === undefined ? { durations } : { tests, durations };
+}
+
+/** Plop action: install (and verify) the service; its return line carries the test result. */
+export async function installAction(_answers: unknown, config: unknown, plop?: NodePlopAPI): Promise<string> {
+  const cfg = config as InstallConfig;
+  const root = plop?.getDestBasePath() ?? process.cwd();
+  const { tests } = await runSteps(installSteps(root, cfg.dir, cfg.verify));
+  return cfg.verify ? `tests passed${tests ? `: ${tests}` : ''}` : 'installed';
+}

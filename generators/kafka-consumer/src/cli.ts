@@ -1,0 +1,252 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import nodePlop, { type NodePlopAPI } from 'node-plop';
+import { StepFailedError } from './actions/install.js';
+import { FlagError, helpText, parseFlags } from './flags.js';
+import { ADD_FIELDS, ADD_GENERATOR, assertFreshTarget, SERVICE_FIELDS, SERVICE_GENERATOR } from './generator.js';
+import { shellWord } from './naming.js';
+import { type PromptApi, promptForMissing } from './prompts.js';
+import { type Answers, MissingOptionError, OptionsError, type RawAnswers, resolveAnswers } from './schema.js';
+
+/**
+ * `pnpm plop <generator> [-- flags]`: flags first (util.parseArgs), prompts (plop's inquirer) only
+ * for what is left and only on an interactive terminal, one schema validating both, then node-plop
+ * runs the generator's actions. Returns the process exit code.
+ */
+
+export interface CliIo {
+  out: (text: string) => void;
+  err: (text: string) => void;
+  interactive: boolean;
+}
+
+export const defaultIo = (): CliIo => ({
+  out: (text) => process.stdout.write(`${text}\n`),
+  err: (text) => process.stderr.write(`${text}\n`),
+  interactive: Boolean(process.stdin.isTTY && process.stdout.isTTY) && !isCi(process.env.CI),
+});
+
+function isCi(value: string | undefined): boolean {
+  return value !== undefined && value !== '' && value !== '0' && value.toLowerCase() !== 'false';
+}
+
+const GENERATORS: Record<string, { fields: typeof SERVICE_FIELDS; summary: string }> = {
+  [SERVICE_GENERATOR]: {
+    fields: SERVICE_FIELDS,
+    summary: 'Emits a wired Kafka consumer service (default services/<name>), installs it and runs its tests.',
+  },
+  [ADD_GENERATOR]: {
+    fields: ADD_FIELDS,
+    summary:
+      'Adds a Kafka consumer to an existing TypeScript service (--dir): dependency, src/kafka/* module, ' +
+      'start/stop in its entry point. Never overwrites a file; a second run changes nothing.',
+  },
+};
+
+function usage(): string {
+  return [
+    'Usage: pnpm plop <generator> [-- flags]',
+    '',
+    'Generators:',
+    ...Object.entries(GENERATORS).map(([name, g]) => `  ${name.padEnd(20)} ${g.summary}`),
+    '',
+    'Example: pnpm plop kafka-consumer -- --name orders --topics orders.placed --commit per-batch',
+    'Run `pnpm plop <generator> -- --help` for its flags.',
+  ].join('\n');
+}
+
+/** Reads the package name of an existing service, kebab-cased, as the add generator's default name. */
+function nameFromPackage(root: string, dir: string): string | undefined {
+  const file = join(resolve(root, dir), 'package.json');
+  if (!existsSync(file)) return undefined;
+  try {
+    const name = (JSON.parse(readFileSync(file, 'utf8')) as { name?: unknown }).name;
+    if (typeof name !== 'string') return undefined;
+    const kebab = name
+      .replace(/^@[^/]+\//, '')
+      .replace(/([a-z0-9])([A-Z])/g, '$1-$2')
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^[^a-z]+|-+$/g, '');
+    return kebab || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function workspaceGlobs(root: string): string[] {
+  const file = join(root, 'pnpm-workspace.yaml');
+  if (!existsSync(file)) return [];
+  const globs: string[] = [];
+  let inPackages = false;
+  for (const line of readFileSync(file, 'utf8').split('\n')) {
+    if (/^packages:\s*$/.test(line)) inPackages = true;
+    else if (/^\S/.test(line)) inPackages = false;
+    else if (inPackages) {
+      const match = /^\s*-\s*["']?([^"']+)["']?\s*$/.exec(line);
+      if (match?.[1]) globs.push(match[1]);
+    }
+  }
+  return globs;
+}
+
+/** True when `dir` is matched by a one-level workspace glob such as services/*. */
+export function inWorkspace(root: string, dir: string): boolean {
+  const normal = dir.replace(/\\/g, '/').replace(/^\.\//, '').replace(/\/$/, '');
+  return workspaceGlobs(root).some((glob) => {
+    if (glob.endsWith('/*')) {
+      const parent = glob.slice(0, -2);
+      return normal.startsWith(`${parent}/`) && !normal.slice(parent.length + 1).includes('/');
+    }
+    return glob === normal;
+  });
+}
+
+function summarise(
+  io: CliIo,
+  generator: string,
+  answers: Answers,
+  changes: { type: string; path: string }[],
+  dryRun: boolean,
+  seconds: number,
+) {
+  const lines = changes.map((change) => change.path).filter(Boolean);
+  const files = lines.filter((line) => /^(created|changed|would create|would change|unchanged) /.test(line));
+  if (dryRun) {
+    io.out(`Dry run: nothing was written. ${files.filter((f) => f.startsWith('would')).length} file(s) would be created or changed:`);
+    for (const line of files) io.out(`  ${line}`);
+    return;
+  }
+  const written = files.filter((line) => /^(created|changed) /.test(line));
+  io.out('');
+  io.out(`Done in ${seconds.toFixed(1)}s. ${written.length} file(s) written${files.length > written.length ? `, ${files.length - written.length} unchanged` : ''}:`);
+  for (const line of files) io.out(`  ${line}`);
+  const testLine = lines.find((line) => line.startsWith('tests passed'));
+  if (testLine) io.out(`Tests: ${testLine.replace(/^tests passed:?\s*/, '') || 'passed'}`);
+  const dir = shellWord(answers.dir);
+  io.out('');
+  io.out('Next steps:');
+  if (generator === SERVICE_GENERATOR) {
+    if (!answers.install) io.out('  pnpm install');
+    io.out(`  edit ${answers.dir}/src/handler.ts (the one function you implement)`);
+    io.out(`  pnpm --dir ${dir} test          # unit + real-broker integration tests`);
+    io.out(`  KAFKA_BROKERS=localhost:9092 pnpm --dir ${dir} start`);
+  } else {
+    if (!answers.install) io.out('  pnpm install');
+    io.out(`  implement ${answers.dir}/src/kafka/handler.ts`);
+    io.out(`  start the service as usual; KAFKA_* variables configure the consumer (see src/kafka/config.ts)`);
+  }
+}
+
+/** Runs one generator from argv (everything after `pnpm plop`). */
+export async function runCli(argv: string[], root: string, io: CliIo = defaultIo()): Promise<number> {
+  const args = argv.filter((arg) => arg !== '--');
+  let name = args[0] && !args[0].startsWith('-') ? args[0] : undefined;
+  const rest = name ? args.slice(1) : args;
+  if (!name) {
+    if (rest.includes('--help') || rest.includes('-h')) {
+      io.out(usage());
+      return 0;
+    }
+    if (!io.interactive) {
+      io.err(`No generator given.\n\n${usage()}`);
+      return 1;
+    }
+  }
+  let flags: ReturnType<typeof parseFlags>;
+  const spec = name ? GENERATORS[name] : undefined;
+  if (name && !spec) {
+    io.err(`Unknown generator "${name}".\n\n${usage()}`);
+    return 1;
+  }
+  try {
+    flags = parseFlags(rest, spec?.fields);
+  } catch (error) {
+    io.err((error as Error).message);
+    return 2;
+  }
+  const dest = resolve(root, flags.cwd ?? '.');
+  const plop: NodePlopAPI = await nodePlop(join(root, 'plopfile.ts'), { destBasePath: dest, force: false });
+  const inquirer = (plop as unknown as { inquirer: PromptApi }).inquirer;
+  if (!name) {
+    const picked = await inquirer.prompt([
+      {
+        type: 'list',
+        name: 'generator',
+        message: 'Which generator?',
+        choices: plop.getGeneratorList().map((g) => ({ name: `${g.name} - ${g.description}`, value: g.name })),
+      },
+    ]);
+    name = String(picked.generator);
+  }
+  const generatorSpec = GENERATORS[name];
+  if (!generatorSpec) {
+    io.err(`Unknown generator "${name}".`);
+    return 1;
+  }
+  if (flags.help) {
+    io.out(helpText(name, generatorSpec.fields, generatorSpec.summary));
+    return 0;
+  }
+  const generator = plop.getGenerator(name);
+  const interactive = io.interactive && !flags.yes;
+  let raw: RawAnswers = { ...flags.values };
+  let answers: Answers;
+  try {
+    if (name === ADD_GENERATOR) {
+      if (raw.dir === undefined && interactive) {
+        const picked = await inquirer.prompt([
+          { type: 'input', name: 'dir', message: 'Existing service folder (relative to the workspace root)' },
+        ]);
+        raw.dir = picked.dir;
+      }
+      if (raw.dir === undefined) throw new MissingOptionError('dir');
+      if (raw.name === undefined) {
+        const fromPackage = nameFromPackage(dest, String(raw.dir));
+        if (fromPackage) raw.name = fromPackage;
+      }
+      if (interactive) raw = await promptForMissing(inquirer, raw, generatorSpec.fields);
+    } else if (interactive) {
+      raw = await promptForMissing(inquirer, raw, generatorSpec.fields);
+    }
+    answers = resolveAnswers(raw, { useDefaults: true });
+    if (name === SERVICE_GENERATOR) assertFreshTarget(dest, answers.dir);
+  } catch (error) {
+    if (error instanceof OptionsError || error instanceof MissingOptionError) {
+      io.err(`${error.message}\nNothing was written.`);
+      return 2;
+    }
+    io.err(`${(error as Error).message}`);
+    return 1;
+  }
+  if (!inWorkspace(dest, answers.dir)) {
+    io.err(
+      `Warning: ${answers.dir} is not matched by pnpm-workspace.yaml's packages globs; ` +
+        '`workspace:*` dependencies will not resolve there.',
+    );
+  }
+
+  const started = Date.now();
+  let result: Awaited<ReturnType<typeof generator.runActions>>;
+  try {
+    result = await generator.runActions({ ...answers, dryRun: flags.dryRun }, {
+      onComment: (line: string) => io.out(line),
+    } as never);
+  } catch (error) {
+    io.err(`${(error as Error).message}\nNothing was written.`);
+    return 1;
+  }
+  if (result.failures.length > 0) {
+    for (const failure of result.failures as unknown[]) {
+      const f = failure as { error?: string; message?: string; path?: string };
+      const text = f.error ?? f.message ?? String(failure);
+      if (text !== 'Aborted due to previous action failure') io.err(`Failed: ${text}`);
+    }
+    for (const change of result.changes) io.err(`  done before the failure: ${change.path}`);
+    return 1;
+  }
+  summarise(io, name, answers, result.changes, flags.dryRun, (Date.now() - started) / 1000);
+  return 0;
+}
+
+export { StepFailedError };

@@ -1,0 +1,135 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { NodePlopAPI } from 'node-plop';
+import { addDependency, inspectService, MODULE_DIR, wireEntry, wiringLines } from './add.js';
+import { INSTALL, type InstallConfig, installAction } from './actions/install.js';
+import { RENDER_EJS, type RenderEjsConfig, renderEjsAction } from './actions/render-ejs.js';
+import { WRITE_FILE, type WriteFileConfig, writeFileAction } from './actions/write-file.js';
+import { type PromptApi, promptForMissing } from './prompts.js';
+import { listTemplates, TEMPLATES_DIR, templateContext } from './render.js';
+import { type Answers, FIELD_ORDER, type FieldKey, type RawAnswers, resolveAnswers } from './schema.js';
+
+export const SERVICE_GENERATOR = 'kafka-consumer';
+export const ADD_GENERATOR = 'kafka-consumer:add';
+
+export const SERVICE_FIELDS: readonly FieldKey[] = FIELD_ORDER;
+export const ADD_FIELDS: readonly FieldKey[] = FIELD_ORDER;
+
+/** What the actions functions receive from node-plop's runActions: answers plus run flags. */
+export type RunData = RawAnswers & { dryRun?: boolean };
+
+type Action = RenderEjsConfig | InstallConfig | WriteFileConfig | string;
+
+/** Fails when the target folder already holds files: a new service never overwrites anything. */
+export function assertFreshTarget(root: string, dir: string): void {
+  const target = resolve(root, dir);
+  if (existsSync(target) && readdirSync(target).length > 0) {
+    throw new Error(`${dir} already exists and is not empty; choose another --name or --dir (nothing was written)`);
+  }
+}
+
+/** Actions for a new service: one render per template, then install + typecheck + tests. */
+export function serviceActions(answers: Answers, dryRun: boolean): Action[] {
+  const context = templateContext(answers);
+  const actions: Action[] = listTemplates('service').map((file) => ({
+    type: RENDER_EJS,
+    template: file.template,
+    path: `${answers.dir}/${file.path}`,
+    context,
+    dryRun,
+    ifExists: 'fail' as const,
+  }));
+  if (answers.install && !dryRun) actions.push({ type: INSTALL, dir: answers.dir, verify: true });
+  return actions;
+}
+
+export interface AddPlan {
+  actions: Action[];
+  /** Lines the user must add by hand (entry point not found or not safe to edit). */
+  manual: string | undefined;
+}
+
+/** Actions for adding the consumer to an existing service at answers.dir (relative to root). */
+export function addPlan(root: string, answers: Answers, dryRun: boolean): AddPlan {
+  const serviceDir = resolve(root, answers.dir);
+  const info = inspectService(serviceDir);
+  const actions: Action[] = [];
+  const pkgPath = join(serviceDir, 'package.json');
+  const pkgBefore = readFileSync(pkgPath, 'utf8');
+  actions.push({
+    type: WRITE_FILE,
+    path: `${answers.dir}/package.json`,
+    before: pkgBefore,
+    after: addDependency(pkgBefore),
+    dryRun,
+  });
+  const context = templateContext(answers, { moduleDir: MODULE_DIR });
+  for (const file of listTemplates('add')) {
+    actions.push({
+      type: RENDER_EJS,
+      template: file.template,
+      path: `${answers.dir}/${file.path}`,
+      context,
+      dryRun,
+      ifExists: 'skip',
+    });
+  }
+  let manual: string | undefined;
+  if (info.entry) {
+    const before = readFileSync(join(serviceDir, info.entry), 'utf8');
+    const wired = wireEntry(before, info.entry, info.isEsm);
+    if (wired.kind === 'edit') {
+      actions.push({ type: WRITE_FILE, path: `${answers.dir}/${info.entry}`, before, after: wired.after, dryRun });
+    } else if (wired.kind === 'manual') {
+      manual = manualText(info.entry, wired.reason);
+    } else {
+      actions.push(`unchanged ${answers.dir}/${info.entry} (${wired.reason})`);
+    }
+  } else {
+    manual = manualText('src/index.ts', 'no entry point found (package.json main/start, src/index.ts, src/main.ts)');
+  }
+  if (answers.install && !dryRun) actions.push({ type: INSTALL, dir: answers.dir, verify: false });
+  return { actions, manual };
+}
+
+function manualText(entry: string, reason: string): string {
+  const { importLine, startLines } = wiringLines(entry);
+  return [
+    `Not wired automatically: ${reason}.`,
+    `Add these lines to your entry point (paths as seen from ${entry}):`,
+    '',
+    `  ${importLine}`,
+    ...startLines.map((line) => (line ? `  ${line}` : '')),
+  ].join('\n');
+}
+
+/** Registers both generators and the custom action types on a plop instance. */
+export function registerGenerators(plop: NodePlopAPI): void {
+  plop.setActionType(RENDER_EJS, renderEjsAction);
+  plop.setActionType(INSTALL, installAction);
+  plop.setActionType(WRITE_FILE, writeFileAction);
+
+  plop.setGenerator(SERVICE_GENERATOR, {
+    description: 'A new Kafka consumer service (retries, DLQ, graceful drain), installed and tested',
+    prompts: (inquirer) => promptForMissing(inquirer as unknown as PromptApi, {}, SERVICE_FIELDS),
+    actions: (data) => {
+      const run = (data ?? {}) as RunData;
+      const answers = resolveAnswers(run, { useDefaults: true });
+      assertFreshTarget(plop.getDestBasePath(), answers.dir);
+      return serviceActions(answers, Boolean(run.dryRun)) as never;
+    },
+  });
+
+  plop.setGenerator(ADD_GENERATOR, {
+    description: 'Add a Kafka consumer to an existing TypeScript service folder (--dir)',
+    prompts: (inquirer) => promptForMissing(inquirer as unknown as PromptApi, {}, ADD_FIELDS),
+    actions: (data) => {
+      const run = (data ?? {}) as RunData;
+      const answers = resolveAnswers(run, { useDefaults: true });
+      const plan = addPlan(plop.getDestBasePath(), answers, Boolean(run.dryRun));
+      return (plan.manual ? [...plan.actions, plan.manual] : plan.actions) as never;
+    },
+  });
+}
+
+export { TEMPLATES_DIR };

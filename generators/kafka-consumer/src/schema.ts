@@ -1,0 +1,331 @@
+import { z } from 'zod';
+
+/**
+ * The ONE option schema of the generator. Prompts (src/prompts.ts), command-line flags (src/flags.ts)
+ * and final validation all read the field table below, so a value gets the same message whichever
+ * way it arrives, and an invalid value stops the run before anything is written.
+ */
+
+export const COMMIT_STRATEGIES = ['per-message', 'per-batch', 'interval'] as const;
+export type CommitStrategy = (typeof COMMIT_STRATEGIES)[number];
+
+/** One line each: what the strategy trades. Shown by the prompt and by --help. */
+export const COMMIT_TRADE_OFFS: Record<CommitStrategy, string> = {
+  'per-message': 'commit after every message: least redelivery after a crash, most commit traffic',
+  'per-batch': 'commit once per fetched batch: far fewer commits, a crash redelivers up to one batch',
+  interval: 'commit finished offsets on a timer: fewest commits, a crash redelivers up to one interval',
+};
+
+const KEBAB = /^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$/;
+const TOPIC_CHARS = /^[a-zA-Z0-9._-]+$/;
+const HOST = /^(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*|\[[0-9a-fA-F:]+\])$/;
+
+/** Kafka's own topic rules (kafka.common.internals.Topic). Returns a message, or undefined when valid. */
+export function topicProblem(topic: string): string | undefined {
+  if (topic.length === 0) return 'a topic name cannot be empty';
+  if (topic === '.' || topic === '..') return `topic "${topic}" is not allowed ("." and ".." are reserved)`;
+  if (topic.length > 249) return `topic "${topic.slice(0, 20)}..." is ${topic.length} characters; at most 249`;
+  if (!TOPIC_CHARS.test(topic)) {
+    return `topic ${JSON.stringify(topic)} may only contain letters, digits, ".", "_" and "-"`;
+  }
+  return undefined;
+}
+
+/** Splits "a, b,,c" into ["a","b","c"]. */
+export function splitList(raw: string): string[] {
+  return raw
+    .split(',')
+    .map((part) => part.trim())
+    .filter((part) => part.length > 0);
+}
+
+const listInput = z.union([z.string(), z.array(z.string())]).transform((raw) =>
+  typeof raw === 'string' ? splitList(raw) : raw.map((part) => part.trim()),
+);
+
+const nameSchema = z
+  .string()
+  .trim()
+  .min(1, 'a service name is required')
+  .max(50, 'the name must be at most 50 characters')
+  .regex(KEBAB, 'the name must be kebab-case: lowercase letters and digits in dash-separated words, e.g. "orders"');
+
+const topicsSchema = listInput.superRefine((topics, ctx) => {
+  if (topics.length === 0) ctx.addIssue({ code: 'custom', message: 'at least one topic is required' });
+  for (const topic of topics) {
+    const problem = topicProblem(topic);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  }
+  const dupes = topics.filter((topic, index) => topics.indexOf(topic) !== index);
+  if (dupes.length > 0) ctx.addIssue({ code: 'custom', message: `topic ${JSON.stringify(dupes[0])} is listed twice` });
+});
+
+const groupIdSchema = z
+  .string()
+  .trim()
+  .min(1, 'a consumer group id is required')
+  .max(249, 'the group id must be at most 249 characters')
+  .regex(TOPIC_CHARS, 'the group id may only contain letters, digits, ".", "_" and "-"');
+
+export function brokerProblem(broker: string): string | undefined {
+  const match = /^(.*):(\d{1,5})$/.exec(broker);
+  if (!match) return `broker ${JSON.stringify(broker)} must be host:port, e.g. localhost:9092`;
+  const [, host = '', port = ''] = match;
+  if (!HOST.test(host)) return `broker ${JSON.stringify(broker)} has an invalid host`;
+  const portNumber = Number(port);
+  if (portNumber < 1 || portNumber > 65535) return `broker ${JSON.stringify(broker)} has a port outside 1-65535`;
+  return undefined;
+}
+
+const brokersSchema = listInput.superRefine((brokers, ctx) => {
+  if (brokers.length === 0) ctx.addIssue({ code: 'custom', message: 'at least one broker (host:port) is required' });
+  for (const broker of brokers) {
+    const problem = brokerProblem(broker);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  }
+});
+
+const commitSchema = z.enum(COMMIT_STRATEGIES, {
+  error: () => `the commit strategy must be one of ${COMMIT_STRATEGIES.join(', ')}`,
+});
+
+const maxRetriesSchema = z
+  .union([z.number(), z.string()])
+  .transform((raw, ctx) => {
+    const text = String(raw).trim();
+    if (!/^\d+$/.test(text)) {
+      ctx.addIssue({ code: 'custom', message: `max retries must be a whole number >= 0, got ${JSON.stringify(text)}` });
+      return z.NEVER;
+    }
+    return Number(text);
+  })
+  .pipe(z.number().int().min(0).max(1000, 'max retries must be at most 1000'));
+
+/** `none` (or empty) disables the dead-letter queue. */
+const dlqSchema = z
+  .union([z.null(), z.string()])
+  .transform((input, ctx) => {
+    const raw = input?.trim() ?? '';
+    if (raw === '' || raw.toLowerCase() === 'none') return null;
+    const problem = topicProblem(raw);
+    if (problem) {
+      ctx.addIssue({ code: 'custom', message: `dead-letter ${problem}` });
+      return z.NEVER;
+    }
+    return raw;
+  });
+
+const booleanInput = z.union([z.boolean(), z.string()]).transform((raw, ctx) => {
+  if (typeof raw === 'boolean') return raw;
+  const text = raw.trim().toLowerCase();
+  if (['y', 'yes', 'true', '1'].includes(text)) return true;
+  if (['n', 'no', 'false', '0'].includes(text)) return false;
+  ctx.addIssue({ code: 'custom', message: `expected yes or no, got ${JSON.stringify(raw)}` });
+  return z.NEVER;
+});
+
+const dirSchema = z
+  .string()
+  .trim()
+  .min(1, 'the target folder cannot be empty')
+  .refine((dir) => !dir.split(/[\\/]/).includes('..'), 'the target folder may not contain ".."');
+
+/** Answers as collected (strings from prompts or flags, or already-typed values). */
+export type RawAnswers = Partial<Record<FieldKey, unknown>>;
+
+interface Field {
+  flag: string;
+  /** One-line description for --help and the prompt. */
+  message: string;
+  schema: z.ZodType;
+  /** Required fields have no default: a missing value fails in non-interactive mode. */
+  default?: (answers: Answers) => unknown;
+  kind: 'input' | 'list' | 'confirm';
+  /** Asked by the interactive prompt (dir is a flag only). */
+  prompt: boolean;
+  /** Shown in --help. */
+  hint?: string;
+}
+
+/** Parsed, validated generator options. */
+export interface Answers {
+  name: string;
+  topics: string[];
+  groupId: string;
+  brokers: string[];
+  commit: CommitStrategy;
+  maxRetries: number;
+  dlqTopic: string | null;
+  fromBeginning: boolean;
+  install: boolean;
+  dir: string;
+}
+
+export type FieldKey = keyof Answers;
+
+export const FIELDS: Record<FieldKey, Field> = {
+  name: {
+    flag: 'name',
+    message: 'Service name (kebab-case)',
+    schema: nameSchema,
+    kind: 'input',
+    prompt: true,
+    hint: 'e.g. orders',
+  },
+  topics: {
+    flag: 'topics',
+    message: 'Topics to consume (comma-separated)',
+    schema: topicsSchema,
+    kind: 'input',
+    prompt: true,
+    hint: 'e.g. orders.placed,orders.cancelled',
+  },
+  groupId: {
+    flag: 'group-id',
+    message: 'Consumer group id',
+    schema: groupIdSchema,
+    default: (a) => a.name,
+    kind: 'input',
+    prompt: true,
+    hint: 'default: the name',
+  },
+  brokers: {
+    flag: 'brokers',
+    message: 'Brokers (comma-separated host:port)',
+    schema: brokersSchema,
+    default: () => 'localhost:9092',
+    kind: 'input',
+    prompt: true,
+    hint: 'default: localhost:9092',
+  },
+  commit: {
+    flag: 'commit',
+    message: 'Commit strategy',
+    schema: commitSchema,
+    default: () => 'per-message',
+    kind: 'list',
+    prompt: true,
+    hint: `${COMMIT_STRATEGIES.join(' | ')}, default: per-message`,
+  },
+  maxRetries: {
+    flag: 'max-retries',
+    message: 'Retries before a message is dead-lettered (integer >= 0)',
+    schema: maxRetriesSchema,
+    default: () => 3,
+    kind: 'input',
+    prompt: true,
+    hint: 'default: 3',
+  },
+  dlqTopic: {
+    flag: 'dlq-topic',
+    message: 'Dead-letter topic ("none" to disable)',
+    schema: dlqSchema,
+    default: (a) => `${a.topics[0] ?? 'events'}.dlq`,
+    kind: 'input',
+    prompt: true,
+    hint: 'default: <first topic>.dlq; "none" disables',
+  },
+  fromBeginning: {
+    flag: 'from-beginning',
+    message: 'Start from the earliest offset when the group has no committed offset?',
+    schema: booleanInput,
+    default: () => false,
+    kind: 'confirm',
+    prompt: true,
+    hint: 'default: no',
+  },
+  install: {
+    flag: 'install',
+    message: 'Install it and run its typecheck and tests now?',
+    schema: booleanInput,
+    default: () => true,
+    kind: 'confirm',
+    prompt: true,
+    hint: 'default: yes',
+  },
+  dir: {
+    flag: 'dir',
+    message: 'Target folder, relative to the workspace root',
+    schema: dirSchema,
+    default: (a) => `services/${a.name}`,
+    kind: 'input',
+    prompt: false,
+    hint: 'default: services/<name>',
+  },
+};
+
+/** Order in which fields are asked and defaulted (later defaults read earlier answers). */
+export const FIELD_ORDER: FieldKey[] = [
+  'name',
+  'topics',
+  'groupId',
+  'brokers',
+  'commit',
+  'maxRetries',
+  'dlqTopic',
+  'fromBeginning',
+  'install',
+  'dir',
+];
+
+export type FieldResult<K extends FieldKey> = { ok: true; value: Answers[K] } | { ok: false; message: string };
+
+/** Validates one field; `answers` are the fields before it (for cross-field rules). Same message for prompts and flags. */
+export function checkField<K extends FieldKey>(
+  key: K,
+  raw: unknown,
+  answers: Partial<Answers> = {},
+): FieldResult<K> {
+  const result = FIELDS[key].schema.safeParse(raw);
+  if (!result.success) {
+    return { ok: false, message: result.error.issues.map((issue) => issue.message).join('; ') };
+  }
+  const value = result.data as Answers[K];
+  if (key === 'dlqTopic' && typeof value === 'string' && answers.topics?.includes(value)) {
+    return {
+      ok: false,
+      message: `the dead-letter topic ${JSON.stringify(value)} cannot be one of the source topics`,
+    };
+  }
+  return { ok: true, value };
+}
+
+export class OptionsError extends Error {
+  constructor(
+    readonly field: FieldKey,
+    readonly problem: string,
+  ) {
+    super(`Invalid --${FIELDS[field].flag}: ${problem}`);
+    this.name = 'OptionsError';
+  }
+}
+
+export class MissingOptionError extends Error {
+  constructor(readonly field: FieldKey) {
+    super(
+      `Missing --${FIELDS[field].flag} (${FIELDS[field].message}). ` +
+        'Not prompting: no interactive terminal (or CI=true). Pass it as a flag.',
+    );
+    this.name = 'MissingOptionError';
+  }
+}
+
+/**
+ * Validates raw answers in field order, filling defaults for absent fields when `useDefaults` is
+ * true. Throws OptionsError / MissingOptionError; returns complete Answers otherwise.
+ */
+export function resolveAnswers(raw: RawAnswers, { useDefaults }: { useDefaults: boolean }): Answers {
+  const answers: Partial<Answers> = {};
+  for (const key of FIELD_ORDER) {
+    let value = raw[key];
+    if (value === undefined) {
+      const field = FIELDS[key];
+      if (!useDefaults || !field.default) throw new MissingOptionError(key);
+      value = field.default(answers as Answers);
+    }
+    const result = checkField(key, value, answers);
+    if (!result.ok) throw new OptionsError(key, result.message);
+    (answers as Record<string, unknown>)[key] = result.value;
+  }
+  return answers as Answers;
+}
