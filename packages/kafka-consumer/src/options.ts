@@ -17,6 +17,8 @@ export interface RetryOptions {
   maxDelayMs?: number;
   /** Growth factor per attempt. @default 2 */
   multiplier?: number;
+  /** 'full': a random delay between 0 and the exponential cap (AWS "full jitter"); 'none': exactly the cap. @default 'full' */
+  jitter?: 'full' | 'none';
 }
 
 export interface DeadLetterOptions {
@@ -106,7 +108,7 @@ export const DEFAULTS = {
   fromBeginning: false,
   commit: 'per-batch',
   commitIntervalMs: 5000,
-  retry: { maxRetries: 3, initialDelayMs: 100, maxDelayMs: 30_000, multiplier: 2 },
+  retry: { maxRetries: 3, initialDelayMs: 100, maxDelayMs: 30_000, multiplier: 2, jitter: 'full' as 'full' | 'none' },
   deadLetterSuffix: '.dlq',
   deadLetter: { writeAttempts: 3, recoveryDelayMs: 5000 },
   shutdown: { drainTimeoutMs: 30_000, signals: ['SIGTERM', 'SIGINT'] as NodeJS.Signals[] },
@@ -165,6 +167,7 @@ const dataSchema = {
       initialDelayMs: int(0, 'milliseconds').optional(),
       maxDelayMs: int(0, 'milliseconds').optional(),
       multiplier: z.number({ error: 'must be a number' }).min(1, { error: 'must be >= 1' }).optional(),
+      jitter: z.enum(['full', 'none'], { error: 'must be "full" or "none"' }).optional(),
     })
     .optional(),
   deadLetter: z

@@ -5,6 +5,7 @@ export interface BackoffPolicy {
   initialDelayMs: number;
   maxDelayMs: number;
   multiplier: number;
+  jitter?: 'full' | 'none';
 }
 
 /**
@@ -22,13 +23,17 @@ export function backoffCeiling(attempt: number, policy: BackoffPolicy): number {
   return Math.min(policy.maxDelayMs, policy.initialDelayMs * policy.multiplier ** exponent);
 }
 
-/** "Full jitter" backoff: a uniformly random delay in [0, ceiling]. `random` is injectable for tests. */
+/**
+ * "Full jitter" backoff: a uniformly random delay in [0, ceiling] (exactly the ceiling with
+ * `jitter: 'none'`). `random` is injectable for tests.
+ */
 export function backoffDelay(
   attempt: number,
   policy: BackoffPolicy,
   random: () => number = Math.random,
 ): number {
-  return Math.round(random() * backoffCeiling(attempt, policy));
+  const ceiling = backoffCeiling(attempt, policy);
+  return policy.jitter === 'none' ? ceiling : Math.round(random() * ceiling);
 }
 
 /**

@@ -1,3 +1,4 @@
+import type {} from '@kafkakit/kafka-testkit/vitest-setup';
 import { createTopic, deleteTopics, uniqueName } from '@kafkakit/kafka-testkit';
 import { afterEach, inject } from 'vitest';
 import {
