@@ -61,7 +61,10 @@ describe('commit strategies', () => {
 
   it('interval commits finished offsets every intervalMs, even in the middle of a batch', async () => {
     const { source, g, events, groupId } = await start({ strategy: 'interval', intervalMs: 200 }, 4);
-    await waitFor(async () => (await committed(groupId, source)) === '4', { timeoutMs: 5000, message: 'interval commit' });
+    await waitFor(async () => (await committed(groupId, source)) === '4', {
+      timeoutMs: 5000,
+      message: 'interval commit',
+    });
     expect(events['offsets.committed'][0]?.reason).toBe('interval');
     g.release();
     await waitFor(async () => (await committed(groupId, source)) === '10', { message: 'all committed' });
@@ -73,7 +76,11 @@ describe('commit strategies', () => {
       const source = await topic('kc-commit-stop');
       await produceMessages(brokers(), source, 5);
       const seen: string[] = [];
-      const c = consumer({ topics: [source], commit, handler: ({ message }) => void seen.push(message.offset) });
+      const c = consumer({
+        topics: [source],
+        commit,
+        handler: ({ message }) => void seen.push(message.offset),
+      });
       const events = record(c, 'offsets.committed');
       await c.run();
       await waitFor(() => seen.length === 5, { message: 'consumed' });

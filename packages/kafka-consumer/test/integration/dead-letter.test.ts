@@ -38,7 +38,9 @@ describe('dead-letter queue', () => {
       ['2', 1],
     ]);
     expect(events['message.failed']).toMatchObject([{ offset: '1', attempts: 3, retryable: true }]);
-    expect(events['message.dead-lettered']).toMatchObject([{ offset: '1', deadLetterTopic: dlq, attempts: 3 }]);
+    expect(events['message.dead-lettered']).toMatchObject([
+      { offset: '1', deadLetterTopic: dlq, attempts: 3 },
+    ]);
 
     const [record0] = await consumeAll(brokers(), dlq, 1, { timeoutMs: 15_000 });
     if (record0 === undefined) throw new Error('no DLQ record');
@@ -91,9 +93,17 @@ describe('dead-letter queue', () => {
     const source = await topic('kc-dlq-decode');
     const dlq = `${source}.dlq`;
     cleanupTopic(dlq);
-    await produceMessages(brokers(), source, [{ value: '{"id":1}' }, { value: '{not json' }, { value: '{"id":3}' }]);
+    await produceMessages(brokers(), source, [
+      { value: '{"id":1}' },
+      { value: '{not json' },
+      { value: '{"id":3}' },
+    ]);
     const values: unknown[] = [];
-    const c = consumer({ topics: [source], codec: jsonCodec, handler: async ({ value }) => void values.push(value) });
+    const c = consumer({
+      topics: [source],
+      codec: jsonCodec,
+      handler: async ({ value }) => void values.push(value),
+    });
     const events = record(c, 'message.retrying', 'message.dead-lettered');
     await c.run();
     await waitFor(async () => (await readCommittedOffsets(brokers(), c.options.groupId, source))[0] === '3', {

@@ -1,4 +1,10 @@
-import { consumeAll, produceMessages, readCommittedOffsets, testClient, waitFor } from '@kafkakit/kafka-testkit';
+import {
+  consumeAll,
+  produceMessages,
+  readCommittedOffsets,
+  testClient,
+  waitFor,
+} from '@kafkakit/kafka-testkit';
 import { ConfigResourceTypes } from 'kafkajs';
 import { describe, expect, it } from 'vitest';
 import { DeadLetterError, NonRetryableError, PartitionStoppedError } from '../../src/index.js';
@@ -30,7 +36,11 @@ describe('failures that must not skip a message', () => {
     });
     expect(events.error[0]?.error).toBeInstanceOf(DeadLetterError);
     expect(events.error[0]).toMatchObject({ topic: source, partition: 0 });
-    expect(events['partition.paused'][0]).toMatchObject({ topic: source, partition: 0, reason: 'dead-letter-failed' });
+    expect(events['partition.paused'][0]).toMatchObject({
+      topic: source,
+      partition: 0,
+      reason: 'dead-letter-failed',
+    });
     expect(await committedOf(c.options.groupId, source)).toBe('1');
     const health = c.health();
     expect(['unhealthy']).toContain(health.status);
@@ -43,7 +53,11 @@ describe('failures that must not skip a message', () => {
     await admin.alterConfigs({
       validateOnly: false,
       resources: [
-        { type: ConfigResourceTypes.TOPIC, name: dlq, configEntries: [{ name: 'max.message.bytes', value: '1048576' }] },
+        {
+          type: ConfigResourceTypes.TOPIC,
+          name: dlq,
+          configEntries: [{ name: 'max.message.bytes', value: '1048576' }],
+        },
       ],
     });
     await admin.disconnect();
@@ -85,11 +99,16 @@ describe('failures that must not skip a message', () => {
       message: 'partition 0 stopped, partition 1 done',
     });
     expect(events.error[0]?.error).toBeInstanceOf(PartitionStoppedError);
-    expect(events['partition.paused']).toMatchObject([{ topic: source, partition: 0, reason: 'retries-exhausted' }]);
-    await waitFor(async () => {
-      const offsets = await readCommittedOffsets(brokers(), c.options.groupId, source);
-      return offsets[0] === '1' && offsets[1] === '2';
-    }, { message: 'partition 0 committed up to the failed message only' });
+    expect(events['partition.paused']).toMatchObject([
+      { topic: source, partition: 0, reason: 'retries-exhausted' },
+    ]);
+    await waitFor(
+      async () => {
+        const offsets = await readCommittedOffsets(brokers(), c.options.groupId, source);
+        return offsets[0] === '1' && offsets[1] === '2';
+      },
+      { message: 'partition 0 committed up to the failed message only' },
+    );
     // Stays stopped: no further calls for partition 0.
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(calls.filter(([v]) => v.startsWith('p0'))).toEqual([

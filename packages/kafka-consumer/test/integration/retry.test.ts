@@ -53,7 +53,10 @@ describe('retries', () => {
     });
     const events = record(c, 'group.rebalanced', 'consumer.crashed', 'message.retrying', 'error');
     await c.run();
-    await waitFor(() => attempts.length === 2, { timeoutMs: 20_000, message: 'second attempt after the backoff' });
+    await waitFor(() => attempts.length === 2, {
+      timeoutMs: 20_000,
+      message: 'second attempt after the backoff',
+    });
     await waitFor(async () => (await readCommittedOffsets(brokers(), c.options.groupId, source))[0] === '1', {
       message: 'committed',
     });

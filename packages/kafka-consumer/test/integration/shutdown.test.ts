@@ -14,7 +14,10 @@ describe('graceful shutdown (in process)', () => {
     await c.run();
     await waitFor(() => c.health().status === 'healthy', { message: 'healthy after join' });
     expect(c.health().assignedPartitions).toEqual([{ topic: source, partition: 0 }]);
-    expect(events['group.rebalanced'][0]).toMatchObject({ assigned: [{ topic: source, partition: 0 }], revoked: [] });
+    expect(events['group.rebalanced'][0]).toMatchObject({
+      assigned: [{ topic: source, partition: 0 }],
+      revoked: [],
+    });
     // Let it sit in a long poll for a moment.
     await new Promise((resolve) => setTimeout(resolve, 300));
     const started = Date.now();
@@ -82,7 +85,11 @@ describe('graceful shutdown (in process)', () => {
     expect((await readCommittedOffsets(brokers(), groupId, source))[0]).toBe('1');
 
     const redelivered: string[] = [];
-    const second = consumer({ topics: [source], groupId, handler: ({ message }) => void redelivered.push(message.offset) });
+    const second = consumer({
+      topics: [source],
+      groupId,
+      handler: ({ message }) => void redelivered.push(message.offset),
+    });
     const events = record(second, 'message.processed');
     await second.run();
     await waitFor(() => redelivered.length === 2, { message: 'redelivered' });

@@ -10,7 +10,8 @@ const repoRoot = fileURLToPath(new URL('../../../../', import.meta.url));
 const children: ChildProcess[] = [];
 
 afterEach(() => {
-  for (const child of children.splice(0)) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  for (const child of children.splice(0))
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
 });
 
 interface Running {
@@ -59,13 +60,20 @@ async function setup(mode: 'slow' | 'stuck', drainTimeoutMs: number) {
     MODE: mode,
     DRAIN_TIMEOUT_MS: String(drainTimeoutMs),
   });
-  await waitFor(() => run.lines.includes('START 1'), { timeoutMs: 30_000, message: 'child is handling offset 1' });
+  await waitFor(() => run.lines.includes('START 1'), {
+    timeoutMs: 30_000,
+    message: 'child is handling offset 1',
+  });
   return { source, groupId, ...run };
 }
 
 async function redelivered(source: string, groupId: string, count: number): Promise<string[]> {
   const seen: string[] = [];
-  const next = consumer({ topics: [source], groupId, handler: ({ message }) => void seen.push(message.offset) });
+  const next = consumer({
+    topics: [source],
+    groupId,
+    handler: ({ message }) => void seen.push(message.offset),
+  });
   await next.run();
   await waitFor(() => seen.length >= count, { message: `next consumer got ${count} messages` });
   await next.disconnect();

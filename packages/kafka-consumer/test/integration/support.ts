@@ -1,5 +1,5 @@
-import type {} from '@kafkakit/kafka-testkit/vitest-setup';
 import { createTopic, deleteTopics, uniqueName } from '@kafkakit/kafka-testkit';
+import type {} from '@kafkakit/kafka-testkit/vitest-setup';
 import { afterEach, inject } from 'vitest';
 import {
   type ConsumerEvents,
@@ -29,7 +29,11 @@ afterEach(async () => {
 });
 
 /** Creates a topic (cleaned up after the test) and returns its name. */
-export async function topic(prefix: string, partitions = 1, config: Record<string, string> = {}): Promise<string> {
+export async function topic(
+  prefix: string,
+  partitions = 1,
+  config: Record<string, string> = {},
+): Promise<string> {
   const name = uniqueName(prefix);
   await createTopic(brokers(), name, partitions, config);
   topics.push(name);
@@ -42,7 +46,9 @@ export function cleanupTopic(name: string): void {
 }
 
 /** Fast-test defaults: short session, quick retries, no signal handling; disconnected after the test. */
-export function consumer<T = Buffer | null>(options: Partial<ConsumerOptions<T>> & Pick<ConsumerOptions<T>, 'topics' | 'handler'>): KafkaConsumer {
+export function consumer<T = Buffer | null>(
+  options: Partial<ConsumerOptions<T>> & Pick<ConsumerOptions<T>, 'topics' | 'handler'>,
+): KafkaConsumer {
   const c = createConsumer<T>({
     brokers: brokers(),
     groupId: uniqueName('kc-group'),
@@ -60,7 +66,10 @@ export function consumer<T = Buffer | null>(options: Partial<ConsumerOptions<T>>
 }
 
 /** Records every payload of the given events. */
-export function record<K extends EventName>(c: KafkaConsumer, ...names: K[]): { [P in K]: Array<ConsumerEvents[P]> } {
+export function record<K extends EventName>(
+  c: KafkaConsumer,
+  ...names: K[]
+): { [P in K]: Array<ConsumerEvents[P]> } {
   const out = {} as { [P in K]: Array<ConsumerEvents[P]> };
   for (const name of names) {
     const list: Array<ConsumerEvents[K]> = [];

@@ -1,0 +1,131 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, ENV_VARIABLES, loadOptionsFromEnv } from '../../src/index.js';
+
+const minimal = {
+  KAFKA_BROKERS: 'a:9092, b:9093',
+  KAFKA_TOPICS: 'orders.placed,orders.cancelled',
+  KAFKA_GROUP_ID: 'g',
+};
+
+function issues(env: Record<string, string>): string {
+  try {
+    loadOptionsFromEnv(env);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return (error as ConfigError).issues.join('\n');
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('loadOptionsFromEnv', () => {
+  it('reads the minimal variables', () => {
+    expect(loadOptionsFromEnv(minimal)).toEqual({
+      brokers: ['a:9092', 'b:9093'],
+      topics: ['orders.placed', 'orders.cancelled'],
+      groupId: 'g',
+    });
+  });
+
+  it('reads every variable', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kc-env-'));
+    const ca = join(dir, 'ca.pem');
+    writeFileSync(ca, 'PEM');
+    const options = loadOptionsFromEnv({
+      ...minimal,
+      KAFKA_CLIENT_ID: 'svc',
+      KAFKA_FROM_BEGINNING: 'true',
+      KAFKA_COMMIT_STRATEGY: 'interval',
+      KAFKA_COMMIT_INTERVAL_MS: '1000',
+      KAFKA_MAX_RETRIES: '5',
+      KAFKA_RETRY_INITIAL_DELAY_MS: '50',
+      KAFKA_RETRY_MAX_DELAY_MS: '500',
+      KAFKA_DLQ_TOPIC: 'all.dlq',
+      KAFKA_DRAIN_TIMEOUT_MS: '2000',
+      KAFKA_SSL: 'true',
+      KAFKA_SSL_CA_FILE: ca,
+      KAFKA_SSL_REJECT_UNAUTHORIZED: 'false',
+      KAFKA_SASL_MECHANISM: 'scram-sha-512',
+      KAFKA_SASL_USERNAME: 'user',
+      KAFKA_SASL_PASSWORD: 'secret',
+    });
+    expect(options).toEqual({
+      brokers: ['a:9092', 'b:9093'],
+      topics: ['orders.placed', 'orders.cancelled'],
+      groupId: 'g',
+      clientId: 'svc',
+      fromBeginning: true,
+      commit: { strategy: 'interval', intervalMs: 1000 },
+      retry: { maxRetries: 5, initialDelayMs: 50, maxDelayMs: 500 },
+      deadLetter: { topic: 'all.dlq' },
+      shutdown: { drainTimeoutMs: 2000 },
+      ssl: { ca: ['PEM'], rejectUnauthorized: false },
+      sasl: { mechanism: 'scram-sha-512', username: 'user', password: 'secret' },
+    });
+  });
+
+  it('KAFKA_DLQ_TOPIC=none disables the dead-letter queue', () => {
+    expect(loadOptionsFromEnv({ ...minimal, KAFKA_DLQ_TOPIC: 'none' }).deadLetter).toBe(false);
+  });
+
+  it('lets overrides win', () => {
+    expect(loadOptionsFromEnv(minimal, { groupId: 'other' }).groupId).toBe('other');
+  });
+
+  it.each([
+    [{}, 'KAFKA_BROKERS: required'],
+    [{ KAFKA_BROKERS: 'a:1' }, 'KAFKA_TOPICS: required'],
+    [{ ...minimal, KAFKA_BROKERS: 'nohost' }, 'KAFKA_BROKERS: must be "host:port"'],
+    [{ ...minimal, KAFKA_TOPICS: 'bad topic' }, 'KAFKA_TOPICS: is not a valid Kafka topic name'],
+    [{ ...minimal, KAFKA_MAX_RETRIES: 'three' }, 'KAFKA_MAX_RETRIES: must be an integer'],
+    [{ ...minimal, KAFKA_MAX_RETRIES: '-1' }, 'KAFKA_MAX_RETRIES: must be >= 0'],
+    [{ ...minimal, KAFKA_COMMIT_STRATEGY: 'sometimes' }, 'KAFKA_COMMIT_STRATEGY: must be'],
+    [
+      { ...minimal, KAFKA_DLQ_TOPIC: 'orders.placed' },
+      'KAFKA_DLQ_TOPIC: "orders.placed" is also a source topic',
+    ],
+    [{ ...minimal, KAFKA_FROM_BEGINNING: 'maybe' }, 'KAFKA_FROM_BEGINNING: must be true or false'],
+    [
+      { ...minimal, KAFKA_SASL_MECHANISM: 'plain' },
+      'KAFKA_SASL_USERNAME / KAFKA_SASL_PASSWORD: both are required',
+    ],
+    [
+      { ...minimal, KAFKA_SASL_MECHANISM: 'kerberos', KAFKA_SASL_USERNAME: 'u', KAFKA_SASL_PASSWORD: 'p' },
+      'KAFKA_SASL_MECHANISM: must be',
+    ],
+    [{ ...minimal, KAFKA_SSL_CA_FILE: '/does/not/exist.pem' }, 'KAFKA_SSL_CA_FILE: cannot read'],
+  ])('rejects %j naming the variable', (env, expected) => {
+    expect(issues(env as Record<string, string>)).toContain(expected);
+  });
+
+  it('documents every variable it reads', () => {
+    const names = ENV_VARIABLES.map((v) => v.name);
+    expect(names).toEqual([
+      'KAFKA_BROKERS',
+      'KAFKA_CLIENT_ID',
+      'KAFKA_GROUP_ID',
+      'KAFKA_TOPICS',
+      'KAFKA_FROM_BEGINNING',
+      'KAFKA_COMMIT_STRATEGY',
+      'KAFKA_COMMIT_INTERVAL_MS',
+      'KAFKA_MAX_RETRIES',
+      'KAFKA_RETRY_INITIAL_DELAY_MS',
+      'KAFKA_RETRY_MAX_DELAY_MS',
+      'KAFKA_DLQ_TOPIC',
+      'KAFKA_DRAIN_TIMEOUT_MS',
+      'KAFKA_SSL',
+      'KAFKA_SSL_CA_FILE',
+      'KAFKA_SSL_REJECT_UNAUTHORIZED',
+      'KAFKA_SASL_MECHANISM',
+      'KAFKA_SASL_USERNAME',
+      'KAFKA_SASL_PASSWORD',
+    ]);
+    for (const v of ENV_VARIABLES) expect(v.description.length).toBeGreaterThan(5);
+    expect(ENV_VARIABLES.filter((v) => v.secret).map((v) => v.name)).toEqual([
+      'KAFKA_SASL_USERNAME',
+      'KAFKA_SASL_PASSWORD',
+    ]);
+  });
+});
