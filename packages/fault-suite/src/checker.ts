@@ -1,0 +1,173 @@
+import type { AckedMessage, CommitSample, DeadLetterRecord, HandlerEntry, LedgerEntry } from './types.js';
+
+/** What the checker found in one scenario run. Pure data; the scenario decides which numbers must be 0. */
+export interface Metrics {
+  acked: number;
+  /** Distinct acknowledged ids whose handler resolved at least once. */
+  completed: number;
+  /** Distinct acknowledged ids found on the dead-letter topic. */
+  deadLettered: number;
+  /** Acknowledged, but neither completed nor dead-lettered. */
+  lost: string[];
+  /** Extra completions: sum over ids of (completions - 1). */
+  duplicates: number;
+  /** Duplicates of a message whose offset a logged commit had already covered when it was redelivered. */
+  duplicatesOutsideWindow: number;
+  /** Within one process and one assignment, a partition's completions did not move strictly forward. */
+  orderViolations: number;
+  /** Handler calls on a partition the process was not (or no longer) assigned. */
+  callsAfterRevoke: number;
+  /** Committed offsets that went backwards: admin samples plus commits the consumers logged. */
+  commitRegressions: number;
+}
+
+const tp = (t: string, p: number) => `${t}\u0000${p}`;
+const isHandler = (e: LedgerEntry): e is HandlerEntry => e.ev === 'call' || e.ev === 'done';
+
+/** Completions per id, in ledger order. */
+export function completionsById(ledger: readonly LedgerEntry[]): Map<string, HandlerEntry[]> {
+  const out = new Map<string, HandlerEntry[]>();
+  for (const e of ledger) {
+    if (e.ev !== 'done') continue;
+    const list = out.get(e.id);
+    if (list === undefined) out.set(e.id, [e]);
+    else list.push(e);
+  }
+  return out;
+}
+
+/** Handler calls per id (every attempt), in ledger order. */
+export function callsById(ledger: readonly LedgerEntry[]): Map<string, HandlerEntry[]> {
+  const out = new Map<string, HandlerEntry[]>();
+  for (const e of ledger) {
+    if (e.ev !== 'call') continue;
+    const list = out.get(e.id);
+    if (list === undefined) out.set(e.id, [e]);
+    else list.push(e);
+  }
+  return out;
+}
+
+export function lostIds(
+  acked: readonly AckedMessage[],
+  ledger: readonly LedgerEntry[],
+  dlq: readonly DeadLetterRecord[],
+): string[] {
+  const handled = new Set<string>(dlq.map((r) => r.id));
+  for (const e of ledger) if (e.ev === 'done') handled.add(e.id);
+  return acked.filter((m) => !handled.has(m.id)).map((m) => m.id);
+}
+
+/**
+ * A redelivery is inside the window when no commit covering the message (offset > its offset) was
+ * logged, by any process, before the call that redelivered it. Ledger order is append order.
+ */
+export function duplicateCounts(ledger: readonly LedgerEntry[]): { total: number; outsideWindow: number } {
+  const committed = new Map<string, bigint>();
+  const completed = new Map<string, number>();
+  const coveredAtCall = new Map<string, boolean>();
+  let total = 0;
+  let outsideWindow = 0;
+  for (const e of ledger) {
+    if (e.ev === 'commit') {
+      for (const o of e.offsets) {
+        const key = tp(o.t, o.p);
+        const next = BigInt(o.o);
+        if (next > (committed.get(key) ?? -1n)) committed.set(key, next);
+      }
+    } else if (e.ev === 'call') {
+      const covered = (committed.get(tp(e.t, e.p)) ?? -1n) > BigInt(e.o);
+      coveredAtCall.set(`${e.pid}|${e.id}`, covered);
+    } else if (e.ev === 'done') {
+      const before = completed.get(e.id) ?? 0;
+      completed.set(e.id, before + 1);
+      if (before > 0) {
+        total++;
+        if (coveredAtCall.get(`${e.pid}|${e.id}`) === true) outsideWindow++;
+      }
+    }
+  }
+  return { total, outsideWindow };
+}
+
+/** Completions of one partition, within one process and one assignment, must move strictly forward. */
+export function orderViolations(ledger: readonly LedgerEntry[]): number {
+  const epoch = new Map<number, number>();
+  const last = new Map<string, bigint>();
+  let violations = 0;
+  for (const e of ledger) {
+    if (e.ev === 'assigned') epoch.set(e.pid, (epoch.get(e.pid) ?? 0) + 1);
+    if (e.ev !== 'done') continue;
+    const key = `${e.pid}|${epoch.get(e.pid) ?? 0}|${tp(e.t, e.p)}`;
+    const offset = BigInt(e.o);
+    const previous = last.get(key);
+    if (previous !== undefined && offset <= previous) violations++;
+    last.set(key, offset);
+  }
+  return violations;
+}
+
+/**
+ * A call is legitimate while the calling process's latest assignment holds the partition and no
+ * other process was assigned that partition after it (ledger order is the real order of events).
+ */
+export function callsAfterRevoke(ledger: readonly LedgerEntry[]): number {
+  const holding = new Map<number, Set<string>>();
+  const owner = new Map<string, number>();
+  let violations = 0;
+  for (const e of ledger) {
+    if (e.ev === 'assigned') {
+      const parts = new Set(e.parts.map((x) => tp(x.t, x.p)));
+      holding.set(e.pid, parts);
+      for (const key of parts) owner.set(key, e.pid);
+    } else if (isHandler(e) && e.ev === 'call') {
+      const key = tp(e.t, e.p);
+      if (holding.get(e.pid)?.has(key) !== true || owner.get(key) !== e.pid) violations++;
+    }
+  }
+  return violations;
+}
+
+/** Backward moves of committed offsets across admin samples and across logged commits. */
+export function commitRegressions(samples: readonly CommitSample[], ledger: readonly LedgerEntry[]): number {
+  let regressions = 0;
+  const seen = new Map<string, bigint>();
+  const observe = (key: string, offset: string) => {
+    const value = BigInt(offset);
+    if (value < 0n) return;
+    const previous = seen.get(key);
+    if (previous !== undefined && value < previous) regressions++;
+    if (previous === undefined || value > previous) seen.set(key, value);
+  };
+  for (const s of [...samples].sort((a, b) => a.ts - b.ts)) {
+    for (const [p, o] of Object.entries(s.offsets)) observe(`sample|${p}`, o);
+  }
+  for (const e of ledger) {
+    if (e.ev === 'commit') for (const o of e.offsets) observe(`logged|${tp(o.t, o.p)}`, o.o);
+  }
+  return regressions;
+}
+
+export function check(input: {
+  acked: readonly AckedMessage[];
+  ledger: readonly LedgerEntry[];
+  dlq?: readonly DeadLetterRecord[];
+  samples?: readonly CommitSample[];
+}): Metrics {
+  const dlq = input.dlq ?? [];
+  const ackedIds = new Set(input.acked.map((m) => m.id));
+  const completed = new Set<string>();
+  for (const e of input.ledger) if (e.ev === 'done' && ackedIds.has(e.id)) completed.add(e.id);
+  const dups = duplicateCounts(input.ledger);
+  return {
+    acked: input.acked.length,
+    completed: completed.size,
+    deadLettered: new Set(dlq.filter((r) => ackedIds.has(r.id)).map((r) => r.id)).size,
+    lost: lostIds(input.acked, input.ledger, dlq),
+    duplicates: dups.total,
+    duplicatesOutsideWindow: dups.outsideWindow,
+    orderViolations: orderViolations(input.ledger),
+    callsAfterRevoke: callsAfterRevoke(input.ledger),
+    commitRegressions: commitRegressions(input.samples ?? [], input.ledger),
+  };
+}

@@ -1,0 +1,42 @@
+import type { CommitStrategy } from '../types.js';
+
+/** What the test asks of one consumer child process (passed as JSON in FAULT_CHILD_CONFIG). */
+export interface ChildConfig {
+  brokers: string[];
+  groupId: string;
+  topic: string;
+  commit: CommitStrategy;
+  /** For the interval strategy. */
+  intervalMs?: number;
+  ledgerPath: string;
+  codec: 'json' | 'raw';
+  retry: { maxRetries: number; initialDelayMs: number; maxDelayMs: number };
+  deadLetter: { topic: string; writeAttempts?: number; recoveryDelayMs?: number } | false;
+  drainTimeoutMs: number;
+  sessionTimeoutMs?: number;
+  heartbeatIntervalMs?: number;
+  behaviour: Behaviour;
+}
+
+/** How the child's handler misbehaves, by message id. */
+export interface Behaviour {
+  /** Every call waits this long before completing. */
+  delayMs?: number;
+  /** These messages never complete (the handler ignores its abort signal). */
+  hangIds?: string[];
+  /** These messages always throw a retryable error. */
+  poisonIds?: string[];
+  /** The call after `afterCalls` completed calls sleeps `ms` without heartbeating (once per process). */
+  slowOnce?: { afterCalls: number; ms: number };
+}
+
+export const CONFIG_ENV = 'FAULT_CHILD_CONFIG';
+
+export function encodeConfig(config: ChildConfig): string {
+  return JSON.stringify(config);
+}
+
+export function decodeConfig(text: string | undefined): ChildConfig {
+  if (text === undefined || text === '') throw new Error(`${CONFIG_ENV} is not set`);
+  return JSON.parse(text) as ChildConfig;
+}

@@ -1,0 +1,106 @@
+/**
+ * A consumer process on the runtime, for fault scenarios. It records every handler call (and the
+ * consumer's commits, assignments, dead-letters and errors) in the ledger, prints READY once it has
+ * joined its group, and leaves shutdown and exit codes to the runtime's own signal handling.
+ */
+import {
+  type CommitOption,
+  createConsumer,
+  createJsonLogger,
+  jsonCodec,
+  type KafkaConsumerError,
+  rawCodec,
+} from '@kafkakit/kafka-consumer';
+import { openLedger } from '../ledger.js';
+import { ID_HEADER } from '../producer.js';
+import { CONFIG_ENV, decodeConfig } from './config.js';
+
+const config = decodeConfig(process.env[CONFIG_ENV]);
+const ledger = openLedger(config.ledgerPath);
+const pid = process.pid;
+const { behaviour } = config;
+const hang = new Set(behaviour.hangIds ?? []);
+const poison = new Set(behaviour.poisonIds ?? []);
+const hung: Array<() => void> = [];
+let completedCalls = 0;
+let slowDone = false;
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+const idOf = (headers: Record<string, unknown> | undefined): string => {
+  const raw = headers?.[ID_HEADER];
+  return raw === undefined ? '?' : String(raw);
+};
+
+for (const sig of ['SIGTERM', 'SIGINT'] as const) {
+  process.on(sig, () => ledger.append({ ev: 'signal', pid, ts: Date.now(), sig }));
+}
+
+const commit: CommitOption =
+  config.commit === 'interval'
+    ? { strategy: 'interval', intervalMs: config.intervalMs ?? 1000 }
+    : config.commit;
+
+const consumer = createConsumer<unknown>({
+  brokers: config.brokers,
+  groupId: config.groupId,
+  clientId: `fault-child-${pid}`,
+  topics: [config.topic],
+  fromBeginning: true,
+  commit,
+  retry: config.retry,
+  deadLetter: config.deadLetter,
+  shutdown: { drainTimeoutMs: config.drainTimeoutMs, signals: ['SIGTERM', 'SIGINT'] },
+  codec: config.codec === 'json' ? jsonCodec : (rawCodec as typeof jsonCodec),
+  logger: createJsonLogger({ level: 'info' }),
+  maxWaitTimeMs: 200,
+  ...(config.sessionTimeoutMs === undefined ? {} : { sessionTimeoutMs: config.sessionTimeoutMs }),
+  ...(config.heartbeatIntervalMs === undefined ? {} : { heartbeatIntervalMs: config.heartbeatIntervalMs }),
+  handler: async ({ topic, partition, message, attempt }) => {
+    const entry = { t: topic, p: partition, o: message.offset, id: idOf(message.headers), a: attempt, pid };
+    ledger.append({ ev: 'call', ...entry, ts: Date.now() });
+    if (hang.has(entry.id)) await new Promise<void>((resolve) => hung.push(resolve));
+    if (poison.has(entry.id)) throw new Error(`poison message ${entry.id}`);
+    if (behaviour.slowOnce !== undefined && !slowDone && completedCalls >= behaviour.slowOnce.afterCalls) {
+      slowDone = true;
+      await sleep(behaviour.slowOnce.ms);
+    }
+    if (behaviour.delayMs !== undefined && behaviour.delayMs > 0) await sleep(behaviour.delayMs);
+    completedCalls++;
+    ledger.append({ ev: 'done', ...entry, ts: Date.now() });
+  },
+});
+
+consumer.on('group.rebalanced', ({ assigned }) => {
+  ledger.append({
+    ev: 'assigned',
+    pid,
+    ts: Date.now(),
+    parts: assigned.map((a) => ({ t: a.topic, p: a.partition })),
+  });
+});
+consumer.on('offsets.committed', ({ offsets }) => {
+  ledger.append({
+    ev: 'commit',
+    pid,
+    ts: Date.now(),
+    offsets: offsets.map((o) => ({ t: o.topic, p: o.partition, o: o.offset })),
+  });
+});
+consumer.on('message.dead-lettered', ({ topic, partition, offset }) => {
+  ledger.append({ ev: 'dead-lettered', pid, ts: Date.now(), t: topic, p: partition, o: offset });
+});
+consumer.on('error', ({ error }) => {
+  const code = (error as Partial<KafkaConsumerError>).code ?? 'UNKNOWN';
+  ledger.append({
+    ev: 'error',
+    pid,
+    ts: Date.now(),
+    name: error.name,
+    code,
+    msg: error.message.slice(0, 300),
+  });
+});
+
+await consumer.run();
+ledger.append({ ev: 'ready', pid, ts: Date.now() });
+process.stdout.write('READY\n');

@@ -1,0 +1,42 @@
+import type { Metrics } from './checker.js';
+import type { CommitStrategy } from './types.js';
+
+/** A scenario-specific pass criterion and what was observed. */
+export interface Criterion {
+  name: string;
+  ok: boolean;
+  detail: string;
+}
+
+export interface ScenarioResult {
+  id: number;
+  title: string;
+  strategy: CommitStrategy;
+  metrics: Metrics;
+  criteria: Criterion[];
+  durationMs: number;
+  /** Set when the scenario could not run to the end (harness or broker failure). */
+  error?: string;
+}
+
+export function criterion(name: string, ok: boolean, detail: string): Criterion {
+  return { name, ok, detail };
+}
+
+/** The invariants every scenario holds; duplicates are judged per scenario (its own criteria). */
+export function baseCriteria(m: Metrics): Criterion[] {
+  return [
+    criterion('0 lost', m.lost.length === 0, `lost ${m.lost.length}${lostSample(m.lost)}`),
+    criterion('0 order violations', m.orderViolations === 0, `${m.orderViolations}`),
+    criterion('0 committed-offset regressions', m.commitRegressions === 0, `${m.commitRegressions}`),
+    criterion('0 calls after revoke', m.callsAfterRevoke === 0, `${m.callsAfterRevoke}`),
+  ];
+}
+
+function lostSample(lost: readonly string[]): string {
+  return lost.length === 0 ? '' : ` (e.g. ${lost.slice(0, 5).join(', ')})`;
+}
+
+export function passed(result: ScenarioResult): boolean {
+  return result.error === undefined && result.criteria.every((c) => c.ok);
+}

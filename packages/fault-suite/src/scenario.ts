@@ -1,0 +1,151 @@
+import { mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createTopic, deleteTopics, uniqueName } from '@kafkakit/kafka-testkit';
+import { check, type Metrics } from './checker.js';
+import type { ChildConfig } from './child/config.js';
+import { type ConsumerChild, spawnConsumer } from './child/spawn.js';
+import { readLedger } from './ledger.js';
+import { baseCriteria, type Criterion, type ScenarioResult } from './result.js';
+import { type OffsetSampler, startOffsetSampler } from './sampler.js';
+import type { AckedMessage, CommitSample, CommitStrategy, DeadLetterRecord, LedgerEntry } from './types.js';
+
+/** What a scenario hands back for checking: the producer's acks, the DLQ, samples and its own criteria. */
+export interface Evidence {
+  acked: readonly AckedMessage[];
+  dlq?: readonly DeadLetterRecord[];
+  samples?: readonly CommitSample[];
+  criteria: Criterion[];
+  /** Criteria on the checker's metrics (e.g. duplicates bounds), judged after the run. */
+  judge?: (metrics: Metrics) => Criterion[];
+}
+
+export interface ScenarioDefinition {
+  id: number;
+  title: string;
+  /** Commit strategies this scenario runs under (all three where the strategy matters). */
+  strategies: readonly CommitStrategy[];
+  run(ctx: RunContext): Promise<Evidence>;
+}
+
+/** Per-run helpers: unique names, children, the ledger, the sampler; everything is cleaned up after. */
+export class RunContext {
+  readonly groupId = uniqueName('fault-group');
+  readonly ledgerPath: string;
+  readonly #topics: string[] = [];
+  readonly #children: ConsumerChild[] = [];
+  readonly #samplers: OffsetSampler[] = [];
+  #childCount = 0;
+
+  constructor(
+    readonly brokers: string[],
+    readonly strategy: CommitStrategy,
+    readonly workDir: string,
+  ) {
+    this.ledgerPath = join(workDir, 'ledger.jsonl');
+  }
+
+  /** Creates a topic for this run (deleted afterwards). */
+  async topic(prefix: string, partitions: number, config: Record<string, string> = {}): Promise<string> {
+    const name = uniqueName(prefix);
+    await createTopic(this.brokers, name, partitions, config);
+    this.#topics.push(name);
+    return name;
+  }
+
+  /** Registers a topic created by someone else (the runtime's DLQ) for deletion. */
+  owns(topic: string): void {
+    this.#topics.push(topic);
+  }
+
+  /** The child config every scenario starts from; `overrides` replace fields. */
+  childConfig(topic: string, overrides: Partial<ChildConfig> = {}): ChildConfig {
+    return {
+      brokers: this.brokers,
+      groupId: this.groupId,
+      topic,
+      commit: this.strategy,
+      intervalMs: 1000,
+      ledgerPath: this.ledgerPath,
+      codec: 'json',
+      retry: { maxRetries: 2, initialDelayMs: 10, maxDelayMs: 50 },
+      deadLetter: { topic: `${topic}.dlq` },
+      drainTimeoutMs: 5000,
+      sessionTimeoutMs: 10_000,
+      heartbeatIntervalMs: 1000,
+      behaviour: {},
+      ...overrides,
+    };
+  }
+
+  /** Starts a consumer child (killed with SIGKILL at cleanup if still running). */
+  child(config: ChildConfig): ConsumerChild {
+    this.#childCount++;
+    const child = spawnConsumer(config, join(this.workDir, `child-${this.#childCount}.log`));
+    this.#children.push(child);
+    return child;
+  }
+
+  async sampler(topic: string, groupId = this.groupId): Promise<OffsetSampler> {
+    const sampler = await startOffsetSampler(this.brokers, groupId, topic);
+    this.#samplers.push(sampler);
+    return sampler;
+  }
+
+  ledger(): LedgerEntry[] {
+    return readLedger(this.ledgerPath);
+  }
+
+  /** Distinct ids completed so far (a cheap progress probe for waitFor). */
+  completedIds(): Set<string> {
+    const done = new Set<string>();
+    for (const e of this.ledger()) if (e.ev === 'done') done.add(e.id);
+    return done;
+  }
+
+  async cleanup(): Promise<void> {
+    for (const child of this.#children) if (child.isRunning()) child.signal('SIGKILL');
+    await Promise.all(this.#children.map((c) => c.exited));
+    await Promise.all(this.#samplers.map((s) => s.stop()));
+    if (this.#topics.length > 0) await deleteTopics(this.brokers, this.#topics);
+  }
+}
+
+/** Runs one scenario under one strategy and checks its evidence; never throws. */
+export async function runScenario(
+  def: ScenarioDefinition,
+  strategy: CommitStrategy,
+  brokers: string[],
+  baseDir = join(tmpdir(), 'kafkakit-faults'),
+): Promise<ScenarioResult> {
+  const workDir = join(baseDir, `${def.id}-${strategy}-${uniqueName('run')}`);
+  mkdirSync(workDir, { recursive: true });
+  const ctx = new RunContext(brokers, strategy, workDir);
+  const started = Date.now();
+  let evidence: Evidence = { acked: [], criteria: [] };
+  let error: string | undefined;
+  try {
+    evidence = await def.run(ctx);
+  } catch (failure) {
+    error = `${failure instanceof Error ? failure.message : String(failure)} (work dir ${workDir})`;
+  } finally {
+    await ctx.cleanup().catch((failure: unknown) => {
+      error ??= `cleanup failed: ${String(failure)}`;
+    });
+  }
+  const metrics = check({
+    acked: evidence.acked,
+    ledger: ctx.ledger(),
+    dlq: evidence.dlq ?? [],
+    samples: evidence.samples ?? [],
+  });
+  return {
+    id: def.id,
+    title: def.title,
+    strategy,
+    metrics,
+    criteria: [...baseCriteria(metrics), ...evidence.criteria, ...(evidence.judge?.(metrics) ?? [])],
+    durationMs: Date.now() - started,
+    ...(error === undefined ? {} : { error }),
+  };
+}

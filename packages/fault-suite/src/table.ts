@@ -1,0 +1,59 @@
+import { passed, type ScenarioResult } from './result.js';
+
+const COLUMNS = [
+  '#',
+  'scenario',
+  'commit',
+  'acked',
+  'done',
+  'dlq',
+  'lost',
+  'dups',
+  'dups>win',
+  'order',
+  'revoked',
+  'regress',
+  'time',
+  'result',
+] as const;
+
+function row(r: ScenarioResult): string[] {
+  const m = r.metrics;
+  return [
+    String(r.id),
+    r.title,
+    r.strategy,
+    String(m.acked),
+    String(m.completed),
+    String(m.deadLettered),
+    String(m.lost.length),
+    String(m.duplicates),
+    String(m.duplicatesOutsideWindow),
+    String(m.orderViolations),
+    String(m.callsAfterRevoke),
+    String(m.commitRegressions),
+    `${(r.durationMs / 1000).toFixed(1)}s`,
+    passed(r) ? 'PASS' : 'FAIL',
+  ];
+}
+
+/** A fixed-width text table, one row per scenario run, then the failed criteria spelled out. */
+export function formatTable(results: readonly ScenarioResult[]): string {
+  const rows = [Array.from(COLUMNS), ...results.map(row)];
+  const widths = COLUMNS.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join(' | ')} |`;
+  const rule = `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`;
+  const out = [line(rows[0] ?? []), rule, ...rows.slice(1).map(line)];
+  const failures = results.filter((r) => !passed(r));
+  if (failures.length > 0) {
+    out.push('', 'Failed criteria:');
+    for (const r of failures) {
+      if (r.error !== undefined) out.push(`  ${r.id} ${r.title} [${r.strategy}]: error: ${r.error}`);
+      for (const c of r.criteria.filter((x) => !x.ok))
+        out.push(`  ${r.id} ${r.title} [${r.strategy}]: ${c.name}: ${c.detail}`);
+    }
+  }
+  const ok = results.length - failures.length;
+  out.push('', `${ok}/${results.length} scenario runs passed`);
+  return out.join('\n');
+}
