@@ -1,6 +1,11 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join, posix, relative, resolve, sep } from 'node:path';
-import ts from 'typescript';
+import type TypeScript from 'typescript';
+
+/** Loaded on first use: the TypeScript parser is only needed to wire an entry point. */
+const loadTypeScript = (): typeof TypeScript =>
+  createRequire(import.meta.url)('typescript') as typeof TypeScript;
 
 /**
  * The `kafka-consumer:add` plan for an existing TypeScript service: which files to create, which to
@@ -46,7 +51,9 @@ export function inspectService(serviceDir: string): ServiceInfo {
   const pkg = readJson(pkgFile);
   const deps = { ...(pkg.dependencies as object), ...(pkg.devDependencies as object) };
   if (!existsSync(join(serviceDir, 'tsconfig.json')) && !('typescript' in deps)) {
-    throw new AddError(`${serviceDir} is not a TypeScript service (no tsconfig.json, no typescript dependency)`);
+    throw new AddError(
+      `${serviceDir} is not a TypeScript service (no tsconfig.json, no typescript dependency)`,
+    );
   }
   return {
     packageName: typeof pkg.name === 'string' ? pkg.name : '',
@@ -132,10 +139,15 @@ export type WireResult =
  * cleanly by TypeScript. The import goes after the last import, the start block at the end.
  */
 export function wireEntry(source: string, entryPath: string, isEsm: boolean): WireResult {
-  if (source.includes(START_SYMBOL)) return { kind: 'unchanged', reason: `${entryPath} already starts the consumer` };
+  if (source.includes(START_SYMBOL))
+    return { kind: 'unchanged', reason: `${entryPath} already starts the consumer` };
   if (!isEsm && !entryPath.endsWith('.mts')) {
-    return { kind: 'manual', reason: 'the package is not an ES module ("type": "module"), so top-level await is unavailable' };
+    return {
+      kind: 'manual',
+      reason: 'the package is not an ES module ("type": "module"), so top-level await is unavailable',
+    };
   }
+  const ts = loadTypeScript();
   const file = ts.createSourceFile(entryPath, source, ts.ScriptTarget.ES2022, true, ts.ScriptKind.TS);
   const diagnostics = (file as unknown as { parseDiagnostics?: unknown[] }).parseDiagnostics ?? [];
   if (diagnostics.length > 0) return { kind: 'manual', reason: `${entryPath} does not parse cleanly` };

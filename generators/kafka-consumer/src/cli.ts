@@ -1,9 +1,14 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import nodePlop, { type NodePlopAPI } from 'node-plop';
-import { StepFailedError } from './actions/install.js';
-import { FlagError, helpText, parseFlags } from './flags.js';
-import { ADD_FIELDS, ADD_GENERATOR, assertFreshTarget, SERVICE_FIELDS, SERVICE_GENERATOR } from './generator.js';
+import { helpText, parseFlags } from './flags.js';
+import {
+  ADD_FIELDS,
+  ADD_GENERATOR,
+  assertFreshTarget,
+  SERVICE_FIELDS,
+  SERVICE_GENERATOR,
+} from './generator.js';
 import { shellWord } from './naming.js';
 import { type PromptApi, promptForMissing } from './prompts.js';
 import { type Answers, MissingOptionError, OptionsError, type RawAnswers, resolveAnswers } from './schema.js';
@@ -33,7 +38,8 @@ function isCi(value: string | undefined): boolean {
 const GENERATORS: Record<string, { fields: typeof SERVICE_FIELDS; summary: string }> = {
   [SERVICE_GENERATOR]: {
     fields: SERVICE_FIELDS,
-    summary: 'Emits a wired Kafka consumer service (default services/<name>), installs it and runs its tests.',
+    summary:
+      'Emits a wired Kafka consumer service (default services/<name>), installs it and runs its tests.',
   },
   [ADD_GENERATOR]: {
     fields: ADD_FIELDS,
@@ -113,13 +119,17 @@ function summarise(
   const lines = changes.map((change) => change.path).filter(Boolean);
   const files = lines.filter((line) => /^(created|changed|would create|would change|unchanged) /.test(line));
   if (dryRun) {
-    io.out(`Dry run: nothing was written. ${files.filter((f) => f.startsWith('would')).length} file(s) would be created or changed:`);
+    io.out(
+      `Dry run: nothing was written. ${files.filter((f) => f.startsWith('would')).length} file(s) would be created or changed:`,
+    );
     for (const line of files) io.out(`  ${line}`);
     return;
   }
   const written = files.filter((line) => /^(created|changed) /.test(line));
   io.out('');
-  io.out(`Done in ${seconds.toFixed(1)}s. ${written.length} file(s) written${files.length > written.length ? `, ${files.length - written.length} unchanged` : ''}:`);
+  io.out(
+    `Done in ${seconds.toFixed(1)}s. ${written.length} file(s) written${files.length > written.length ? `, ${files.length - written.length} unchanged` : ''}:`,
+  );
   for (const line of files) io.out(`  ${line}`);
   const testLine = lines.find((line) => line.startsWith('tests passed'));
   if (testLine) io.out(`Tests: ${testLine.replace(/^tests passed:?\s*/, '') || 'passed'}`);
@@ -134,7 +144,9 @@ function summarise(
   } else {
     if (!answers.install) io.out('  pnpm install');
     io.out(`  implement ${answers.dir}/src/kafka/handler.ts`);
-    io.out(`  start the service as usual; KAFKA_* variables configure the consumer (see src/kafka/config.ts)`);
+    io.out(
+      `  start the service as usual; KAFKA_* variables configure the consumer (see src/kafka/config.ts)`,
+    );
   }
 }
 
@@ -174,7 +186,9 @@ export async function runCli(argv: string[], root: string, io: CliIo = defaultIo
         type: 'list',
         name: 'generator',
         message: 'Which generator?',
-        choices: plop.getGeneratorList().map((g) => ({ name: `${g.name} - ${g.description}`, value: g.name })),
+        choices: plop
+          .getGeneratorList()
+          .map((g) => ({ name: `${g.name} - ${g.description}`, value: g.name })),
       },
     ]);
     name = String(picked.generator);
@@ -248,5 +262,3 @@ export async function runCli(argv: string[], root: string, io: CliIo = defaultIo
   summarise(io, name, answers, result.changes, flags.dryRun, (Date.now() - started) / 1000);
   return 0;
 }
-
-export { StepFailedError };

@@ -1,5 +1,12 @@
 import { parseArgs } from 'node:util';
-import { COMMIT_STRATEGIES, COMMIT_TRADE_OFFS, FIELD_ORDER, FIELDS, type FieldKey, type RawAnswers } from './schema.js';
+import {
+  COMMIT_STRATEGIES,
+  COMMIT_TRADE_OFFS,
+  FIELD_ORDER,
+  FIELDS,
+  type FieldKey,
+  type RawAnswers,
+} from './schema.js';
 
 /**
  * Command-line flags, derived from the schema's field table. Parsed with node's own util.parseArgs
@@ -87,7 +94,9 @@ export function helpText(generator: string, fields: readonly FieldKey[], summary
   ];
   for (const key of fields) {
     const field = FIELDS[key];
-    const name = BOOLEAN_FIELDS.includes(key) ? `--${field.flag} / --no-${field.flag}` : `--${field.flag} <value>`;
+    const name = BOOLEAN_FIELDS.includes(key)
+      ? `--${field.flag} / --no-${field.flag}`
+      : `--${field.flag} <value>`;
     lines.push(`  ${name.padEnd(34)} ${field.message}${field.hint ? ` (${field.hint})` : ''}`);
   }
   lines.push(
@@ -98,7 +107,8 @@ export function helpText(generator: string, fields: readonly FieldKey[], summary
   );
   if (fields.includes('commit')) {
     lines.push('', 'Commit strategies:');
-    for (const strategy of COMMIT_STRATEGIES) lines.push(`  ${strategy.padEnd(12)} ${COMMIT_TRADE_OFFS[strategy]}`);
+    for (const strategy of COMMIT_STRATEGIES)
+      lines.push(`  ${strategy.padEnd(12)} ${COMMIT_TRADE_OFFS[strategy]}`);
   }
   lines.push(
     '',

@@ -1,10 +1,10 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { NodePlopAPI } from 'node-plop';
-import { addDependency, inspectService, MODULE_DIR, wireEntry, wiringLines } from './add.js';
 import { INSTALL, type InstallConfig, installAction } from './actions/install.js';
 import { RENDER_EJS, type RenderEjsConfig, renderEjsAction } from './actions/render-ejs.js';
 import { WRITE_FILE, type WriteFileConfig, writeFileAction } from './actions/write-file.js';
+import { addDependency, inspectService, MODULE_DIR, wireEntry, wiringLines } from './add.js';
 import { type PromptApi, promptForMissing } from './prompts.js';
 import { listTemplates, TEMPLATES_DIR, templateContext } from './render.js';
 import { type Answers, FIELD_ORDER, type FieldKey, type RawAnswers, resolveAnswers } from './schema.js';
@@ -24,7 +24,9 @@ type Action = RenderEjsConfig | InstallConfig | WriteFileConfig | string;
 export function assertFreshTarget(root: string, dir: string): void {
   const target = resolve(root, dir);
   if (existsSync(target) && readdirSync(target).length > 0) {
-    throw new Error(`${dir} already exists and is not empty; choose another --name or --dir (nothing was written)`);
+    throw new Error(
+      `${dir} already exists and is not empty; choose another --name or --dir (nothing was written)`,
+    );
   }
 }
 
@@ -79,14 +81,23 @@ export function addPlan(root: string, answers: Answers, dryRun: boolean): AddPla
     const before = readFileSync(join(serviceDir, info.entry), 'utf8');
     const wired = wireEntry(before, info.entry, info.isEsm);
     if (wired.kind === 'edit') {
-      actions.push({ type: WRITE_FILE, path: `${answers.dir}/${info.entry}`, before, after: wired.after, dryRun });
+      actions.push({
+        type: WRITE_FILE,
+        path: `${answers.dir}/${info.entry}`,
+        before,
+        after: wired.after,
+        dryRun,
+      });
     } else if (wired.kind === 'manual') {
       manual = manualText(info.entry, wired.reason);
     } else {
       actions.push(`unchanged ${answers.dir}/${info.entry} (${wired.reason})`);
     }
   } else {
-    manual = manualText('src/index.ts', 'no entry point found (package.json main/start, src/index.ts, src/main.ts)');
+    manual = manualText(
+      'src/index.ts',
+      'no entry point found (package.json main/start, src/index.ts, src/main.ts)',
+    );
   }
   if (answers.install && !dryRun) actions.push({ type: INSTALL, dir: answers.dir, verify: false });
   return { actions, manual };

@@ -38,6 +38,7 @@ const TS_ESCAPES: Record<string, string> = {
 
 /** A single-quoted TypeScript string literal (Biome's quote style) that evaluates to exactly `value`. */
 export function tsString(value: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: escaping control characters is the point
   const body = value.replace(/[\\'\n\r\t\u2028\u2029]|[\u0000-\u001f\u007f]/g, (ch) => {
     return TS_ESCAPES[ch] ?? `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`;
   });
@@ -56,7 +57,10 @@ export function jsonString(value: string): string {
 
 /** A double-quoted YAML scalar (YAML double-quoted strings accept JSON escapes). */
 export function yamlString(value: string): string {
-  return JSON.stringify(value).replace(/[\u0080-\uffff]/g, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return JSON.stringify(value).replace(
+    /[\u0080-\uffff]/g,
+    (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
 }
 
 /**
@@ -81,9 +85,9 @@ export function mdCode(value: string): string {
   return `${fence}${pad}${value.replace(/[\r\n]+/g, ' ')}${pad}${fence}`;
 }
 
-/** Markdown text with its inline syntax characters escaped. */
+/** Markdown text (inline, e.g. a table cell) with its inline syntax characters escaped. */
 export function mdText(value: string): string {
-  return value.replace(/[\r\n]+/g, ' ').replace(/[\\`*_{}[\]()#+!|<>~-]/g, (ch) => `\\${ch}`);
+  return value.replace(/[\r\n]+/g, ' ').replace(/[\\`*_[\]<>|~]/g, (ch) => `\\${ch}`);
 }
 
 /** A POSIX shell word (for commands printed in READMEs and summaries). */
@@ -111,4 +115,18 @@ export interface Names {
 export function deriveNames(name: string): Names {
   const eventType = identifier(name, 'Event');
   return { packageName: name, eventType, eventGuard: `is${eventType}` };
+}
+
+/** Biome's (and the repo's) line width; emitted code must already be formatted. */
+export const LINE_WIDTH = 110;
+
+/**
+ * An object property `key: 'value',` at `indent` spaces, laid out as Biome would: on one line when
+ * it fits the line width, else with the string on its own line below the key.
+ */
+export function tsProperty(key: string, value: string, indent = 2): string {
+  const pad = ' '.repeat(indent);
+  const literal = tsString(value);
+  const oneLine = `${pad}${key}: ${literal},`;
+  return oneLine.length <= LINE_WIDTH ? oneLine : `${pad}${key}:\n${pad}  ${literal},`;
 }

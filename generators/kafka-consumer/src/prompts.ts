@@ -1,4 +1,13 @@
-import { COMMIT_STRATEGIES, COMMIT_TRADE_OFFS, FIELD_ORDER, FIELDS, type Answers, type FieldKey, type RawAnswers, checkField } from './schema.js';
+import {
+  type Answers,
+  COMMIT_STRATEGIES,
+  COMMIT_TRADE_OFFS,
+  checkField,
+  FIELD_ORDER,
+  FIELDS,
+  type FieldKey,
+  type RawAnswers,
+} from './schema.js';
 
 /** The slice of inquirer (plop's own, `plop.inquirer`) the prompts use. */
 export interface PromptApi {
@@ -31,7 +40,9 @@ export function buildQuestions(preset: RawAnswers, keys: readonly FieldKey[] = F
     const base = {
       name: key,
       message: field.message,
-      default: field.default ? (answers: Record<string, unknown>) => display(field.default?.(parsed(answers) as Answers)) : undefined,
+      default: field.default
+        ? (answers: Record<string, unknown>) => display(field.default?.(parsed(answers) as Answers))
+        : undefined,
       validate: (input: unknown, answers: Record<string, unknown> = {}) => {
         const result = checkField(key, input, parsed(answers));
         return result.ok ? true : result.message;
@@ -41,7 +52,11 @@ export function buildQuestions(preset: RawAnswers, keys: readonly FieldKey[] = F
       questions.push({
         ...base,
         type: 'list',
-        choices: COMMIT_STRATEGIES.map((value) => ({ name: `${value.padEnd(12)} ${COMMIT_TRADE_OFFS[value]}`, value, short: value })),
+        choices: COMMIT_STRATEGIES.map((value) => ({
+          name: `${value.padEnd(12)} ${COMMIT_TRADE_OFFS[value]}`,
+          value,
+          short: value,
+        })),
       });
     } else if (field.kind === 'confirm') {
       questions.push({
@@ -57,7 +72,11 @@ export function buildQuestions(preset: RawAnswers, keys: readonly FieldKey[] = F
 }
 
 /** Asks what `preset` leaves open; returns the raw answers merged over the preset. */
-export async function promptForMissing(api: PromptApi, preset: RawAnswers, keys?: readonly FieldKey[]): Promise<RawAnswers> {
+export async function promptForMissing(
+  api: PromptApi,
+  preset: RawAnswers,
+  keys?: readonly FieldKey[],
+): Promise<RawAnswers> {
   const answers = await api.prompt(buildQuestions(preset, keys));
   return { ...answers, ...preset } as RawAnswers;
 }

@@ -24,7 +24,13 @@ export function listTemplates(set: string): PlannedFile[] {
       const full = join(dir, entry.name);
       if (entry.isDirectory()) walk(full);
       else if (entry.name.endsWith('.ejs')) {
-        out.push({ path: relative(base, full).split(sep).join('/').replace(/\.ejs$/, ''), template: full });
+        out.push({
+          path: relative(base, full)
+            .split(sep)
+            .join('/')
+            .replace(/\.ejs$/, ''),
+          template: full,
+        });
       }
     }
   };
@@ -74,12 +80,17 @@ export function renderTemplate(templatePath: string, context: TemplateContext): 
     async: false,
   });
   if (out.includes(RAW_MARK)) {
-    throw new Error(`${templatePath}: print values through an escaping helper (<%- it.h.tsString(x) %>), not <%= x %>`);
+    throw new Error(
+      `${templatePath}: print values through an escaping helper (<%- it.h.tsString(x) %>), not <%= x %>`,
+    );
   }
   return out;
 }
 
 /** Renders a whole template set in memory: the plan the actions write (and --dry-run lists). */
 export function renderSet(set: string, context: TemplateContext): { path: string; content: string }[] {
-  return listTemplates(set).map((file) => ({ path: file.path, content: renderTemplate(file.template, context) }));
+  return listTemplates(set).map((file) => ({
+    path: file.path,
+    content: renderTemplate(file.template, context),
+  }));
 }

@@ -18,13 +18,15 @@ export const COMMIT_TRADE_OFFS: Record<CommitStrategy, string> = {
 
 const KEBAB = /^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$/;
 const TOPIC_CHARS = /^[a-zA-Z0-9._-]+$/;
-const HOST = /^(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*|\[[0-9a-fA-F:]+\])$/;
+const HOST =
+  /^(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*|\[[0-9a-fA-F:]+\])$/;
 
 /** Kafka's own topic rules (kafka.common.internals.Topic). Returns a message, or undefined when valid. */
 export function topicProblem(topic: string): string | undefined {
   if (topic.length === 0) return 'a topic name cannot be empty';
   if (topic === '.' || topic === '..') return `topic "${topic}" is not allowed ("." and ".." are reserved)`;
-  if (topic.length > 249) return `topic "${topic.slice(0, 20)}..." is ${topic.length} characters; at most 249`;
+  if (topic.length > 249)
+    return `topic "${topic.slice(0, 20)}..." is ${topic.length} characters; at most 249`;
   if (!TOPIC_CHARS.test(topic)) {
     return `topic ${JSON.stringify(topic)} may only contain letters, digits, ".", "_" and "-"`;
   }
@@ -39,16 +41,19 @@ export function splitList(raw: string): string[] {
     .filter((part) => part.length > 0);
 }
 
-const listInput = z.union([z.string(), z.array(z.string())]).transform((raw) =>
-  typeof raw === 'string' ? splitList(raw) : raw.map((part) => part.trim()),
-);
+const listInput = z
+  .union([z.string(), z.array(z.string())])
+  .transform((raw) => (typeof raw === 'string' ? splitList(raw) : raw.map((part) => part.trim())));
 
 const nameSchema = z
   .string()
   .trim()
   .min(1, 'a service name is required')
   .max(50, 'the name must be at most 50 characters')
-  .regex(KEBAB, 'the name must be kebab-case: lowercase letters and digits in dash-separated words, e.g. "orders"');
+  .regex(
+    KEBAB,
+    'the name must be kebab-case: lowercase letters and digits in dash-separated words, e.g. "orders"',
+  );
 
 const topicsSchema = listInput.superRefine((topics, ctx) => {
   if (topics.length === 0) ctx.addIssue({ code: 'custom', message: 'at least one topic is required' });
@@ -57,7 +62,8 @@ const topicsSchema = listInput.superRefine((topics, ctx) => {
     if (problem) ctx.addIssue({ code: 'custom', message: problem });
   }
   const dupes = topics.filter((topic, index) => topics.indexOf(topic) !== index);
-  if (dupes.length > 0) ctx.addIssue({ code: 'custom', message: `topic ${JSON.stringify(dupes[0])} is listed twice` });
+  if (dupes.length > 0)
+    ctx.addIssue({ code: 'custom', message: `topic ${JSON.stringify(dupes[0])} is listed twice` });
 });
 
 const groupIdSchema = z
@@ -73,12 +79,14 @@ export function brokerProblem(broker: string): string | undefined {
   const [, host = '', port = ''] = match;
   if (!HOST.test(host)) return `broker ${JSON.stringify(broker)} has an invalid host`;
   const portNumber = Number(port);
-  if (portNumber < 1 || portNumber > 65535) return `broker ${JSON.stringify(broker)} has a port outside 1-65535`;
+  if (portNumber < 1 || portNumber > 65535)
+    return `broker ${JSON.stringify(broker)} has a port outside 1-65535`;
   return undefined;
 }
 
 const brokersSchema = listInput.superRefine((brokers, ctx) => {
-  if (brokers.length === 0) ctx.addIssue({ code: 'custom', message: 'at least one broker (host:port) is required' });
+  if (brokers.length === 0)
+    ctx.addIssue({ code: 'custom', message: 'at least one broker (host:port) is required' });
   for (const broker of brokers) {
     const problem = brokerProblem(broker);
     if (problem) ctx.addIssue({ code: 'custom', message: problem });
@@ -94,7 +102,10 @@ const maxRetriesSchema = z
   .transform((raw, ctx) => {
     const text = String(raw).trim();
     if (!/^\d+$/.test(text)) {
-      ctx.addIssue({ code: 'custom', message: `max retries must be a whole number >= 0, got ${JSON.stringify(text)}` });
+      ctx.addIssue({
+        code: 'custom',
+        message: `max retries must be a whole number >= 0, got ${JSON.stringify(text)}`,
+      });
       return z.NEVER;
     }
     return Number(text);
@@ -102,18 +113,16 @@ const maxRetriesSchema = z
   .pipe(z.number().int().min(0).max(1000, 'max retries must be at most 1000'));
 
 /** `none` (or empty) disables the dead-letter queue. */
-const dlqSchema = z
-  .union([z.null(), z.string()])
-  .transform((input, ctx) => {
-    const raw = input?.trim() ?? '';
-    if (raw === '' || raw.toLowerCase() === 'none') return null;
-    const problem = topicProblem(raw);
-    if (problem) {
-      ctx.addIssue({ code: 'custom', message: `dead-letter ${problem}` });
-      return z.NEVER;
-    }
-    return raw;
-  });
+const dlqSchema = z.union([z.null(), z.string()]).transform((input, ctx) => {
+  const raw = input?.trim() ?? '';
+  if (raw === '' || raw.toLowerCase() === 'none') return null;
+  const problem = topicProblem(raw);
+  if (problem) {
+    ctx.addIssue({ code: 'custom', message: `dead-letter ${problem}` });
+    return z.NEVER;
+  }
+  return raw;
+});
 
 const booleanInput = z.union([z.boolean(), z.string()]).transform((raw, ctx) => {
   if (typeof raw === 'boolean') return raw;
@@ -268,7 +277,9 @@ export const FIELD_ORDER: FieldKey[] = [
   'dir',
 ];
 
-export type FieldResult<K extends FieldKey> = { ok: true; value: Answers[K] } | { ok: false; message: string };
+export type FieldResult<K extends FieldKey> =
+  | { ok: true; value: Answers[K] }
+  | { ok: false; message: string };
 
 /** Validates one field; `answers` are the fields before it (for cross-field rules). Same message for prompts and flags. */
 export function checkField<K extends FieldKey>(

@@ -59,13 +59,20 @@ export class StepFailedError extends Error {
 }
 
 /** Runs the steps one by one with a spinner each; a failing step prints its output and throws. */
-export async function runSteps(steps: Step[]): Promise<{ tests?: string; durations: Record<string, number> }> {
+export async function runSteps(
+  steps: Step[],
+): Promise<{ tests?: string; durations: Record<string, number> }> {
   const durations: Record<string, number> = {};
   let tests: string | undefined;
   for (const step of steps) {
     const started = Date.now();
     const spinner = createSpinner(`${step.title}...`, { stream: process.stderr }).start();
-    const result = await execa(step.command, step.args, { cwd: step.cwd, all: true, reject: false, env: process.env });
+    const result = await execa(step.command, step.args, {
+      cwd: step.cwd,
+      all: true,
+      reject: false,
+      env: process.env,
+    });
     const seconds = ((Date.now() - started) / 1000).toFixed(1);
     durations[step.title] = Date.now() - started;
     if (result.exitCode !== 0 || result.failed) {

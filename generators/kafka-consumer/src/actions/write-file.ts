@@ -20,7 +20,8 @@ export function writeFileAction(_answers: unknown, config: unknown, plop?: NodeP
   if (cfg.before === cfg.after) return `unchanged ${cfg.path}`;
   if (cfg.dryRun) return `would change ${cfg.path}`;
   const target = resolve(plop?.getDestBasePath() ?? process.cwd(), cfg.path);
-  if (readFileSync(target, 'utf8') !== cfg.before) throw new Error(`${cfg.path} changed while planning; run again`);
+  if (readFileSync(target, 'utf8') !== cfg.before)
+    throw new Error(`${cfg.path} changed while planning; run again`);
   writeFileSync(target, cfg.after);
   return `changed ${cfg.path}`;
 }
