@@ -1,0 +1,30 @@
+import { mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+
+const benchRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+/**
+ * Bundles the contender entry (and the workspace packages it imports, which ship TypeScript
+ * sources) into one ES module, so contenders start as plain `node child.mjs`: no TypeScript loader
+ * thread in their CPU time or peak RSS, as in a user's compiled service. Client libraries stay
+ * external and load from bench/node_modules.
+ */
+export async function buildChild(): Promise<string> {
+  const outDir = join(benchRoot, 'node_modules', '.kafkakit-bench');
+  mkdirSync(outDir, { recursive: true });
+  const outfile = join(outDir, 'child.mjs');
+  await build({
+    entryPoints: [join(benchRoot, 'src', 'child', 'main.ts')],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'esm',
+    sourcemap: 'linked',
+    external: ['kafkajs', '@platformatic/kafka'],
+    logLevel: 'warning',
+  });
+  return outfile;
+}

@@ -1,0 +1,68 @@
+/** Shapes shared by the orchestrator (parent) and the contender processes (children). */
+
+export type ContenderId =
+  | 'kafkajs-eachMessage'
+  | 'kafkajs-eachBatch'
+  | 'runtime-per-message'
+  | 'runtime-per-batch'
+  | 'runtime-interval'
+  | 'runtime-dlq-1pct'
+  | 'platformatic'
+  | 'java-ConsumerPerformance';
+
+/** Node contenders run by src/child/main.ts; the Java ceiling is run by src/java.ts. */
+export type NodeContenderId = Exclude<ContenderId, 'java-ConsumerPerformance'>;
+
+export type HandlerKind = { kind: 'noop' } | { kind: 'sleep'; ms: number };
+
+/** What one child process is asked to do. */
+export interface ChildSpec {
+  mode: 'throughput' | 'latency';
+  contender: NodeContenderId;
+  brokers: string[];
+  topic: string;
+  groupId: string;
+  /** Stop after this many messages went through the handler (latency mode: measured messages). */
+  target: number;
+  handler: HandlerKind;
+  /** Partitions processed at once. */
+  concurrency: number;
+  /** Where the child writes its ChildResult as JSON. */
+  resultFile: string;
+}
+
+export interface LatencySummary {
+  count: number;
+  p50: number;
+  p99: number;
+  max: number;
+}
+
+export interface ChildResult {
+  contender: ContenderId;
+  messages: number;
+  bytes: number;
+  /** First message seen -> target reached. */
+  windowMs: number;
+  /** CPU seconds (user + system) spent inside the window. */
+  cpuSeconds: number;
+  /** Process start -> first message (start-up, connect, group join, first fetch). */
+  firstMessageAfterMs: number;
+  /** Peak resident set size of the whole process (VmHWM), MB. */
+  peakRssMb: number;
+  /** Messages sent to the dead-letter topic (runtime-dlq-1pct). */
+  deadLettered?: number;
+  /** Latency mode: producer timestamp -> handler, and -> commit acknowledged (ms). */
+  toHandler?: LatencySummary;
+  toCommit?: LatencySummary;
+  /** Latency mode: measured messages whose commit was never acknowledged before the child gave up. */
+  uncommitted?: number;
+}
+
+/** One measured round of one contender in one workload. */
+export interface RoundResult extends ChildResult {
+  round: number;
+  workload: string;
+  msgPerSec: number;
+  mbPerSec: number;
+}
