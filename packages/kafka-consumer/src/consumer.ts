@@ -154,7 +154,7 @@ export function createConsumer<T = Buffer | null>(
           if (events.has('group.rebalanced')) {
             const now = new Set(assigned.map((tp) => `${tp.topic}:${tp.partition}`));
             const revoked = previous.filter((tp) => !now.has(`${tp.topic}:${tp.partition}`));
-            events.emit('group.rebalanced', { assigned, revoked, generationId: undefined });
+            events.emit('group.rebalanced', { assigned, revoked });
           }
         },
         onCrash: (error, restart) => {

@@ -19,12 +19,8 @@ export interface ConsumerEvents {
   'message.dead-lettered': MessageRef & { deadLetterTopic: string; attempts: number; error: Error };
   /** Offsets were committed (`offset` is the next offset to read, Kafka convention). */
   'offsets.committed': { offsets: Array<TopicPartition & { offset: string }>; reason: CommitReason };
-  /** The group (re)assigned partitions to this member. */
-  'group.rebalanced': {
-    assigned: TopicPartition[];
-    revoked: TopicPartition[];
-    generationId: number | undefined;
-  };
+  /** A group join finished: `assigned` is this member's full assignment, `revoked` what it lost since the last one. */
+  'group.rebalanced': { assigned: TopicPartition[]; revoked: TopicPartition[] };
   'partition.paused': TopicPartition & { reason: 'dead-letter-failed' | 'retries-exhausted' };
   'partition.resumed': TopicPartition;
   /** The client crashed; `restart` tells whether KafkaJS restarts it by itself. */

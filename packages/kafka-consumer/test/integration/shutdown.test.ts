@@ -1,4 +1,4 @@
-import { produceMessages, readCommittedOffsets, waitFor } from '@kafkakit/kafka-testkit';
+import { produceMessages, readCommittedOffsets, testClient, waitFor } from '@kafkakit/kafka-testkit';
 import { describe, expect, it } from 'vitest';
 import { DrainTimeoutError } from '../../src/index.js';
 import { brokers, consumer, record, topic } from './support.js';
@@ -27,6 +27,12 @@ describe('graceful shutdown (in process)', () => {
     expect(report).toMatchObject({ drained: true, abandoned: 0 });
     expect(events['consumer.stopped']).toHaveLength(1);
     expect(c.health()).toMatchObject({ status: 'stopped', connected: false });
+    // It left the group (no waiting for the session timeout before partitions move).
+    const admin = testClient(brokers()).admin();
+    await admin.connect();
+    const { groups } = await admin.describeGroups([c.options.groupId]);
+    await admin.disconnect();
+    expect(groups[0]?.members).toEqual([]);
     // Idempotent: a second call returns the same report without doing anything again.
     expect(await c.disconnect()).toBe(report);
   });

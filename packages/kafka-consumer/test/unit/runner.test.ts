@@ -1,0 +1,163 @@
+import { describe, expect, it } from 'vitest';
+import type {
+  ClientBatch,
+  ClientFactory,
+  ClientHooks,
+  CommitOffset,
+  ConsumerClient,
+  DeadLetterProducer,
+} from '../../src/client/port.js';
+import { CommitError, type ConsumerOptions, createConsumer, noopLogger } from '../../src/index.js';
+import type { ConsumedMessage } from '../../src/types.js';
+
+/** An in-memory client port: the test drives batches and group events by hand. */
+function fakeClient() {
+  const commits: Array<{ via: 'batch' | 'client'; offsets: CommitOffset[] }> = [];
+  let hooks: ClientHooks | undefined;
+  const client: ConsumerClient = {
+    connect: async () => undefined,
+    start: async (h) => {
+      hooks = h;
+      h.onAssigned([{ topic: 't', partition: 0 }]);
+    },
+    commit: async (offsets) => void commits.push({ via: 'client', offsets: [...offsets] }),
+    pause: () => undefined,
+    resume: () => undefined,
+    isRebalanceError: (e) => (e as { type?: string }).type === 'REBALANCE_IN_PROGRESS',
+    stop: async () => undefined,
+  };
+  const producer: DeadLetterProducer = {
+    connect: async () => undefined,
+    send: async () => undefined,
+    disconnect: async () => undefined,
+  };
+  const factory: ClientFactory = { consumer: () => client, producer: () => producer };
+  const message = (offset: number): ConsumedMessage => ({
+    key: null,
+    value: Buffer.from(`m${offset}`),
+    timestamp: '0',
+    attributes: 0,
+    offset: String(offset),
+    headers: {},
+  });
+  const batch = (offsets: number[], overrides: Partial<ClientBatch> = {}): ClientBatch => ({
+    topic: 't',
+    partition: 0,
+    messages: offsets.map(message),
+    resolveOffset: () => undefined,
+    heartbeat: async () => undefined,
+    commit: async (o) => void commits.push({ via: 'batch', offsets: [...o] }),
+    isActive: () => true,
+    ...overrides,
+  });
+  return { factory, commits, batch, hooks: () => hooks as ClientHooks };
+}
+
+const options = (
+  handler: ConsumerOptions['handler'],
+  extra: Partial<ConsumerOptions> = {},
+): ConsumerOptions => ({
+  brokers: ['localhost:9092'],
+  groupId: 'g',
+  topics: ['t'],
+  logger: noopLogger,
+  shutdown: { signals: [] },
+  handler,
+  ...extra,
+});
+
+describe('runner (fake client)', () => {
+  it('on a rebalance mid-batch: commits what finished, rethrows, and starts no handler until re-assigned', async () => {
+    const fake = fakeClient();
+    const seen: string[] = [];
+    const c = createConsumer(
+      options(({ message }) => void seen.push(message.offset)),
+      { clientFactory: fake.factory },
+    );
+    await c.run();
+    const rebalance = Object.assign(new Error('The group is rebalancing'), { type: 'REBALANCE_IN_PROGRESS' });
+    let beats = 0;
+    const first = fake.batch([0, 1, 2, 3], {
+      heartbeat: async () => {
+        if (++beats === 2) throw rebalance;
+      },
+    });
+    await expect(fake.hooks().onBatch(first)).rejects.toBe(rebalance);
+    expect(seen).toEqual(['0', '1']);
+    expect(fake.commits).toEqual([{ via: 'batch', offsets: [{ topic: 't', partition: 0, offset: '2' }] }]);
+
+    await fake.hooks().onBatch(fake.batch([2, 3]));
+    expect(seen).toEqual(['0', '1']);
+
+    fake.hooks().onAssigned([{ topic: 't', partition: 0 }]);
+    await fake.hooks().onBatch(fake.batch([2, 3]));
+    expect(seen).toEqual(['0', '1', '2', '3']);
+    await c.disconnect();
+  });
+
+  it('a rebalance seen outside any batch commits finished offsets through the client (interval strategy)', async () => {
+    const fake = fakeClient();
+    const c = createConsumer(
+      options(() => undefined, { commit: { strategy: 'interval', intervalMs: 60_000 } }),
+      {
+        clientFactory: fake.factory,
+      },
+    );
+    const reasons: string[] = [];
+    c.on('offsets.committed', (e) => reasons.push(e.reason));
+    await c.run();
+    await fake.hooks().onBatch(fake.batch([0, 1, 2]));
+    expect(fake.commits).toEqual([]);
+    fake.hooks().onRebalancing();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(fake.commits).toEqual([{ via: 'client', offsets: [{ topic: 't', partition: 0, offset: '3' }] }]);
+    expect(reasons).toEqual(['rebalance']);
+    await c.disconnect();
+  });
+
+  it('a failed per-message commit is an error event and stops the batch; the offset stays pending', async () => {
+    const fake = fakeClient();
+    const seen: string[] = [];
+    const c = createConsumer(
+      options(({ message }) => void seen.push(message.offset), { commit: 'per-message' }),
+      {
+        clientFactory: fake.factory,
+      },
+    );
+    const errors: Error[] = [];
+    c.on('error', (e) => errors.push(e.error));
+    await c.run();
+    const fenced = Object.assign(new Error('unknown member'), { type: 'UNKNOWN_MEMBER_ID' });
+    await expect(
+      fake.hooks().onBatch(fake.batch([0, 1], { commit: () => Promise.reject(fenced) })),
+    ).rejects.toBeInstanceOf(CommitError);
+    expect(seen).toEqual(['0']);
+    expect(errors[0]).toBeInstanceOf(CommitError);
+    expect((errors[0] as CommitError).cause).toBe(fenced);
+    // Shutdown commits the still-pending offset.
+    await c.disconnect();
+    expect(fake.commits).toEqual([{ via: 'client', offsets: [{ topic: 't', partition: 0, offset: '1' }] }]);
+  });
+
+  it('stops starting handlers when the client says the batch is stale (revoked / sought)', async () => {
+    const fake = fakeClient();
+    const seen: string[] = [];
+    const c = createConsumer(
+      options(({ message }) => void seen.push(message.offset)),
+      { clientFactory: fake.factory },
+    );
+    await c.run();
+    let active = true;
+    await fake.hooks().onBatch(
+      fake.batch([0, 1, 2], {
+        isActive: () => active,
+        resolveOffset: (offset) => {
+          if (offset === '0') active = false;
+        },
+      }),
+    );
+    expect(seen).toEqual(['0']);
+    expect(fake.commits).toEqual([{ via: 'batch', offsets: [{ topic: 't', partition: 0, offset: '1' }] }]);
+    await c.disconnect();
+  });
+});
