@@ -1,9 +1,11 @@
 import type { ConnectionOptions } from 'node:tls';
-import { z } from 'zod';
 import { type Codec, rawCodec } from './codec.js';
-import { ConfigError } from './errors.js';
+import { DEFAULTS } from './defaults.js';
 import { createJsonLogger, type Logger } from './logger.js';
 import type { Handler } from './types.js';
+import { checkOptions, type Namer, type OptionData, optionName } from './validation.js';
+
+export { DEFAULTS };
 
 export type CommitStrategyName = 'per-message' | 'per-batch' | 'interval';
 export type CommitOption = CommitStrategyName | { strategy: CommitStrategyName; intervalMs?: number };
@@ -104,199 +106,7 @@ export interface ResolvedOptions<T = Buffer | null> {
   handler: Handler<T>;
 }
 
-export const DEFAULTS = {
-  fromBeginning: false,
-  commit: 'per-batch',
-  commitIntervalMs: 5000,
-  retry: {
-    maxRetries: 3,
-    initialDelayMs: 100,
-    maxDelayMs: 30_000,
-    multiplier: 2,
-    jitter: 'full' as 'full' | 'none',
-  },
-  deadLetterSuffix: '.dlq',
-  deadLetter: { writeAttempts: 3, recoveryDelayMs: 5000 },
-  shutdown: { drainTimeoutMs: 30_000, signals: ['SIGTERM', 'SIGINT'] as NodeJS.Signals[] },
-  concurrency: 1,
-  sessionTimeoutMs: 30_000,
-  heartbeatIntervalMs: 3000,
-  rebalanceTimeoutMs: 60_000,
-  maxWaitTimeMs: 500,
-} as const;
-
-const TOPIC_RE = /^[a-zA-Z0-9._-]{1,249}$/;
-const topicName = z
-  .string({ error: 'must be a string' })
-  .refine((t) => TOPIC_RE.test(t) && t !== '.' && t !== '..', {
-    error: 'is not a valid Kafka topic name: use 1-249 characters from [a-zA-Z0-9._-], not "." or ".."',
-  });
-const broker = z.string({ error: 'must be a string' }).refine(
-  (b) => {
-    const match = /^([^\s:/]+|\[[0-9a-fA-F:.]+\]):(\d{1,5})$/.exec(b);
-    return match !== null && Number(match[2]) > 0 && Number(match[2]) <= 65_535;
-  },
-  { error: 'must be "host:port" with a port from 1 to 65535, e.g. "localhost:9092"' },
-);
-const int = (min: number, fix: string) =>
-  z
-    .number({ error: `must be a number (${fix})` })
-    .int({ error: `must be an integer (${fix})` })
-    .min(min, {
-      error: `must be >= ${min} (${fix})`,
-    });
-const name = z.string({ error: 'must be a string' }).min(1, { error: 'must not be empty' });
-const strategy = z.enum(['per-message', 'per-batch', 'interval'], {
-  error: 'must be one of "per-message", "per-batch", "interval" (or { strategy: "interval", intervalMs })',
-});
-const isFunction = (what: string) =>
-  z.custom<(...args: never[]) => unknown>((v) => typeof v === 'function', { error: `must be ${what}` });
-
-const dataSchema = {
-  brokers: z.array(broker, { error: 'must be an array of "host:port" strings' }).min(1, {
-    error: 'must list at least one broker, e.g. ["localhost:9092"]',
-  }),
-  clientId: name.optional(),
-  groupId: name.optional(),
-  topics: z.array(topicName, { error: 'must be an array of topic names' }).min(1, {
-    error: 'must list at least one topic to consume, e.g. ["orders.placed"]',
-  }),
-  fromBeginning: z.boolean({ error: 'must be true or false' }).optional(),
-  commit: z
-    .union([strategy, z.strictObject({ strategy, intervalMs: int(1, 'milliseconds').optional() })], {
-      error: 'must be "per-message", "per-batch", "interval" or { strategy: "interval", intervalMs: 5000 }',
-    })
-    .optional(),
-  retry: z
-    .strictObject({
-      maxRetries: int(0, 'use 0 to disable retries').optional(),
-      initialDelayMs: int(0, 'milliseconds').optional(),
-      maxDelayMs: int(0, 'milliseconds').optional(),
-      multiplier: z.number({ error: 'must be a number' }).min(1, { error: 'must be >= 1' }).optional(),
-      jitter: z.enum(['full', 'none'], { error: 'must be "full" or "none"' }).optional(),
-    })
-    .optional(),
-  deadLetter: z
-    .union([
-      z.literal(false),
-      z.strictObject({
-        topic: topicName.optional(),
-        writeAttempts: int(1, 'at least one write attempt').optional(),
-        recoveryDelayMs: int(0, 'milliseconds').optional(),
-      }),
-    ])
-    .optional(),
-  shutdown: z
-    .strictObject({
-      drainTimeoutMs: int(0, 'milliseconds').optional(),
-      signals: z
-        .array(z.string().regex(/^SIG[A-Z0-9]+$/, { error: 'must be a signal name like "SIGTERM"' }))
-        .optional(),
-      exitProcess: z.boolean({ error: 'must be true or false' }).optional(),
-    })
-    .optional(),
-  codec: z
-    .object({ name: z.string(), decode: isFunction('a function') }, { error: 'must be a codec' })
-    .optional(),
-  logger: z
-    .object(
-      {
-        debug: isFunction('a function'),
-        info: isFunction('a function'),
-        warn: isFunction('a function'),
-        error: isFunction('a function'),
-      },
-      { error: 'must be a pino-compatible logger with debug/info/warn/error methods' },
-    )
-    .optional(),
-  ssl: z
-    .union([z.boolean(), z.record(z.string(), z.unknown())], { error: 'must be true/false or TLS options' })
-    .optional(),
-  sasl: z
-    .union(
-      [
-        z.object({
-          mechanism: z.enum(['plain', 'scram-sha-256', 'scram-sha-512']),
-          username: name,
-          password: name,
-        }),
-        z.looseObject({ mechanism: z.enum(['aws', 'oauthbearer']) }),
-      ],
-      {
-        error:
-          'must be { mechanism: "plain"|"scram-sha-256"|"scram-sha-512", username, password } or aws/oauthbearer options',
-      },
-    )
-    .optional(),
-  concurrency: int(1, 'partitions processed at once').optional(),
-  sessionTimeoutMs: int(1000, 'milliseconds').optional(),
-  heartbeatIntervalMs: int(1, 'milliseconds').optional(),
-  rebalanceTimeoutMs: int(1000, 'milliseconds').optional(),
-  maxWaitTimeMs: int(0, 'milliseconds').optional(),
-};
-
-const withHandler = z.strictObject({
-  ...dataSchema,
-  handler: isFunction('an async function ({ topic, partition, message, value }) => {}'),
-});
-const withoutHandler = z.strictObject(dataSchema);
-
-type Namer = (path: readonly PropertyKey[]) => string;
-const optionName: Namer = (path) => path.map(String).join('.') || '(options)';
-
-function check(
-  schema: typeof withHandler | typeof withoutHandler,
-  input: unknown,
-  nameOf: Namer,
-): z.infer<typeof withoutHandler> {
-  const parsed = schema.safeParse(input);
-  const issues: string[] = [];
-  if (!parsed.success) {
-    for (const issue of parsed.error.issues) {
-      if (issue.code === 'unrecognized_keys') {
-        for (const key of issue.keys)
-          issues.push(`${nameOf([...issue.path, key])}: unknown option, remove it or check its spelling`);
-      } else {
-        issues.push(`${nameOf(issue.path)}: ${issue.message}`);
-      }
-    }
-    throw new ConfigError(issues, { cause: parsed.error });
-  }
-  const data = parsed.data;
-  if (data.clientId === undefined && data.groupId === undefined) {
-    issues.push(`${nameOf(['groupId'])}: set groupId (or clientId, which it defaults to)`);
-  }
-  const retry = { ...DEFAULTS.retry, ...data.retry };
-  if (retry.maxDelayMs < retry.initialDelayMs) {
-    issues.push(
-      `${nameOf(['retry', 'maxDelayMs'])}: must be >= retry.initialDelayMs (${retry.initialDelayMs})`,
-    );
-  }
-  const session = data.sessionTimeoutMs ?? DEFAULTS.sessionTimeoutMs;
-  if ((data.heartbeatIntervalMs ?? DEFAULTS.heartbeatIntervalMs) >= session) {
-    issues.push(
-      `${nameOf(['heartbeatIntervalMs'])}: must be below sessionTimeoutMs (${session}), typically a third of it`,
-    );
-  }
-  if (data.deadLetter !== false) {
-    const dlq = data.deadLetter?.topic;
-    for (const topic of data.topics) {
-      const target = dlq ?? `${topic}${DEFAULTS.deadLetterSuffix}`;
-      if (target === topic)
-        issues.push(
-          `${nameOf(['deadLetter', 'topic'])}: "${target}" is also a source topic; use a separate topic such as "${topic}.dlq"`,
-        );
-      else if (dlq === undefined && !TOPIC_RE.test(target))
-        issues.push(
-          `${nameOf(['topics'])}: "${topic}" is too long to derive its dead-letter topic "${target}"; set deadLetter.topic`,
-        );
-    }
-  }
-  if (issues.length > 0) throw new ConfigError(issues);
-  return data;
-}
-
-function resolve<T>(data: z.infer<typeof withoutHandler>, handler: Handler<T>): ResolvedOptions<T> {
+function resolve<T>(data: OptionData, handler: Handler<T>): ResolvedOptions<T> {
   const commit = typeof data.commit === 'object' ? data.commit : { strategy: data.commit ?? DEFAULTS.commit };
   const signals = (data.shutdown?.signals ?? [...DEFAULTS.shutdown.signals]) as NodeJS.Signals[];
   const groupId = (data.groupId ?? data.clientId) as string;
@@ -342,7 +152,7 @@ function withoutTopic(dl: { topic?: string; writeAttempts?: number; recoveryDela
 
 /** Validates consumer options and applies defaults. Throws ConfigError naming every bad field and its fix. */
 export function resolveOptions<T>(input: ConsumerOptions<T>): ResolvedOptions<T> {
-  const data = check(withHandler, input, optionName);
+  const data = checkOptions(input, true, optionName);
   return resolve(data, input.handler);
 }
 
@@ -351,6 +161,6 @@ export function validateOptionsWithoutHandler(
   input: Omit<ConsumerOptions<unknown>, 'handler'>,
   nameOf: Namer = optionName,
 ): Omit<ConsumerOptions<unknown>, 'handler'> {
-  check(withoutHandler, input, nameOf);
+  checkOptions(input, false, nameOf);
   return input;
 }
