@@ -1,0 +1,141 @@
+import { describe, expect, it } from 'vitest';
+import {
+  callsAfterRevoke,
+  check,
+  commitRegressions,
+  duplicateCounts,
+  lostIds,
+  orderViolations,
+} from '../../src/checker.js';
+import type { AckedMessage, HandlerEntry, LedgerEntry } from '../../src/types.js';
+
+const T = 'src';
+const acked = (id: string, p: number, o: number): AckedMessage => ({
+  id,
+  topic: T,
+  partition: p,
+  offset: String(o),
+});
+const h = (ev: 'call' | 'done', pid: number, p: number, o: number, a = 1): HandlerEntry => ({
+  ev,
+  t: T,
+  p,
+  o: String(o),
+  id: `${p}:${o}`,
+  a,
+  pid,
+  ts: 0,
+});
+const both = (pid: number, p: number, o: number): LedgerEntry[] => [
+  h('call', pid, p, o),
+  h('done', pid, p, o),
+];
+const assigned = (pid: number, ...parts: number[]): LedgerEntry => ({
+  ev: 'assigned',
+  pid,
+  ts: 0,
+  parts: parts.map((p) => ({ t: T, p })),
+});
+const commit = (pid: number, p: number, o: number): LedgerEntry => ({
+  ev: 'commit',
+  pid,
+  ts: 0,
+  offsets: [{ t: T, p, o: String(o) }],
+});
+
+describe('lostIds', () => {
+  it('counts acknowledged messages neither completed nor dead-lettered', () => {
+    const ledger = [...both(1, 0, 0), h('call', 1, 0, 1)];
+    const lost = lostIds([acked('0:0', 0, 0), acked('0:1', 0, 1), acked('0:2', 0, 2)], ledger, [
+      { id: '0:2', sourcePartition: 0, sourceOffset: '2' },
+    ]);
+    expect(lost).toEqual(['0:1']);
+  });
+});
+
+describe('duplicateCounts', () => {
+  it('a redelivery of an uncommitted completion is inside the window', () => {
+    const ledger = [assigned(1, 0), ...both(1, 0, 0), assigned(2, 0), ...both(2, 0, 0)];
+    expect(duplicateCounts(ledger)).toEqual({ total: 1, outsideWindow: 0 });
+  });
+
+  it('a redelivery after a commit covering the message is outside the window', () => {
+    const ledger = [...both(1, 0, 0), commit(1, 0, 1), ...both(2, 0, 0)];
+    expect(duplicateCounts(ledger)).toEqual({ total: 1, outsideWindow: 1 });
+  });
+
+  it('retries of one message are not duplicates', () => {
+    const ledger = [h('call', 1, 0, 0, 1), h('call', 1, 0, 0, 2), h('done', 1, 0, 0, 2)];
+    expect(duplicateCounts(ledger).total).toBe(0);
+  });
+});
+
+describe('orderViolations', () => {
+  it('accepts strictly increasing completions per process and assignment', () => {
+    expect(orderViolations([assigned(1, 0), ...both(1, 0, 0), ...both(1, 0, 2), ...both(1, 0, 5)])).toBe(0);
+  });
+
+  it('flags a step back within one assignment', () => {
+    expect(orderViolations([assigned(1, 0), ...both(1, 0, 3), ...both(1, 0, 2)])).toBe(1);
+  });
+
+  it('allows a new process or a new assignment to restart from the committed offset', () => {
+    const ledger = [
+      assigned(1, 0),
+      ...both(1, 0, 3),
+      assigned(2, 0),
+      ...both(2, 0, 1),
+      assigned(2, 0),
+      ...both(2, 0, 0),
+    ];
+    expect(orderViolations(ledger)).toBe(0);
+  });
+});
+
+describe('callsAfterRevoke', () => {
+  it('flags a call on a partition another process was assigned later', () => {
+    const ledger = [assigned(1, 0, 1), h('call', 1, 0, 0), assigned(2, 0), h('call', 1, 0, 1)];
+    expect(callsAfterRevoke(ledger)).toBe(1);
+  });
+
+  it('flags a call on a partition the process does not hold', () => {
+    expect(callsAfterRevoke([assigned(1, 1), h('call', 1, 0, 0)])).toBe(1);
+  });
+
+  it('accepts calls on held partitions, also after getting a partition back', () => {
+    const ledger = [assigned(1, 0), h('call', 1, 0, 0), assigned(2, 0), assigned(1, 0), h('call', 1, 0, 1)];
+    expect(callsAfterRevoke(ledger)).toBe(0);
+  });
+});
+
+describe('commitRegressions', () => {
+  it('flags committed offsets that go backwards, in samples and in logged commits', () => {
+    const samples = [
+      { ts: 1, offsets: { 0: '-1' } },
+      { ts: 2, offsets: { 0: '5' } },
+      { ts: 3, offsets: { 0: '4' } },
+      { ts: 4, offsets: { 0: '6' } },
+    ];
+    expect(commitRegressions(samples, [commit(1, 0, 3), commit(2, 0, 2)])).toBe(2);
+  });
+
+  it('accepts monotonic offsets and partitions without commits', () => {
+    expect(
+      commitRegressions(
+        [
+          { ts: 1, offsets: { 0: '-1', 1: '3' } },
+          { ts: 2, offsets: { 0: '1', 1: '3' } },
+        ],
+        [],
+      ),
+    ).toBe(0);
+  });
+});
+
+describe('check', () => {
+  it('summarises a clean run', () => {
+    const ledger = [assigned(1, 0), ...both(1, 0, 0), ...both(1, 0, 1), commit(1, 0, 2)];
+    const m = check({ acked: [acked('0:0', 0, 0), acked('0:1', 0, 1)], ledger });
+    expect(m).toMatchObject({ acked: 2, completed: 2, lost: [], duplicates: 0, orderViolations: 0 });
+  });
+});
