@@ -5,6 +5,7 @@ import {
   Kafka,
   type KafkaConfig,
   logLevel,
+  Partitioners,
   type Producer,
 } from 'kafkajs';
 import { ClientError, toError } from '../errors.js';
@@ -103,10 +104,17 @@ class KafkaJsConsumerClient implements ConsumerClient {
         hooks.onCrash(toError(payload.error), payload.restart),
       ),
     );
-    await this.#consumer.subscribe({
-      topics: this.#options.topics,
-      fromBeginning: this.#options.fromBeginning,
-    });
+    try {
+      await this.#consumer.subscribe({
+        topics: this.#options.topics,
+        fromBeginning: this.#options.fromBeginning,
+      });
+    } catch (error) {
+      throw new ClientError(
+        `Could not subscribe to ${this.#options.topics.join(', ')} (do the topics exist?): ${toError(error).message}`,
+        { cause: error, retriable: true },
+      );
+    }
     await this.#consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
@@ -160,6 +168,7 @@ class KafkaJsDeadLetterProducer implements DeadLetterProducer {
 
   constructor(kafka: Kafka) {
     this.#producer = kafka.producer({
+      createPartitioner: Partitioners.DefaultPartitioner,
       allowAutoTopicCreation: true,
       retry: { retries: 2, initialRetryTime: 100 },
     });
