@@ -1,4 +1,4 @@
-import { createTopic, testClient } from '@kafkakit/kafka-testkit';
+import { createTopic, readEndOffsets, testClient, waitFor } from '@kafkakit/kafka-testkit';
 import { CompressionTypes } from 'kafkajs';
 import { POISON } from './child/handler.js';
 
@@ -14,6 +14,24 @@ export function seedValue(index: number, size: number): Buffer {
 }
 
 /**
+ * Creates a topic and waits until every partition answers a ListOffsets request. KafkaJS's own
+ * waitForLeaders can fail with UNKNOWN_TOPIC_OR_PARTITION on a busy broker while the topic is
+ * being created; that is tolerated here and the wait continues.
+ */
+export async function createReadyTopic(brokers: string[], topic: string, partitions: number): Promise<void> {
+  try {
+    await createTopic(brokers, topic, partitions);
+  } catch (error) {
+    process.stderr.write(`creating ${topic}: ${String(error)}; waiting for its partitions\n`);
+  }
+  await waitFor(async () => Object.keys(await readEndOffsets(brokers, topic)).length === partitions, {
+    timeoutMs: 60_000,
+    intervalMs: 250,
+    message: `${topic} never had ${partitions} partitions ready`,
+  });
+}
+
+/**
  * Creates `topic` (3 partitions) and its `.dlq`, then writes `count` null-key messages of `size`
  * bytes round-robin over the partitions with a fast producer: 2,000-message batches, 4 requests
  * in flight, acks=1, no compression. Returns the elapsed milliseconds.
@@ -25,8 +43,8 @@ export async function seedTopic(
   size: number,
 ): Promise<number> {
   const started = performance.now();
-  await createTopic(brokers, topic, PARTITIONS);
-  await createTopic(brokers, `${topic}.dlq`, 1);
+  await createReadyTopic(brokers, topic, PARTITIONS);
+  await createReadyTopic(brokers, `${topic}.dlq`, 1);
   const producer = testClient(brokers, 'kafkakit-bench-seed').producer({ allowAutoTopicCreation: false });
   await producer.connect();
   try {

@@ -1,20 +1,17 @@
-// A contender process: reads its ChildSpec from BENCH_SPEC, consumes until the target, writes its
-// ChildResult to spec.resultFile and exits. Run one per measurement so CPU and RSS are its own.
+// A contender process: reads its spec from BENCH_SPEC, consumes until the target, writes its result
+// to spec.resultFile and exits. One process per measurement, so CPU seconds and peak RSS are its own.
+// BENCH_DRAIN=1 runs the drain scenario instead (src/child/drain.ts).
 import type { ChildSpec } from '../types.js';
+import { type DrainSpec, runDrainChild } from './drain.js';
 import { workFor } from './handler.js';
 import { runKafkaJs } from './kafkajs.js';
 import { Meter } from './meter.js';
 import { runPlatformatic } from './platformatic.js';
 import { runRuntime } from './runtime.js';
 
-const raw = process.env.BENCH_SPEC;
-if (raw === undefined)
-  throw new Error('BENCH_SPEC is not set: this file is started by the bench orchestrator');
-const spec = JSON.parse(raw) as ChildSpec;
-const meter = new Meter(spec);
-const work = workFor(spec.handler);
-
-async function start(): Promise<void> {
+function contender(spec: ChildSpec): Promise<void> {
+  const meter = new Meter(spec);
+  const work = workFor(spec.handler);
   switch (spec.contender) {
     case 'kafkajs-eachMessage':
       return runKafkaJs(spec, meter, work, 'eachMessage');
@@ -27,9 +24,15 @@ async function start(): Promise<void> {
   }
 }
 
-start().catch((error: unknown) => {
-  process.stderr.write(
-    `contender ${spec.contender} failed: ${error instanceof Error ? error.stack : String(error)}\n`,
-  );
+const raw = process.env.BENCH_SPEC;
+if (raw === undefined) {
+  throw new Error('BENCH_SPEC is not set: this file is started by the bench orchestrator');
+}
+const started =
+  process.env.BENCH_DRAIN === '1'
+    ? runDrainChild(JSON.parse(raw) as DrainSpec)
+    : contender(JSON.parse(raw) as ChildSpec);
+started.catch((error: unknown) => {
+  process.stderr.write(`bench child failed: ${error instanceof Error ? error.stack : String(error)}\n`);
   process.exit(1);
 });

@@ -106,8 +106,9 @@ export class Meter {
   }
 
   /** A commit of `nextOffset` (Kafka convention: the next offset to read) on `partition` was acknowledged. */
-  committed(partition: number, nextOffset: string | bigint): void {
-    const queue = this.#pending.get(partition);
+  committed(partition: number | string, nextOffset: string | bigint): void {
+    // KafkaJS reports partitions of auto-commits as strings (object keys).
+    const queue = this.#pending.get(Number(partition));
     if (queue === undefined) return;
     const next = Number(nextOffset);
     const now = nowMs();
