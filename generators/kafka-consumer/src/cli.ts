@@ -1,17 +1,13 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import nodePlop, { type NodePlopAPI } from 'node-plop';
+import type { NodePlopAPI } from 'node-plop';
+import { inspectService } from './add.js';
 import { helpText, parseFlags } from './flags.js';
-import {
-  ADD_FIELDS,
-  ADD_GENERATOR,
-  assertFreshTarget,
-  SERVICE_FIELDS,
-  SERVICE_GENERATOR,
-} from './generator.js';
+import { ADD_FIELDS, ADD_GENERATOR, SERVICE_FIELDS, SERVICE_GENERATOR } from './generators.js';
 import { shellWord } from './naming.js';
 import { type PromptApi, promptForMissing } from './prompts.js';
 import { type Answers, MissingOptionError, OptionsError, type RawAnswers, resolveAnswers } from './schema.js';
+import { assertFreshTarget } from './target.js';
 
 /**
  * `pnpm plop <generator> [-- flags]`: flags first (util.parseArgs), prompts (plop's inquirer) only
@@ -178,15 +174,26 @@ export async function runCli(argv: string[], root: string, io: CliIo = defaultIo
     return 2;
   }
   const dest = resolve(root, flags.cwd ?? '.');
-  const plop: NodePlopAPI = await nodePlop(join(root, 'plopfile.ts'), { destBasePath: dest, force: false });
-  const inquirer = (plop as unknown as { inquirer: PromptApi }).inquirer;
+  let plop: NodePlopAPI | undefined;
+  /** node-plop (and the templates' imports) load only once input is valid or prompts are needed. */
+  const loadPlop = async (): Promise<NodePlopAPI> => {
+    if (!plop) {
+      const { default: nodePlop } = await import('node-plop');
+      plop = await nodePlop(join(root, 'plopfile.ts'), { destBasePath: dest, force: false });
+    }
+    return plop;
+  };
+  const inquirer: PromptApi = {
+    prompt: async (questions) =>
+      ((await loadPlop()) as unknown as { inquirer: PromptApi }).inquirer.prompt(questions),
+  };
   if (!name) {
     const picked = await inquirer.prompt([
       {
         type: 'list',
         name: 'generator',
         message: 'Which generator?',
-        choices: plop
+        choices: (await loadPlop())
           .getGeneratorList()
           .map((g) => ({ name: `${g.name} - ${g.description}`, value: g.name })),
       },
@@ -202,7 +209,6 @@ export async function runCli(argv: string[], root: string, io: CliIo = defaultIo
     io.out(helpText(name, generatorSpec.fields, generatorSpec.summary));
     return 0;
   }
-  const generator = plop.getGenerator(name);
   const interactive = io.interactive && !flags.yes;
   let raw: RawAnswers = { ...flags.values };
   let answers: Answers;
@@ -215,6 +221,7 @@ export async function runCli(argv: string[], root: string, io: CliIo = defaultIo
         raw.dir = picked.dir;
       }
       if (raw.dir === undefined) throw new MissingOptionError('dir');
+      inspectService(resolve(dest, String(raw.dir)));
       if (raw.name === undefined) {
         const fromPackage = nameFromPackage(dest, String(raw.dir));
         if (fromPackage) raw.name = fromPackage;
@@ -241,6 +248,7 @@ export async function runCli(argv: string[], root: string, io: CliIo = defaultIo
   }
 
   const started = Date.now();
+  const generator = (await loadPlop()).getGenerator(name);
   let result: Awaited<ReturnType<typeof generator.runActions>>;
   try {
     result = await generator.runActions({ ...answers, dryRun: flags.dryRun }, {

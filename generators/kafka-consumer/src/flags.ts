@@ -51,10 +51,28 @@ function optionSpec() {
 
 /** Parses argv (after the generator name). A bare `--` (as pnpm forwards it) is ignored. */
 export function parseFlags(argv: string[], fields: readonly FieldKey[] = FIELD_ORDER): ParsedFlags {
-  const args = argv.filter((arg) => arg !== '--');
+  const spec = optionSpec();
+  const args: string[] = [];
+  const given = argv.filter((arg) => arg !== '--');
+  for (let i = 0; i < given.length; i += 1) {
+    const arg = given[i] as string;
+    const next = given[i + 1];
+    // `--max-retries -1` is a (bad) value, not a flag: hand it to the schema, which explains the rule.
+    if (
+      arg.startsWith('--') &&
+      spec[arg.slice(2)]?.type === 'string' &&
+      next !== undefined &&
+      /^-\d/.test(next)
+    ) {
+      args.push(`${arg}=${next}`);
+      i += 1;
+    } else {
+      args.push(arg);
+    }
+  }
   let parsed: ReturnType<typeof parseArgs>;
   try {
-    parsed = parseArgs({ args, options: optionSpec(), strict: true, allowPositionals: false });
+    parsed = parseArgs({ args, options: spec, strict: true, allowPositionals: false });
   } catch (error) {
     throw new FlagError(`${(error as Error).message}. Run with --help for the flags.`);
   }

@@ -1,34 +1,20 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { NodePlopAPI } from 'node-plop';
 import { INSTALL, type InstallConfig, installAction } from './actions/install.js';
 import { RENDER_EJS, type RenderEjsConfig, renderEjsAction } from './actions/render-ejs.js';
 import { WRITE_FILE, type WriteFileConfig, writeFileAction } from './actions/write-file.js';
 import { addDependency, inspectService, MODULE_DIR, wireEntry, wiringLines } from './add.js';
+import { ADD_FIELDS, ADD_GENERATOR, SERVICE_FIELDS, SERVICE_GENERATOR } from './generators.js';
 import { type PromptApi, promptForMissing } from './prompts.js';
-import { listTemplates, TEMPLATES_DIR, templateContext } from './render.js';
-import { type Answers, FIELD_ORDER, type FieldKey, type RawAnswers, resolveAnswers } from './schema.js';
-
-export const SERVICE_GENERATOR = 'kafka-consumer';
-export const ADD_GENERATOR = 'kafka-consumer:add';
-
-export const SERVICE_FIELDS: readonly FieldKey[] = FIELD_ORDER;
-export const ADD_FIELDS: readonly FieldKey[] = FIELD_ORDER;
+import { listTemplates, templateContext } from './render.js';
+import { type Answers, type RawAnswers, resolveAnswers } from './schema.js';
+import { assertFreshTarget } from './target.js';
 
 /** What the actions functions receive from node-plop's runActions: answers plus run flags. */
 export type RunData = RawAnswers & { dryRun?: boolean };
 
-type Action = RenderEjsConfig | InstallConfig | WriteFileConfig | string;
-
-/** Fails when the target folder already holds files: a new service never overwrites anything. */
-export function assertFreshTarget(root: string, dir: string): void {
-  const target = resolve(root, dir);
-  if (existsSync(target) && readdirSync(target).length > 0) {
-    throw new Error(
-      `${dir} already exists and is not empty; choose another --name or --dir (nothing was written)`,
-    );
-  }
-}
+type Action = RenderEjsConfig | InstallConfig | WriteFileConfig | string | (() => string);
 
 /** Actions for a new service: one render per template, then install + typecheck + tests. */
 export function serviceActions(answers: Answers, dryRun: boolean): Action[] {
@@ -91,7 +77,8 @@ export function addPlan(root: string, answers: Answers, dryRun: boolean): AddPla
     } else if (wired.kind === 'manual') {
       manual = manualText(info.entry, wired.reason);
     } else {
-      actions.push(`unchanged ${answers.dir}/${info.entry} (${wired.reason})`);
+      const line = `unchanged ${answers.dir}/${info.entry} (${wired.reason})`;
+      actions.push(() => line);
     }
   } else {
     manual = manualText(
@@ -142,5 +129,3 @@ export function registerGenerators(plop: NodePlopAPI): void {
     },
   });
 }
-
-export { TEMPLATES_DIR };

@@ -1,4 +1,5 @@
 export type { NodePlopAPI as PlopApi } from 'node-plop';
 export { runCli } from './cli.js';
-export { ADD_GENERATOR, registerGenerators, SERVICE_GENERATOR } from './generator.js';
+export { registerGenerators } from './generator.js';
+export { ADD_GENERATOR, SERVICE_GENERATOR } from './generators.js';
 export { type Answers, checkField, FIELDS, resolveAnswers } from './schema.js';

@@ -1,0 +1,135 @@
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { addDependency, findEntry, wireEntry } from '../../src/add.js';
+import { REPO_ROOT, readTree, runPlop } from '../helpers/golden.js';
+
+const FIXTURE = join(REPO_ROOT, 'fixtures/existing-service');
+const workspace = mkdtempSync(join(tmpdir(), 'kafkakit-add-'));
+afterAll(() => rmSync(workspace, { recursive: true, force: true }));
+
+const addArgs = (dir: string, ...extra: string[]) => [
+  'kafka-consumer:add',
+  '--',
+  '--dir',
+  dir,
+  '--topics',
+  'billing.invoices',
+  '--no-install',
+  '--cwd',
+  workspace,
+  ...extra,
+];
+
+describe('kafka-consumer:add on an existing service', () => {
+  it(
+    'adds the dependency and the module, wires the entry point, and a second run changes nothing',
+    { timeout: 90_000 },
+    async () => {
+      cpSync(FIXTURE, join(workspace, 'svc'), { recursive: true });
+      const before = readTree(join(workspace, 'svc'));
+
+      const dry = await runPlop(addArgs('svc', '--dry-run'));
+      expect(dry.exitCode, dry.stderr).toBe(0);
+      expect(dry.stdout).toContain('would change svc/package.json');
+      expect(dry.stdout).toContain('would create svc/src/kafka/consumer.ts');
+      expect(dry.stdout).toContain('would change svc/src/server.ts');
+      expect(readTree(join(workspace, 'svc'))).toEqual(before);
+
+      const first = await runPlop(addArgs('svc'));
+      expect(first.exitCode, first.stderr).toBe(0);
+      const after = readTree(join(workspace, 'svc'));
+      const pkg = JSON.parse(after.get('package.json') ?? '{}') as {
+        name: string;
+        dependencies: Record<string, string>;
+      };
+      expect(pkg.dependencies['@kafkakit/kafka-consumer']).toBe('workspace:*');
+      expect(pkg.name).toBe('@acme/billing-api');
+      expect([...after.keys()]).toEqual(
+        expect.arrayContaining(['src/kafka/config.ts', 'src/kafka/consumer.ts', 'src/kafka/handler.ts']),
+      );
+      const server = after.get('src/server.ts') ?? '';
+      expect(server).toContain("import { startKafkaConsumer } from './kafka/consumer.js';");
+      expect(server).toContain('const kafkaConsumer = await startKafkaConsumer();');
+      expect(server).toContain('kafkaConsumer.stop()');
+      expect(server.startsWith(before.get('src/server.ts')?.split('\n').slice(0, 2).join('\n') ?? '')).toBe(
+        true,
+      );
+      expect(after.get('src/routes.ts')).toBe(before.get('src/routes.ts'));
+      expect(after.get('src/kafka/config.ts')).toContain("KAFKA_GROUP_ID: 'billing-api',");
+      expect(after.get('src/kafka/config.ts')).toContain("KAFKA_TOPICS: 'billing.invoices',");
+
+      const second = await runPlop(addArgs('svc'));
+      expect(second.exitCode, second.stderr).toBe(0);
+      expect(second.stdout).toMatch(/0 file\(s\) written/);
+      expect(readTree(join(workspace, 'svc'))).toEqual(after);
+    },
+  );
+
+  it('never overwrites a file the user changed', { timeout: 60_000 }, async () => {
+    cpSync(FIXTURE, join(workspace, 'edited'), { recursive: true });
+    expect((await runPlop(addArgs('edited'))).exitCode).toBe(0);
+    const handler = join(workspace, 'edited/src/kafka/handler.ts');
+    writeFileSync(handler, '// my own handler\n');
+    const run = await runPlop(addArgs('edited', '--commit', 'interval'));
+    expect(run.exitCode, run.stderr).toBe(0);
+    expect(readFileSync(handler, 'utf8')).toBe('// my own handler\n');
+    expect(run.stdout).toContain('unchanged edited/src/kafka/handler.ts (exists; left as is)');
+  });
+
+  it('prints the exact lines when the entry point cannot be wired safely', { timeout: 60_000 }, async () => {
+    cpSync(FIXTURE, join(workspace, 'cjs'), { recursive: true });
+    const pkgPath = join(workspace, 'cjs/package.json');
+    const pkg = JSON.parse(readFileSync(pkgPath, 'utf8')) as Record<string, unknown>;
+    delete pkg.type;
+    writeFileSync(pkgPath, `${JSON.stringify(pkg, null, 2)}\n`);
+    const serverBefore = readFileSync(join(workspace, 'cjs/src/server.ts'), 'utf8');
+    const run = await runPlop(addArgs('cjs'));
+    expect(run.exitCode, run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/Not wired automatically: the package is not an ES module/);
+    expect(run.stdout).toContain("import { startKafkaConsumer } from './kafka/consumer.js';");
+    expect(readFileSync(join(workspace, 'cjs/src/server.ts'), 'utf8')).toBe(serverBefore);
+  });
+
+  it('refuses a folder that is not a service', { timeout: 60_000 }, async () => {
+    const run = await runPlop(addArgs('nope'));
+    expect(run.exitCode).not.toBe(0);
+    expect(run.stderr).toMatch(/nope does not exist/);
+  });
+});
+
+describe('add helpers', () => {
+  it('addDependency keeps formatting and is idempotent', () => {
+    const source = '{\n    "name": "x",\n    "dependencies": { "zod": "^4" }\n}\n';
+    const once = addDependency(source);
+    expect(once).toContain('    "@kafkakit/kafka-consumer": "workspace:*"');
+    expect(once.endsWith('}\n')).toBe(true);
+    expect(addDependency(once)).toBe(once);
+  });
+
+  it('wireEntry imports after the last import and leaves wired files alone', () => {
+    const source = "#!/usr/bin/env node\nimport a from 'a';\nimport {\n  b,\n} from 'b';\n\nmain();\n";
+    const wired = wireEntry(source, 'src/index.ts', true);
+    expect(wired.kind).toBe('edit');
+    const text = wired.kind === 'edit' ? wired.after : '';
+    expect(text.split('\n').slice(0, 6)).toEqual([
+      '#!/usr/bin/env node',
+      "import a from 'a';",
+      'import {',
+      '  b,',
+      "} from 'b';",
+      "import { startKafkaConsumer } from './kafka/consumer.js';",
+    ]);
+    expect(wireEntry(text, 'src/index.ts', true).kind).toBe('unchanged');
+    expect(wireEntry('const x = ;', 'src/index.ts', true).kind).toBe('manual');
+    expect(wireEntry(source, 'index.ts', true)).toMatchObject({ kind: 'edit' });
+  });
+
+  it('finds the entry from the start script', () => {
+    expect(findEntry(FIXTURE, { scripts: { start: 'node --import tsx src/server.ts' } })).toBe(
+      'src/server.ts',
+    );
+    expect(findEntry(FIXTURE, { main: 'dist/server.js' })).toBe('src/server.ts');
+  });
+});

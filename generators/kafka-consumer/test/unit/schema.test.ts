@@ -1,0 +1,147 @@
+import { describe, expect, it } from 'vitest';
+import { buildQuestions } from '../../src/prompts.js';
+import {
+  type Answers,
+  checkField,
+  type FieldKey,
+  MissingOptionError,
+  type OptionsError,
+  resolveAnswers,
+  topicProblem,
+} from '../../src/schema.js';
+
+const bad = (key: FieldKey, raw: unknown, answers: Partial<Answers> = {}) => {
+  const result = checkField(key, raw, answers);
+  if (result.ok) throw new Error(`${key}=${String(raw)} was accepted`);
+  return result.message;
+};
+
+describe('schema', () => {
+  it('fills every default from name and topics', () => {
+    expect(
+      resolveAnswers({ name: 'orders', topics: 'orders.placed, orders.cancelled' }, { useDefaults: true }),
+    ).toEqual({
+      name: 'orders',
+      topics: ['orders.placed', 'orders.cancelled'],
+      groupId: 'orders',
+      brokers: ['localhost:9092'],
+      commit: 'per-message',
+      maxRetries: 3,
+      dlqTopic: 'orders.placed.dlq',
+      fromBeginning: false,
+      install: true,
+      dir: 'services/orders',
+    });
+  });
+
+  it('names the missing flag', () => {
+    expect(() => resolveAnswers({ topics: 'a' }, { useDefaults: true })).toThrow(MissingOptionError);
+    expect(() => resolveAnswers({ topics: 'a' }, { useDefaults: true })).toThrow(/--name/);
+    expect(() => resolveAnswers({ name: 'a' }, { useDefaults: true })).toThrow(/--topics/);
+  });
+
+  it('validates names as kebab-case', () => {
+    for (const name of ['orders', 'order-events', 'a1-b2']) expect(checkField('name', name).ok).toBe(true);
+    for (const name of [
+      'Orders',
+      'order_events',
+      '-x',
+      'x-',
+      '1x',
+      'a--b',
+      '../x',
+      "a';process.exit(1);//",
+      '',
+    ]) {
+      expect(bad('name', name)).toMatch(/kebab-case|required/);
+    }
+  });
+
+  it("follows Kafka's topic rules", () => {
+    expect(topicProblem('orders.placed_v2-x')).toBeUndefined();
+    expect(topicProblem('a'.repeat(249))).toBeUndefined();
+    expect(topicProblem('a'.repeat(250))).toMatch(/at most 249/);
+    expect(topicProblem('.')).toMatch(/reserved/);
+    expect(topicProblem('..')).toMatch(/reserved/);
+    expect(bad('topics', "a';process.exit(1);//")).toMatch(/may only contain letters, digits/);
+    expect(bad('topics', 'a b')).toMatch(/may only contain/);
+    expect(bad('topics', ' , ')).toMatch(/at least one topic/);
+    expect(bad('topics', 'a,a')).toMatch(/listed twice/);
+  });
+
+  it('validates brokers as host:port lists', () => {
+    expect(checkField('brokers', 'localhost:9092, kafka-1.internal:19092,[::1]:9092')).toEqual({
+      ok: true,
+      value: ['localhost:9092', 'kafka-1.internal:19092', '[::1]:9092'],
+    });
+    expect(bad('brokers', 'localhost')).toMatch(/host:port/);
+    expect(bad('brokers', 'localhost:99999')).toMatch(/port outside/);
+    expect(bad('brokers', 'local host:1')).toMatch(/invalid host/);
+    expect(bad('brokers', "x';rm -rf /;'x:1")).toMatch(/invalid host/);
+  });
+
+  it('takes max retries as a whole number >= 0', () => {
+    expect(checkField('maxRetries', '0')).toEqual({ ok: true, value: 0 });
+    expect(checkField('maxRetries', 7)).toEqual({ ok: true, value: 7 });
+    for (const raw of ['-1', '1.5', 'three', '', '1e3'])
+      expect(bad('maxRetries', raw)).toMatch(/whole number/);
+  });
+
+  it('offers three commit strategies', () => {
+    expect(bad('commit', 'sometimes')).toBe(
+      'the commit strategy must be one of per-message, per-batch, interval',
+    );
+  });
+
+  it('turns "none" into no DLQ and refuses a source topic as the DLQ', () => {
+    expect(checkField('dlqTopic', 'none')).toEqual({ ok: true, value: null });
+    expect(checkField('dlqTopic', 'NONE')).toEqual({ ok: true, value: null });
+    expect(bad('dlqTopic', 'orders', { topics: ['orders'] })).toMatch(/cannot be one of the source topics/);
+    expect(bad('dlqTopic', 'x y')).toMatch(/dead-letter topic/);
+  });
+
+  it('refuses a target folder escaping the workspace', () => {
+    expect(bad('dir', '../elsewhere')).toMatch(/may not contain/);
+  });
+
+  it('gives prompts and flags the same message', () => {
+    const questions = buildQuestions({}) as {
+      name: FieldKey;
+      validate: (input: unknown, answers?: object) => unknown;
+    }[];
+    const cases: [FieldKey, string, Record<string, unknown>][] = [
+      ['name', 'Bad_Name', {}],
+      ['topics', "a';process.exit(1);//", {}],
+      ['brokers', 'nohost', {}],
+      ['maxRetries', '-2', {}],
+      ['dlqTopic', 'orders', { name: 'x', topics: 'orders' }],
+    ];
+    for (const [key, input, answers] of cases) {
+      const question = questions.find((q) => q.name === key);
+      const flagMessage = (() => {
+        try {
+          resolveAnswers({ name: 'x', topics: 'orders', ...answers, [key]: input }, { useDefaults: true });
+          return 'accepted';
+        } catch (error) {
+          return (error as OptionsError).problem;
+        }
+      })();
+      expect(question?.validate(input, answers)).toBe(flagMessage);
+    }
+  });
+
+  it('does not prompt for values given as flags', () => {
+    const names = (buildQuestions({ name: 'orders', commit: 'per-batch' }) as { name: string }[]).map(
+      (q) => q.name,
+    );
+    expect(names).toEqual([
+      'topics',
+      'groupId',
+      'brokers',
+      'maxRetries',
+      'dlqTopic',
+      'fromBeginning',
+      'install',
+    ]);
+  });
+});
