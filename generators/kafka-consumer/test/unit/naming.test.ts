@@ -19,6 +19,7 @@ const nasty = [
   "a';process.exit(1);//",
   'back\\slash',
   'new\nline',
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: a literal ${...} is one of the inputs under test
   '${template}',
   '`tick`',
   '\u2028\u2029',
