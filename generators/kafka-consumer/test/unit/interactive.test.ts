@@ -1,0 +1,105 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { GOLDEN_DIR, REPO_ROOT, readTree } from '../helpers/golden.js';
+
+/**
+ * The interactive path through a real pseudo-terminal: util-linux `script` allocates the pty and runs
+ * the command in it; this test types into it as a user would (including one invalid answer) and
+ * reads the screen. The answers match fixtures/generator/per-batch, so the result must equal that golden.
+ */
+const workspace = mkdtempSync(join(tmpdir(), 'kafkakit-pty-'));
+afterAll(() => rmSync(workspace, { recursive: true, force: true }));
+
+// biome-ignore lint/suspicious/noControlCharactersInRegex: strips terminal escape sequences
+const plain = (text: string) => text.replace(/\u001b\[[0-9;?]*[a-zA-Z]/g, '').replace(/\r/g, '');
+
+class Terminal {
+  screen = '';
+  #cursor = 0;
+  readonly exited: Promise<number | null>;
+  readonly #child;
+
+  constructor(command: string) {
+    const env = { ...process.env, TERM: 'xterm-256color', COLUMNS: '120', LINES: '40' };
+    delete env.CI;
+    this.#child = spawn('script', ['-qfec', command, '/dev/null'], { cwd: REPO_ROOT, env, stdio: 'pipe' });
+    this.#child.stdout.on('data', (chunk: Buffer) => {
+      this.screen += plain(chunk.toString());
+    });
+    this.#child.stderr.on('data', (chunk: Buffer) => {
+      this.screen += plain(chunk.toString());
+    });
+    this.exited = new Promise((resolve) => this.#child.once('exit', (code) => resolve(code)));
+  }
+
+  /** Waits until `pattern` shows up after everything already matched. */
+  async expect(pattern: RegExp, timeoutMs = 30_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      const rest = this.screen.slice(this.#cursor);
+      const match = pattern.exec(rest);
+      if (match) {
+        this.#cursor += match.index + match[0].length;
+        return;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    throw new Error(`terminal never showed ${pattern}; screen:\n${this.screen}`);
+  }
+
+  type(keys: string): void {
+    this.#child.stdin.write(keys);
+  }
+
+  kill(): void {
+    this.#child.kill('SIGKILL');
+  }
+}
+
+const ENTER = '\r';
+const DOWN = '\u001b[B';
+
+describe('interactive prompts in a real terminal', () => {
+  it(
+    'asks each question with defaults and validation, then writes the service',
+    { timeout: 120_000 },
+    async () => {
+      const tty = new Terminal(`node --import tsx scripts/plop.ts kafka-consumer -- --cwd ${workspace}`);
+      try {
+        await tty.expect(/Service name \(kebab-case\)/);
+        tty.type(`Payments_Svc${ENTER}`);
+        await tty.expect(/the name must be kebab-case/);
+        // Clear the rejected answer as a user would, then type a valid one.
+        tty.type(`${'\u007f'.repeat(20)}payments${ENTER}`);
+        await tty.expect(/Topics to consume \(comma-separated\)/);
+        tty.type(`payments.settled${ENTER}`);
+        await tty.expect(/Consumer group id \(payments\)/);
+        tty.type(ENTER);
+        await tty.expect(/Brokers \(comma-separated host:port\) \(localhost:9092\)/);
+        tty.type(`kafka-1:9092,kafka-2:9092${ENTER}`);
+        await tty.expect(/Commit strategy/);
+        await tty.expect(/per-batch\s+commit once per fetched batch/);
+        tty.type(`${DOWN}${ENTER}`);
+        await tty.expect(/Retries before a message is dead-lettered .*\(3\)/);
+        tty.type(`5${ENTER}`);
+        await tty.expect(/Dead-letter topic \("none" to disable\) \(payments\.settled\.dlq\)/);
+        tty.type(ENTER);
+        await tty.expect(/Start from the earliest offset.*\(y\/N\)/);
+        tty.type(`y${ENTER}`);
+        await tty.expect(/Install it and run its typecheck and tests now\?.*\(Y\/n\)/);
+        tty.type(`n${ENTER}`);
+        await tty.expect(/12 file\(s\) written/, 60_000);
+        expect(await tty.exited).toBe(0);
+      } finally {
+        tty.kill();
+      }
+      const actual = readTree(join(workspace, 'services/payments'));
+      const expected = readTree(join(GOLDEN_DIR, 'per-batch/expected'));
+      expect([...actual.keys()]).toEqual([...expected.keys()]);
+      for (const [path, content] of expected) expect(actual.get(path), path).toBe(content);
+    },
+  );
+});
