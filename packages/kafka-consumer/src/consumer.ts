@@ -33,6 +33,8 @@ export interface KafkaConsumer {
 /** Test seam: plug another client in place of KafkaJS. */
 export interface ConsumerDependencies {
   clientFactory?: ClientFactory;
+  /** How the process exits (signal shutdown, fatal crash with `exitProcess`). @default process.exit */
+  exit?: (code: number) => void;
 }
 
 const STOP_TIMEOUT_MS = 10_000;
@@ -52,6 +54,7 @@ export function createConsumer<T = Buffer | null>(
 ): KafkaConsumer {
   const options = resolveOptions(input);
   const { logger } = options;
+  const exit = dependencies.exit ?? ((code: number) => process.exit(code));
   const factory =
     dependencies.clientFactory ??
     createKafkaJsFactory({
@@ -136,6 +139,7 @@ export function createConsumer<T = Buffer | null>(
           exitProcess: options.shutdown.exitProcess,
           logger,
           stop: disconnect,
+          exit,
         });
       }
       strategy.start(runner.commitNow);
@@ -162,7 +166,7 @@ export function createConsumer<T = Buffer | null>(
           logger.error({ err: error, restart }, 'consumer crashed');
           events.emit('consumer.crashed', { error, restart });
           if (!restart && stopping === undefined && options.shutdown.exitProcess) {
-            void disconnect().finally(() => process.exit(EXIT_CODES.CRASH));
+            void disconnect().finally(() => exit(EXIT_CODES.CRASH));
           }
         },
       });

@@ -36,8 +36,10 @@ export class MessageProcessor<T> {
 
   async process(batch: ClientBatch, message: ConsumedMessage): Promise<Outcome> {
     const { topic, partition } = batch;
-    const owed = this.control.pendingDeadLetter(topic, partition, message.offset);
-    if (owed !== undefined) return this.#deadLetter(batch, message, owed.error, owed.attempts);
+    if (this.control.size !== 0) {
+      const owed = this.control.pendingDeadLetter(topic, partition, message.offset);
+      if (owed !== undefined) return this.#deadLetter(batch, message, owed.error, owed.attempts);
+    }
 
     let value: T;
     try {

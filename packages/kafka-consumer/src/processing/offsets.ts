@@ -1,12 +1,26 @@
 import type { TopicPartition } from '../types.js';
 
-interface PartitionState {
-  topic: string;
-  partition: number;
-  /** Highest offset finished contiguously from the start, as bigint; -1n before the first. */
-  finished: bigint;
+/** One partition's finished and committed positions. */
+export class PartitionOffsets {
+  /** Highest finished offset; -1n before the first. */
+  finished = -1n;
   /** Next offset already committed (Kafka convention), -1n when unknown. */
-  committed: bigint;
+  committed = -1n;
+
+  constructor(
+    readonly topic: string,
+    readonly partition: number,
+  ) {}
+
+  /**
+   * Marks `offset` finished. Messages of a partition are handled one after the other, so this is
+   * called in offset order; an older offset never moves the position back. A gap larger than one is
+   * fine (compacted topics, transaction markers): Kafka delivered nothing in between.
+   */
+  finish(offset: string): void {
+    const value = BigInt(offset);
+    if (value > this.finished) this.finished = value;
+  }
 }
 
 export interface PendingOffset extends TopicPartition {
@@ -22,23 +36,25 @@ const key = (topic: string, partition: number) => `${topic}\u0000${partition}`;
  * which makes "commit past an unfinished message" impossible by construction.
  */
 export class OffsetTracker {
-  readonly #partitions = new Map<string, PartitionState>();
+  readonly #partitions = new Map<string, PartitionOffsets>();
 
-  /** Marks `offset` finished. Throws if an earlier offset of the same partition is still unfinished. */
-  finish(topic: string, partition: number, offset: string): void {
+  /**
+   * The tracking handle of one partition (created on first use). The runner takes it once per
+   * batch so the per-message path does no map lookup.
+   */
+  partition(topic: string, partition: number): PartitionOffsets {
     const id = key(topic, partition);
     let state = this.#partitions.get(id);
-    const value = BigInt(offset);
     if (state === undefined) {
-      state = { topic, partition, finished: value, committed: -1n };
+      state = new PartitionOffsets(topic, partition);
       this.#partitions.set(id, state);
-      return;
     }
-    if (value <= state.finished) return;
-    // A gap larger than one is fine (compacted topics, transaction markers): Kafka delivered
-    // nothing in between. What must never happen is finishing before an earlier *delivered* one,
-    // which the runner guarantees by processing each partition sequentially.
-    state.finished = value;
+    return state;
+  }
+
+  /** Marks `offset` of a partition finished (see PartitionOffsets.finish). */
+  finish(topic: string, partition: number, offset: string): void {
+    this.partition(topic, partition).finish(offset);
   }
 
   /** Offsets to commit: partitions whose finished position moved past the committed one. */
@@ -46,14 +62,15 @@ export class OffsetTracker {
     const out: PendingOffset[] = [];
     for (const state of this.#partitions.values()) {
       const next = state.finished + 1n;
-      if (next > state.committed)
+      if (state.finished >= 0n && next > state.committed)
         out.push({ topic: state.topic, partition: state.partition, offset: next.toString() });
     }
     return out;
   }
 
   hasPending(): boolean {
-    for (const state of this.#partitions.values()) if (state.finished + 1n > state.committed) return true;
+    for (const state of this.#partitions.values())
+      if (state.finished >= 0n && state.finished + 1n > state.committed) return true;
     return false;
   }
 

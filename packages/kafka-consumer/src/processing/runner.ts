@@ -62,13 +62,14 @@ export class Runner {
     if (this.#stopping || this.#rebalancing || this.control.isStopped(batch.topic, batch.partition)) return;
     const processor = this.processor as MessageProcessor<unknown>;
     const { tracker, committer, strategy } = this;
+    const offsets = tracker.partition(batch.topic, batch.partition);
     this.#activeBatches++;
     try {
       for (const message of batch.messages) {
         if (this.#stopping || this.#rebalancing || !batch.isActive()) break;
         if ((await processor.process(batch, message)) !== 'done') break;
         batch.resolveOffset(message.offset);
-        tracker.finish(batch.topic, batch.partition, message.offset);
+        offsets.finish(message.offset);
         this.lastProgressAt = Date.now();
         if (strategy.afterMessage) await committer.commit(batch.commit, 'message');
         await batch.heartbeat();

@@ -8,6 +8,15 @@ describe('OffsetTracker', () => {
     expect(t.hasPending()).toBe(false);
   });
 
+  it('a partition that was seen but finished nothing has nothing to commit', () => {
+    const t = new OffsetTracker();
+    t.partition('a', 0);
+    expect(t.pending()).toEqual([]);
+    expect(t.hasPending()).toBe(false);
+    t.partition('a', 0).finish('0');
+    expect(t.pending()).toEqual([{ topic: 'a', partition: 0, offset: '1' }]);
+  });
+
   it('reports last finished + 1 per partition, the Kafka commit convention', () => {
     const t = new OffsetTracker();
     t.finish('a', 0, '0');

@@ -7,7 +7,13 @@ import type {
   ConsumerClient,
   DeadLetterProducer,
 } from '../../src/client/port.js';
-import { CommitError, type ConsumerOptions, createConsumer, noopLogger } from '../../src/index.js';
+import {
+  CommitError,
+  type ConsumerOptions,
+  createConsumer,
+  EXIT_CODES,
+  noopLogger,
+} from '../../src/index.js';
 import type { ConsumedMessage } from '../../src/types.js';
 
 /** An in-memory client port: the test drives batches and group events by hand. */
@@ -159,5 +165,30 @@ describe('runner (fake client)', () => {
     expect(seen).toEqual(['0']);
     expect(fake.commits).toEqual([{ via: 'batch', offsets: [{ topic: 't', partition: 0, offset: '1' }] }]);
     await c.disconnect();
+  });
+});
+
+describe('fatal crash', () => {
+  it('with exitProcess: a crash KafkaJS will not restart drains, disconnects and exits with CRASH', async () => {
+    const fake = fakeClient();
+    const exits: number[] = [];
+    const c = createConsumer(
+      options(() => undefined, { shutdown: { signals: ['SIGUSR2'], exitProcess: true } }),
+      {
+        clientFactory: fake.factory,
+        exit: (code) => void exits.push(code),
+      },
+    );
+    const crashes: boolean[] = [];
+    c.on('consumer.crashed', (e) => crashes.push(e.restart));
+    await c.run();
+    fake.hooks().onCrash(new Error('restartable'), true);
+    expect(c.health().status).toBe('unhealthy');
+    expect(exits).toEqual([]);
+    fake.hooks().onCrash(new Error('fatal'), false);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(crashes).toEqual([true, false]);
+    expect(exits).toEqual([EXIT_CODES.CRASH]);
+    expect(c.health().status).toBe('stopped');
   });
 });
