@@ -26,6 +26,8 @@ export interface ScenarioDefinition {
   /** Commit strategies this scenario runs under (all three where the strategy matters). */
   strategies: readonly CommitStrategy[];
   run(ctx: RunContext): Promise<Evidence>;
+  /** A broker of its own (scenario 10 stops it); runs get its addresses instead of the suite's. */
+  setup?(): Promise<{ brokers: string[]; teardown(): Promise<void> }>;
 }
 
 /** Per-run helpers: unique names, children, the ledger, the sampler; everything is cleaned up after. */
@@ -120,18 +122,23 @@ export async function runScenario(
 ): Promise<ScenarioResult> {
   const workDir = join(baseDir, `${def.id}-${strategy}-${uniqueName('run')}`);
   mkdirSync(workDir, { recursive: true });
-  const ctx = new RunContext(brokers, strategy, workDir);
   const started = Date.now();
   let evidence: Evidence = { acked: [], criteria: [] };
   let error: string | undefined;
-  try {
-    evidence = await def.run(ctx);
-  } catch (failure) {
-    error = `${failure instanceof Error ? failure.message : String(failure)} (work dir ${workDir})`;
-  } finally {
-    await ctx.cleanup().catch((failure: unknown) => {
-      error ??= `cleanup failed: ${String(failure)}`;
-    });
+  const fail = (what: string) => (failure: unknown) => {
+    error ??= `${what}${failure instanceof Error ? failure.message : String(failure)} (work dir ${workDir})`;
+  };
+  const own = def.setup === undefined ? undefined : await def.setup().catch(fail('broker setup: '));
+  const ctx = new RunContext(own?.brokers ?? brokers, strategy, workDir);
+  if (error === undefined) {
+    try {
+      evidence = await def.run(ctx);
+    } catch (failure) {
+      fail('')(failure);
+    } finally {
+      await ctx.cleanup().catch(fail('cleanup: '));
+      await own?.teardown().catch(fail('broker teardown: '));
+    }
   }
   const metrics = check({
     acked: evidence.acked,

@@ -31,10 +31,6 @@ const idOf = (headers: Record<string, unknown> | undefined): string => {
   return raw === undefined ? '?' : String(raw);
 };
 
-for (const sig of ['SIGTERM', 'SIGINT'] as const) {
-  process.on(sig, () => ledger.append({ ev: 'signal', pid, ts: Date.now(), sig }));
-}
-
 const commit: CommitOption =
   config.commit === 'interval'
     ? { strategy: 'interval', intervalMs: config.intervalMs ?? 1000 }
@@ -102,5 +98,9 @@ consumer.on('error', ({ error }) => {
 });
 
 await consumer.run();
+// Registered after the runtime's own handlers (installed by run()), so an early signal keeps its default.
+for (const sig of ['SIGTERM', 'SIGINT'] as const) {
+  process.on(sig, () => ledger.append({ ev: 'signal', pid, ts: Date.now(), sig }));
+}
 ledger.append({ ev: 'ready', pid, ts: Date.now() });
 process.stdout.write('READY\n');

@@ -1,0 +1,92 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type KafkaHandle, startKafka } from '@kafkakit/kafka-testkit';
+import { readDeadLetters } from '../dlq.js';
+import { produceNumbered } from '../producer.js';
+import { criterion } from '../result.js';
+import type { ScenarioDefinition } from '../scenario.js';
+import { STRATEGIES } from '../types.js';
+import { describeExit, scheduleDelay, stopChild, waitCompletions, waitHandled } from './steps.js';
+
+export type OutageKind = 'restart' | 'sigstop';
+const OUTAGE_MS = 20_000;
+
+/**
+ * 10. The broker goes away for 20 s mid-consumption: either stopped and restarted by the test kit
+ * on the same port and data ('restart'), or frozen with SIGSTOP/SIGCONT ('sigstop'). It uses a
+ * broker of its own (a local KRaft JVM). The consumer recovers without a process restart; 0 lost.
+ */
+export function brokerOutage(kind: OutageKind, perPartition = 300): ScenarioDefinition {
+  let kafka: KafkaHandle | undefined;
+  let dataDir = '';
+  return {
+    id: 10,
+    title: kind === 'restart' ? 'broker stop/restart 20 s' : 'broker SIGSTOP 20 s',
+    strategies: STRATEGIES,
+    setup: async () => {
+      dataDir = mkdtempSync(join(tmpdir(), 'kafkakit-fault-broker-'));
+      kafka = await startKafka({ mode: 'local', dataDir });
+      return {
+        brokers: kafka.brokers,
+        teardown: async () => {
+          await kafka?.stop();
+          rmSync(dataDir, { recursive: true, force: true });
+        },
+      };
+    },
+    run: async (ctx) => {
+      const topic = await ctx.topic('fault-outage', 3);
+      ctx.owns(`${topic}.dlq`);
+      const acked = await produceNumbered(ctx.brokers, topic, 3, perPartition);
+      const sampler = await ctx.sampler(topic);
+      const child = ctx.child(ctx.childConfig(topic, { behaviour: { delayMs: 10 } }));
+      await child.ready;
+      await waitCompletions(ctx, Math.floor(acked.length / 5), 60_000);
+      const handle = kafka as KafkaHandle;
+      const port = Number(handle.brokers[0]?.split(':')[1]);
+      if (kind === 'sigstop') {
+        await handle.pause?.();
+        await scheduleDelay(OUTAGE_MS);
+        await handle.resume?.();
+      } else {
+        await handle.stop({ keepData: true });
+        await scheduleDelay(OUTAGE_MS);
+        kafka = await startKafka({ mode: 'local', port, dataDir });
+      }
+      const back = Date.now();
+      const doneBefore = ctx.completedIds().size;
+      await waitHandled(ctx, acked, 180_000);
+      const survived = child.isRunning();
+      const afterwards = ctx
+        .ledger()
+        .filter((e) => e.ev === 'done' && e.pid === child.pid && e.ts >= back).length;
+      const stop = await stopChild(child, 'SIGTERM');
+      return {
+        acked,
+        dlq: await readDeadLetters(ctx.brokers, `${topic}.dlq`),
+        samples: await sampler.stop(),
+        judge: (m) => [
+          criterion(
+            'duplicates only of uncommitted messages',
+            m.duplicatesOutsideWindow === 0,
+            `${m.duplicates} duplicates, ${m.duplicatesOutsideWindow} of committed messages`,
+          ),
+        ],
+        criteria: [
+          criterion(
+            'outage hit mid-consumption',
+            doneBefore < acked.length,
+            `${doneBefore}/${acked.length} done before`,
+          ),
+          criterion(
+            'same process recovered (no restart)',
+            survived && afterwards > 0,
+            `alive ${survived}, ${afterwards} completions by pid ${child.pid} after the broker came back`,
+          ),
+          criterion('clean exit 0', stop.exit.code === 0, describeExit(stop)),
+        ],
+      };
+    },
+  };
+}
