@@ -17,10 +17,10 @@ const { values } = parseArgs({
 const only = values.only?.split(',').map(Number);
 const strategies = values.strategy?.split(',') as CommitStrategy[] | undefined;
 
-let kafka: KafkaHandle | undefined;
-const brokers = process.env.KAFKA_BROKERS
-  ? parseBrokerList(process.env.KAFKA_BROKERS)
-  : (kafka = await startKafka({ mode: 'local' })).brokers;
+const kafka: KafkaHandle | undefined = process.env.KAFKA_BROKERS
+  ? undefined
+  : await startKafka({ mode: 'local' });
+const brokers = kafka?.brokers ?? parseBrokerList(process.env.KAFKA_BROKERS ?? '');
 process.stdout.write(
   `fault suite against ${brokers.join(',')} (${kafka ? `local broker pid ${kafka.pid}` : 'KAFKA_BROKERS'})\n`,
 );
