@@ -103,7 +103,8 @@ export const ENV_VARIABLES: readonly EnvVariable[] = [
 ];
 
 type Env = Record<string, string | undefined>;
-export type EnvOptions = Omit<ConsumerOptions<unknown>, 'handler'>;
+/** What the environment can set: everything but `handler`, `codec` and `logger` (add those in code). */
+export type EnvOptions = Omit<ConsumerOptions, 'handler' | 'codec' | 'logger'>;
 
 const list = (value: string) =>
   value

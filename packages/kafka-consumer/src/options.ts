@@ -157,10 +157,10 @@ export function resolveOptions<T>(input: ConsumerOptions<T>): ResolvedOptions<T>
 }
 
 /** Validates options without a handler (env loader); `nameOf` maps an option path to the name shown in errors. */
-export function validateOptionsWithoutHandler(
-  input: Omit<ConsumerOptions<unknown>, 'handler'>,
+export function validateOptionsWithoutHandler<T extends Omit<ConsumerOptions<unknown>, 'handler'>>(
+  input: T,
   nameOf: Namer = optionName,
-): Omit<ConsumerOptions<unknown>, 'handler'> {
+): T {
   checkOptions(input, false, nameOf);
   return input;
 }

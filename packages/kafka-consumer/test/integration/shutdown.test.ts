@@ -6,7 +6,8 @@ import { brokers, consumer, record, topic } from './support.js';
 describe('graceful shutdown (in process)', () => {
   it('an idle consumer stops within 1 s, leaves the group and reports the lifecycle in health and events', async () => {
     const source = await topic('kc-idle');
-    const c = consumer({ topics: [source], handler: () => undefined });
+    // Default maxWaitTimeMs (500): the fetch long poll must not hold the stop past 1 s.
+    const c = consumer({ topics: [source], maxWaitTimeMs: 500, handler: () => undefined });
     const events = record(c, 'group.rebalanced', 'consumer.stopped');
     expect(c.health()).toMatchObject({ status: 'starting', connected: false, running: false, inFlight: 0 });
     await c.connect();
@@ -23,6 +24,7 @@ describe('graceful shutdown (in process)', () => {
     const started = Date.now();
     const report = await c.disconnect();
     const took = Date.now() - started;
+    if (process.env.KC_TEST_LOG !== undefined) process.stderr.write(`idle stop took ${took} ms\n`);
     expect(took).toBeLessThan(1000);
     expect(report).toMatchObject({ drained: true, abandoned: 0 });
     expect(events['consumer.stopped']).toHaveLength(1);

@@ -2,7 +2,14 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, ENV_VARIABLES, loadOptionsFromEnv } from '../../src/index.js';
+import {
+  ConfigError,
+  createConsumer,
+  ENV_VARIABLES,
+  jsonCodec,
+  loadOptionsFromEnv,
+  noopLogger,
+} from '../../src/index.js';
 
 const minimal = {
   KAFKA_BROKERS: 'a:9092, b:9093',
@@ -68,6 +75,28 @@ describe('loadOptionsFromEnv', () => {
 
   it('KAFKA_DLQ_TOPIC=none disables the dead-letter queue', () => {
     expect(loadOptionsFromEnv({ ...minimal, KAFKA_DLQ_TOPIC: 'none' }).deadLetter).toBe(false);
+  });
+
+  it('spreads into createConsumer with the right value type per codec', () => {
+    const raw = createConsumer({
+      ...loadOptionsFromEnv(minimal, { shutdown: { signals: [] } }),
+      logger: noopLogger,
+      handler: ({ value }) => {
+        const buffer: Buffer | null = value;
+        void buffer;
+      },
+    });
+    const json = createConsumer({
+      ...loadOptionsFromEnv(minimal, { shutdown: { signals: [] } }),
+      codec: jsonCodec,
+      logger: noopLogger,
+      handler: ({ value }) => {
+        const decoded: unknown = value;
+        void decoded;
+      },
+    });
+    expect(raw.options.codec.name).toBe('raw');
+    expect(json.options.codec.name).toBe('json');
   });
 
   it('lets overrides win', () => {
