@@ -1,7 +1,7 @@
 import { produceMessages, readCommittedOffsets, uniqueName, waitFor } from '@kafkakit/kafka-testkit';
 import { describe, expect, it } from 'vitest';
 import type { ConsumerEvents } from '../../src/index.js';
-import { brokers, consumer, topic } from './support.js';
+import { brokers, consumer, record, topic } from './support.js';
 
 interface Start {
   who: 'A' | 'B';
@@ -11,7 +11,11 @@ interface Start {
 }
 
 describe('rebalance', () => {
-  it('starts no handler for a revoked partition and commits finished offsets before the revoke completes', async () => {
+  it.each([
+    ['per-batch', 'per-batch'],
+    ['per-message', 'per-message'],
+    ['interval', { strategy: 'interval', intervalMs: 60_000 }],
+  ] as const)('%s: starts no handler for a revoked partition and commits finished offsets before the revoke completes', async (_name, commit) => {
     const source = await topic('kc-rebalance', 2);
     const perPartition = 30;
     await produceMessages(
@@ -27,6 +31,7 @@ describe('rebalance', () => {
       const c = consumer({
         topics: [source],
         groupId,
+        commit,
         concurrency: 2,
         handler: async ({ partition, message }) => {
           const entry = { who, partition, offset: Number(message.offset), at: Date.now() };
@@ -50,16 +55,18 @@ describe('rebalance', () => {
       timeoutMs: 30_000,
       message: 'both members have an assignment',
     });
-    await waitFor(
-      async () => {
-        const offsets = await readCommittedOffsets(brokers(), groupId, source);
-        return offsets[0] === String(perPartition) && offsets[1] === String(perPartition);
-      },
-      { timeoutMs: 30_000, message: 'everything committed' },
-    );
+    await waitFor(() => finished.length >= perPartition * 2, {
+      timeoutMs: 30_000,
+      message: 'everything processed',
+    });
+    await Promise.all([a.c.disconnect(), b.c.disconnect()]);
+    expect(await readCommittedOffsets(brokers(), groupId, source)).toEqual({
+      0: String(perPartition),
+      1: String(perPartition),
+    });
 
-    // A committed its finished offsets when it saw the rebalance, mid-batch.
-    expect(a.commitReasons).toContain('rebalance');
+    // A committed its finished offsets when it saw the rebalance (mid-batch for per-batch/interval).
+    if (commit !== 'per-message') expect(a.commitReasons).toContain('rebalance');
     const revokedEvent = a.rebalances[1];
     expect(revokedEvent?.revoked).toHaveLength(1);
     const revoked = revokedEvent?.revoked[0]?.partition as number;
@@ -81,5 +88,51 @@ describe('rebalance', () => {
       const offsets = finished.filter((s) => s.partition === partition).map((s) => s.offset);
       expect(offsets.sort((x, y) => x - y)).toEqual(Array.from({ length: perPartition }, (_, i) => i));
     }
+  });
+});
+
+describe('rebalance while idle', () => {
+  it('interval: finished offsets of an idle member are committed on revoke, nothing is redelivered', async () => {
+    const source = await topic('kc-rebalance-idle', 2);
+    await produceMessages(
+      brokers(),
+      source,
+      Array.from({ length: 10 }, (_, i) => ({ value: `m${i}`, partition: i % 2 })),
+    );
+    const groupId = uniqueName('kc-rebalance-idle-group');
+    const seenA: string[] = [];
+    const seenB: string[] = [];
+    const a = consumer({
+      topics: [source],
+      groupId,
+      commit: { strategy: 'interval', intervalMs: 60_000 },
+      handler: ({ partition, message }) => void seenA.push(`${partition}:${message.offset}`),
+    });
+    const reasons: string[] = [];
+    a.on('offsets.committed', (e) => reasons.push(e.reason));
+    await a.run();
+    await waitFor(() => seenA.length === 10, { message: 'A consumed everything' });
+    expect(await readCommittedOffsets(brokers(), groupId, source)).toEqual({ 0: '-1', 1: '-1' });
+    const b = consumer({
+      topics: [source],
+      groupId,
+      handler: ({ partition, message }) => void seenB.push(`${partition}:${message.offset}`),
+    });
+    const bJoins = record(b, 'group.rebalanced')['group.rebalanced'];
+    await b.run();
+    await waitFor(() => bJoins.length > 0 && (bJoins.at(-1)?.assigned.length ?? 0) > 0, {
+      timeoutMs: 30_000,
+      message: 'B got a partition',
+    });
+    await waitFor(
+      async () => {
+        const offsets = await readCommittedOffsets(brokers(), groupId, source);
+        return offsets[0] === '5' && offsets[1] === '5';
+      },
+      { message: 'A committed on revoke' },
+    );
+    expect(reasons).toContain('rebalance');
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(seenB).toEqual([]);
   });
 });
