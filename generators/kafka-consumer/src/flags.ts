@@ -115,7 +115,11 @@ export function helpText(generator: string, fields: readonly FieldKey[], summary
     const name = BOOLEAN_FIELDS.includes(key)
       ? `--${field.flag} / --no-${field.flag}`
       : `--${field.flag} <value>`;
-    lines.push(`  ${name.padEnd(34)} ${field.message}${field.hint ? ` (${field.hint})` : ''}`);
+    const text =
+      key === 'dir' && generator.endsWith(':add')
+        ? 'Existing service folder, relative to the workspace root (required)'
+        : `${field.message}${field.hint ? ` (${field.hint})` : ''}`;
+    lines.push(`  ${name.padEnd(34)} ${text}`);
   }
   lines.push(
     `  ${'-y, --yes, --defaults'.padEnd(34)} take the defaults for everything not given; never prompt`,

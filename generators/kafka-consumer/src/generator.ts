@@ -27,7 +27,7 @@ export function serviceActions(answers: Answers, dryRun: boolean): Action[] {
     dryRun,
     ifExists: 'fail' as const,
   }));
-  if (answers.install && !dryRun) actions.push({ type: INSTALL, dir: answers.dir, verify: true });
+  if (answers.install && !dryRun) actions.push({ type: INSTALL, dir: answers.dir, verify: 'full' });
   return actions;
 }
 
@@ -86,7 +86,7 @@ export function addPlan(root: string, answers: Answers, dryRun: boolean): AddPla
       'no entry point found (package.json main/start, src/index.ts, src/main.ts)',
     );
   }
-  if (answers.install && !dryRun) actions.push({ type: INSTALL, dir: answers.dir, verify: false });
+  if (answers.install && !dryRun) actions.push({ type: INSTALL, dir: answers.dir, verify: 'typecheck' });
   return { actions, manual };
 }
 

@@ -38,6 +38,21 @@ export function listTemplates(set: string): PlannedFile[] {
   return out.sort((a, b) => a.path.localeCompare(b.path));
 }
 
+/** The KAFKA_* variables (and values) the generated config.ts bakes in as defaults. */
+export function bakedEnv(answers: Answers): Record<string, string> {
+  return {
+    KAFKA_BROKERS: answers.brokers.join(','),
+    KAFKA_CLIENT_ID: answers.name,
+    KAFKA_GROUP_ID: answers.groupId,
+    KAFKA_TOPICS: answers.topics.join(','),
+    KAFKA_FROM_BEGINNING: String(answers.fromBeginning),
+    KAFKA_COMMIT_STRATEGY: answers.commit,
+    ...(answers.commit === 'interval' ? { KAFKA_COMMIT_INTERVAL_MS: '5000' } : {}),
+    KAFKA_MAX_RETRIES: String(answers.maxRetries),
+    KAFKA_DLQ_TOPIC: answers.dlqTopic ?? 'none',
+  };
+}
+
 /** What every template sees as `it`. */
 export interface TemplateContext {
   a: Answers;
@@ -45,6 +60,8 @@ export interface TemplateContext {
   /** Escaping and naming helpers: templates print user input only through these. */
   h: typeof naming;
   commitTradeOff: string;
+  /** The KAFKA_* defaults baked into the service (variable -> value). */
+  defaults: Record<string, string>;
   /** The runtime's environment variables (README table). */
   env: readonly EnvVariable[];
   /** Relative path from the service folder to the workspace root. */
@@ -59,6 +76,7 @@ export function templateContext(answers: Answers, extra: Record<string, string> 
     names: naming.deriveNames(answers.name),
     h: naming,
     commitTradeOff: COMMIT_TRADE_OFFS[answers.commit],
+    defaults: bakedEnv(answers),
     env: ENV_VARIABLES,
     root: naming.pathToRoot(answers.dir),
     extra,

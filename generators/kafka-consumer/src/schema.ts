@@ -245,12 +245,12 @@ export const FIELDS: Record<FieldKey, Field> = {
   },
   install: {
     flag: 'install',
-    message: 'Install it and run its typecheck and tests now?',
+    message: 'Install it and verify it now (pnpm install, typecheck, tests)?',
     schema: booleanInput,
     default: () => true,
     kind: 'confirm',
     prompt: true,
-    hint: 'default: yes',
+    hint: "default: yes; the add generator runs the service's own typecheck script, not its tests",
   },
   dir: {
     flag: 'dir',

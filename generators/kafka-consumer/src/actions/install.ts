@@ -1,4 +1,5 @@
-import { resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { execa } from 'execa';
 import { createSpinner } from 'nanospinner';
 import type { NodePlopAPI } from 'node-plop';
@@ -9,8 +10,8 @@ export interface InstallConfig {
   type: typeof INSTALL;
   /** Service folder relative to the workspace root. */
   dir: string;
-  /** Also run the service's typecheck and tests (false for the add path: a user's own scripts). */
-  verify: boolean;
+  /** 'full': typecheck and tests (a generated service); 'typecheck': only its typecheck script, if any (add path). */
+  verify: 'full' | 'typecheck';
 }
 
 export interface Step {
@@ -21,7 +22,7 @@ export interface Step {
 }
 
 /** The steps after writing: install the workspace (the new package joins it), then typecheck and test it. */
-export function installSteps(root: string, dir: string, verify: boolean): Step[] {
+export function installSteps(root: string, dir: string, verify: 'full' | 'typecheck' | 'none'): Step[] {
   const service = resolve(root, dir);
   const steps: Step[] = [
     {
@@ -32,13 +33,24 @@ export function installSteps(root: string, dir: string, verify: boolean): Step[]
       cwd: root,
     },
   ];
-  if (verify) {
-    steps.push(
-      { title: 'typecheck', command: 'pnpm', args: ['run', 'typecheck'], cwd: service },
-      { title: 'tests (real broker)', command: 'pnpm', args: ['run', 'test'], cwd: service },
-    );
+  if (verify === 'full' || (verify === 'typecheck' && hasScript(service, 'typecheck'))) {
+    steps.push({ title: 'typecheck', command: 'pnpm', args: ['run', 'typecheck'], cwd: service });
+  }
+  if (verify === 'full') {
+    steps.push({ title: 'tests (real broker)', command: 'pnpm', args: ['run', 'test'], cwd: service });
   }
   return steps;
+}
+
+function hasScript(dir: string, name: string): boolean {
+  try {
+    const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as {
+      scripts?: Record<string, string>;
+    };
+    return typeof pkg.scripts?.[name] === 'string';
+  } catch {
+    return false;
+  }
 }
 
 /** "Tests  7 passed (7)" from vitest's summary, or undefined. */
@@ -46,6 +58,25 @@ export function testSummary(output: string): string | undefined {
   // biome-ignore lint/suspicious/noControlCharactersInRegex: strips ANSI colour codes
   const plain = output.replace(/\u001b\[[0-9;]*m/g, '');
   return /^\s*Tests\s+(.+)$/m.exec(plain)?.[1]?.trim();
+}
+
+interface Progress {
+  success(options: { text: string }): void;
+  error(options: { text: string }): void;
+}
+
+/**
+ * A spinner on a real terminal; plain lines otherwise (CI logs, pipes, and terminals that report no
+ * width, where the spinner's redraw arithmetic breaks).
+ */
+function progress(text: string): Progress {
+  const stream = process.stderr;
+  if (stream.isTTY && (stream.columns ?? 0) > 0) return createSpinner(text, { stream }).start();
+  stream.write(`- ${text}\n`);
+  return {
+    success: ({ text: done }) => stream.write(`✔ ${done}\n`),
+    error: ({ text: failed }) => stream.write(`✖ ${failed}\n`),
+  };
 }
 
 export class StepFailedError extends Error {
@@ -66,7 +97,7 @@ export async function runSteps(
   let tests: string | undefined;
   for (const step of steps) {
     const started = Date.now();
-    const spinner = createSpinner(`${step.title}...`, { stream: process.stderr }).start();
+    const spinner = progress(`${step.title}...`);
     const result = await execa(step.command, step.args, {
       cwd: step.cwd,
       all: true,
@@ -91,6 +122,8 @@ export async function runSteps(
 export async function installAction(_answers: unknown, config: unknown, plop?: NodePlopAPI): Promise<string> {
   const cfg = config as InstallConfig;
   const root = plop?.getDestBasePath() ?? process.cwd();
-  const { tests } = await runSteps(installSteps(root, cfg.dir, cfg.verify));
-  return cfg.verify ? `tests passed${tests ? `: ${tests}` : ''}` : 'installed';
+  const steps = installSteps(root, cfg.dir, cfg.verify);
+  const { tests } = await runSteps(steps);
+  if (cfg.verify === 'full') return `tests passed${tests ? `: ${tests}` : ''}`;
+  return steps.some((step) => step.title === 'typecheck') ? 'installed and typechecked' : 'installed';
 }

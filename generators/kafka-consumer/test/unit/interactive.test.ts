@@ -23,7 +23,7 @@ class Terminal {
   readonly #child;
 
   constructor(command: string) {
-    const env = { ...process.env, TERM: 'xterm-256color', COLUMNS: '120', LINES: '40' };
+    const env: NodeJS.ProcessEnv = { ...process.env, TERM: 'xterm-256color', COLUMNS: '120', LINES: '40' };
     delete env.CI;
     this.#child = spawn('script', ['-qfec', command, '/dev/null'], { cwd: REPO_ROOT, env, stdio: 'pipe' });
     this.#child.stdout.on('data', (chunk: Buffer) => {
@@ -89,7 +89,7 @@ describe('interactive prompts in a real terminal', () => {
         tty.type(ENTER);
         await tty.expect(/Start from the earliest offset.*\(y\/N\)/);
         tty.type(`y${ENTER}`);
-        await tty.expect(/Install it and run its typecheck and tests now\?.*\(Y\/n\)/);
+        await tty.expect(/Install it and verify it now \(pnpm install, typecheck, tests\)\?.*\(Y\/n\)/);
         tty.type(`n${ENTER}`);
         await tty.expect(/12 file\(s\) written/, 60_000);
         expect(await tty.exited).toBe(0);
