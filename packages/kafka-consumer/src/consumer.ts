@@ -92,7 +92,9 @@ export function createConsumer<T = Buffer | null>(
   const strategy = createCommitStrategy(options.commit);
   const control = new PartitionControl(client, events);
   const runner = new Runner(client, tracker, committer, strategy, control, logger);
-  const processor = new MessageProcessor(options, events, control, publisher, runner.signals);
+  const processor = new MessageProcessor(options, events, control, publisher, runner.signals, (error) =>
+    client.isRebalanceError(error),
+  );
   runner.processor = processor as MessageProcessor<unknown>;
 
   let connected = false;

@@ -32,6 +32,8 @@ export class MessageProcessor<T> {
     private readonly control: PartitionControl,
     private readonly publisher: DeadLetterPublisher | undefined,
     private readonly signals: Signals,
+    /** The client's "group is rebalancing" test: such errors end the batch instead of being retried. */
+    private readonly isRebalanceError: (error: unknown) => boolean,
   ) {}
 
   async process(batch: ClientBatch, message: ConsumedMessage): Promise<Outcome> {
@@ -88,6 +90,8 @@ export class MessageProcessor<T> {
         return 'done';
       }
       if (deadline.aborted || failure instanceof DrainTimeoutError) return 'halt';
+      // The handler's own heartbeat() found the group rebalancing: not a handler failure.
+      if (this.isRebalanceError(failure)) throw failure;
       const error = toError(failure);
       if (!shouldRetry(error, attempt, retry.maxRetries)) return this.#failed(batch, message, error, attempt);
       if (stopping.aborted) return 'halt';

@@ -72,6 +72,12 @@ const options = (
   ...extra,
 });
 
+function record(c: ReturnType<typeof createConsumer>): number[] {
+  const attempts: number[] = [];
+  c.on('message.retrying', (e) => attempts.push(e.attempt));
+  return attempts;
+}
+
 describe('runner (fake client)', () => {
   it('on a rebalance mid-batch: commits what finished, rethrows, and starts no handler until re-assigned', async () => {
     const fake = fakeClient();
@@ -98,6 +104,33 @@ describe('runner (fake client)', () => {
     fake.hooks().onAssigned([{ topic: 't', partition: 0 }]);
     await fake.hooks().onBatch(fake.batch([2, 3]));
     expect(seen).toEqual(['0', '1', '2', '3']);
+    await c.disconnect();
+  });
+
+  it("a rebalance error from the handler's own heartbeat() ends the batch instead of being retried", async () => {
+    const fake = fakeClient();
+    const attempts: number[] = [];
+    const rebalance = Object.assign(new Error('rebalancing'), { type: 'REBALANCE_IN_PROGRESS' });
+    const c = createConsumer(
+      options(async ({ message, attempt, heartbeat }) => {
+        if (message.offset === '1') {
+          attempts.push(attempt);
+          await heartbeat();
+        }
+      }),
+      { clientFactory: fake.factory },
+    );
+    const retrying = record(c);
+    await c.run();
+    const batch = fake.batch([0, 1, 2], {
+      heartbeat: async () => {
+        if (attempts.length > 0) throw rebalance;
+      },
+    });
+    await expect(fake.hooks().onBatch(batch)).rejects.toBe(rebalance);
+    expect(attempts).toEqual([1]);
+    expect(retrying).toEqual([]);
+    expect(fake.commits).toEqual([{ via: 'batch', offsets: [{ topic: 't', partition: 0, offset: '1' }] }]);
     await c.disconnect();
   });
 
