@@ -25,7 +25,8 @@ export function ALL_SCENARIOS(): ScenarioDefinition[] {
     slowHandler(),
     poisonMessage(20, STRATEGIES),
     deadLetterUnavailable(),
-    brokerOutage('restart'),
+    // The kit cannot restart a broker on its data yet (FINDINGS.md, testkit defect): one strategy only.
+    brokerOutage('restart', ['per-batch']),
     brokerOutage('sigstop'),
     badPayloadsScenario(STRATEGIES),
     secondSignal(),

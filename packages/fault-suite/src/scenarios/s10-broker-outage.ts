@@ -6,7 +6,7 @@ import { readDeadLetters } from '../dlq.js';
 import { produceNumbered } from '../producer.js';
 import { criterion } from '../result.js';
 import type { ScenarioDefinition } from '../scenario.js';
-import { STRATEGIES } from '../types.js';
+import { type CommitStrategy, STRATEGIES } from '../types.js';
 import { describeExit, scheduleDelay, stopChild, waitCompletions, waitHandled } from './steps.js';
 
 export type OutageKind = 'restart' | 'sigstop';
@@ -17,13 +17,17 @@ const OUTAGE_MS = 20_000;
  * on the same port and data ('restart'), or frozen with SIGSTOP/SIGCONT ('sigstop'). It uses a
  * broker of its own (a local KRaft JVM). The consumer recovers without a process restart; 0 lost.
  */
-export function brokerOutage(kind: OutageKind, perPartition = 300): ScenarioDefinition {
+export function brokerOutage(
+  kind: OutageKind,
+  strategies: readonly CommitStrategy[] = STRATEGIES,
+  perPartition = 300,
+): ScenarioDefinition {
   let kafka: KafkaHandle | undefined;
   let dataDir = '';
   return {
     id: 10,
     title: kind === 'restart' ? 'broker stop/restart 20 s' : 'broker SIGSTOP 20 s',
-    strategies: STRATEGIES,
+    strategies,
     setup: async () => {
       dataDir = mkdtempSync(join(tmpdir(), 'kafkakit-fault-broker-'));
       kafka = await startKafka({ mode: 'local', dataDir });
