@@ -174,6 +174,14 @@ export function createConsumer<T = Buffer | null>(
       });
       logger.info({ topics: options.topics, commit: options.commit.strategy }, 'consumer running');
     })();
+    started.catch((error: unknown) => {
+      // A failed start (connect/subscribe) can be retried with run(); nothing stays installed.
+      logger.error({ err: error }, 'consumer failed to start');
+      strategy.stop();
+      uninstallSignals();
+      uninstallSignals = () => undefined;
+      if (stopping === undefined) started = undefined;
+    });
     return started;
   };
 

@@ -8,6 +8,7 @@ import type {
   DeadLetterProducer,
 } from '../../src/client/port.js';
 import {
+  ClientError,
   CommitError,
   type ConsumerOptions,
   createConsumer,
@@ -223,5 +224,35 @@ describe('fatal crash', () => {
     expect(crashes).toEqual([true, false]);
     expect(exits).toEqual([EXIT_CODES.CRASH]);
     expect(c.health().status).toBe('stopped');
+  });
+});
+
+describe('start failures', () => {
+  it('run() rejects with the client error, leaves no signal handler behind, and can be retried', async () => {
+    const fake = fakeClient();
+    const client = fake.factory.consumer({} as never);
+    const realStart = client.start;
+    let fail = true;
+    client.start = async (hooks) => {
+      if (fail)
+        throw new ClientError('Could not subscribe', { cause: new Error('UNKNOWN_TOPIC_OR_PARTITION') });
+      return realStart(hooks);
+    };
+    const before = process.listenerCount('SIGUSR2');
+    const c = createConsumer(
+      options(() => undefined, { shutdown: { signals: ['SIGUSR2'], exitProcess: false } }),
+      {
+        clientFactory: fake.factory,
+      },
+    );
+    await expect(c.run()).rejects.toBeInstanceOf(ClientError);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(process.listenerCount('SIGUSR2')).toBe(before);
+    fail = false;
+    await c.run();
+    expect(c.health().status).toBe('healthy');
+    expect(process.listenerCount('SIGUSR2')).toBe(before + 1);
+    await c.disconnect();
+    expect(process.listenerCount('SIGUSR2')).toBe(before);
   });
 });
