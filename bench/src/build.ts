@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -13,12 +13,14 @@ const benchRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
  */
 export async function buildChild(): Promise<string> {
   const outDir = join(benchRoot, 'node_modules', '.kafkakit-bench');
+  rmSync(outDir, { recursive: true, force: true });
   mkdirSync(outDir, { recursive: true });
-  const outfile = join(outDir, 'child.mjs');
   await build({
-    entryPoints: [join(benchRoot, 'src', 'child', 'main.ts')],
-    outfile,
+    entryPoints: { child: join(benchRoot, 'src', 'child', 'main.ts') },
+    outdir: outDir,
+    outExtension: { '.js': '.mjs' },
     bundle: true,
+    splitting: true,
     platform: 'node',
     target: 'node20',
     format: 'esm',
@@ -26,5 +28,5 @@ export async function buildChild(): Promise<string> {
     external: ['kafkajs', '@platformatic/kafka'],
     logLevel: 'warning',
   });
-  return outfile;
+  return join(outDir, 'child.mjs');
 }

@@ -7,6 +7,8 @@ import type { ChildResult, NodeContenderId } from './types.js';
 
 const TICK_MS = 5;
 const VALUE_BYTES = 100;
+/** Keeps every produce request far below the broker's 1 MB record-batch limit after a stall. */
+const MAX_PER_REQUEST = 2_000;
 
 function latencyValue(kind: number): Buffer {
   const value = Buffer.alloc(VALUE_BYTES, 0x78);
@@ -102,13 +104,14 @@ async function produceAtRate(
   while (sent < total) {
     const due = Math.min(total, Math.floor((rate * (performance.now() - started)) / 1000)) - sent;
     if (due > 0) {
+      const chunk = Math.min(due, MAX_PER_REQUEST);
       const values: Buffer[] = [];
-      for (let i = 0; i < due; i++) values.push(latencyValue(MEASURED));
+      for (let i = 0; i < chunk; i++) values.push(latencyValue(MEASURED));
       const request = send(producer, topic, values);
       const settle = () => pending.delete(request);
       request.then(settle, settle);
       pending.add(request);
-      sent += due;
+      sent += chunk;
     }
     await new Promise((resolve) => setTimeout(resolve, TICK_MS));
   }

@@ -3,8 +3,12 @@ import type { ChildSpec } from '../types.js';
 import type { Work } from './handler.js';
 import type { Meter } from './meter.js';
 
-/** Messages queued per partition before the reader waits (concurrency > 1 only). */
-const QUEUE_LIMIT = 64;
+/**
+ * Messages queued per partition before the reader waits (concurrency > 1 only). The stream yields
+ * a whole fetched batch of one partition before the next partition's, so the queue must hold a
+ * batch for the other partitions' messages to be reached and run concurrently.
+ */
+const QUEUE_LIMIT = 20_000;
 
 /**
  * @platformatic/kafka's stream consumer with its default autocommit (which commits offsets when

@@ -1,0 +1,110 @@
+import type { ContenderId, HandlerKind, NodeContenderId } from './types.js';
+
+/** Seeded backlogs (3 partitions each, null keys, round-robin). */
+export const DATASETS = {
+  small: { label: '100 B', count: 200_000, size: 100 },
+  large: { label: '1 KB', count: 100_000, size: 1024 },
+} as const;
+export type DatasetId = keyof typeof DATASETS;
+
+export const ROUNDS = 3;
+
+export interface Workload {
+  id: string;
+  title: string;
+  dataset: DatasetId;
+  handler: HandlerKind;
+  concurrency: number;
+  contenders: readonly ContenderId[];
+  /** Messages each contender consumes per round (a contender-specific subset where noted). */
+  target: (contender: ContenderId) => number;
+}
+
+const ALL: readonly ContenderId[] = [
+  'kafkajs-eachMessage',
+  'kafkajs-eachBatch',
+  'runtime-per-message',
+  'runtime-per-batch',
+  'runtime-interval',
+  'runtime-dlq-1pct',
+  'platformatic',
+  'java-ConsumerPerformance',
+];
+const WITH_HANDLER: readonly ContenderId[] = [
+  'kafkajs-eachMessage',
+  'kafkajs-eachBatch',
+  'runtime-per-message',
+  'runtime-per-batch',
+  'runtime-interval',
+  'platformatic',
+];
+
+/**
+ * Fixed message counts keep `pnpm bench` under 15 minutes on 2 cores: per-message commits (one
+ * broker round trip per message) and the DLQ path (one acknowledged produce per poison message)
+ * run a subset of the backlog; the 1 ms workloads run 1,000 / 2,000 messages.
+ */
+const PER_MESSAGE_SUBSET = 2_000;
+const DLQ_SUBSET = 20_000;
+/** No-op rounds read half the backlog: enough for a steady rate, and it keeps the run in budget. */
+const NOOP_SHARE = 0.5;
+const noopTarget = (count: number) => (contender: ContenderId) =>
+  contender === 'runtime-per-message'
+    ? PER_MESSAGE_SUBSET
+    : contender === 'runtime-dlq-1pct'
+      ? Math.min(count, DLQ_SUBSET)
+      : count * NOOP_SHARE;
+
+export const WORKLOADS: readonly Workload[] = [
+  {
+    id: 'noop-100B',
+    title: 'No-op handler, 100 B messages',
+    dataset: 'small',
+    handler: { kind: 'noop' },
+    concurrency: 1,
+    contenders: ALL,
+    target: noopTarget(DATASETS.small.count),
+  },
+  {
+    id: 'noop-1KB',
+    title: 'No-op handler, 1 KB messages',
+    dataset: 'large',
+    handler: { kind: 'noop' },
+    concurrency: 1,
+    contenders: ALL,
+    target: noopTarget(DATASETS.large.count),
+  },
+  {
+    id: 'io1ms-c1',
+    title: '1 ms async handler, concurrency 1, 100 B',
+    dataset: 'small',
+    handler: { kind: 'sleep', ms: 1 },
+    concurrency: 1,
+    contenders: WITH_HANDLER,
+    target: () => 1_000,
+  },
+  {
+    id: 'io1ms-c3',
+    title: '1 ms async handler, concurrency 3 (partitions at once), 100 B',
+    dataset: 'small',
+    handler: { kind: 'sleep', ms: 1 },
+    concurrency: 3,
+    contenders: WITH_HANDLER,
+    target: () => 2_000,
+  },
+];
+
+/** Fixed-rate latency pass: 100 B no-op, at 50% of each contender's median no-op 100 B msg/s. */
+export const LATENCY_CONTENDERS: readonly NodeContenderId[] = [
+  'kafkajs-eachMessage',
+  'kafkajs-eachBatch',
+  'runtime-per-message',
+  'runtime-per-batch',
+  'runtime-interval',
+  'platformatic',
+];
+export const LATENCY_WORKLOAD = 'noop-100B';
+export const LATENCY_FRACTION = 0.5;
+export const LATENCY_DURATION_MS = 4_000;
+
+export const DRAIN_ROUNDS = 3;
