@@ -1,6 +1,6 @@
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { runCli } from '../generators/kafka-consumer/src/index.js';
+import { runCli } from '../generators/kafka-consumer/src/cli.js';
 
 /**
  * `pnpm plop <generator> [-- flags]`. Our own entry instead of plop's CLI: flags are parsed with
