@@ -6,6 +6,24 @@ import { build } from 'esbuild';
 const benchRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 /**
+ * BENCH_RUNTIME_SRC=<dir>/src/index.ts benchmarks a candidate copy of the runtime (e.g. a proposed
+ * fix kept outside the repository) in place of packages/kafka-consumer; its bare imports resolve
+ * from the real package's node_modules.
+ */
+function candidateRuntime(): { alias?: Record<string, string>; nodePaths?: string[] } {
+  const entry = process.env.BENCH_RUNTIME_SRC;
+  if (!entry) return {};
+  process.stdout.write(`benchmarking the runtime from ${entry}\n`);
+  return {
+    alias: { '@kafkakit/kafka-consumer': entry },
+    nodePaths: [
+      join(benchRoot, '..', 'packages', 'kafka-consumer', 'node_modules'),
+      join(benchRoot, 'node_modules'),
+    ],
+  };
+}
+
+/**
  * Bundles the contender entry (and the workspace packages it imports, which ship TypeScript
  * sources) into one ES module, so contenders start as plain `node child.mjs`: no TypeScript loader
  * thread in their CPU time or peak RSS, as in a user's compiled service. Client libraries stay
@@ -26,6 +44,7 @@ export async function buildChild(): Promise<string> {
     format: 'esm',
     sourcemap: 'linked',
     external: ['kafkajs', '@platformatic/kafka'],
+    ...candidateRuntime(),
     logLevel: 'warning',
   });
   return join(outDir, 'child.mjs');

@@ -18,11 +18,15 @@ export function resultFileFor(label: string): string {
   return join(tmpdir(), `kafkakit-bench-${process.pid}-${sequence}-${label}.json`);
 }
 
-/** Node arguments for a child; BENCH_CPU_PROF=<dir> adds --cpu-prof so each contender leaves a profile. */
+/**
+ * Node arguments for a child. Diagnostics: BENCH_CPU_PROF=<dir> adds --cpu-prof (each contender
+ * leaves a profile there); BENCH_EXPOSE_GC=1 makes children report their heap after a full GC.
+ */
 export function nodeArgs(entry: string): string[] {
   const args = ['--enable-source-maps', entry];
   const profileDir = process.env.BENCH_CPU_PROF;
-  return profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir, ...args] : args;
+  const gc = process.env.BENCH_EXPOSE_GC === '1' ? ['--expose-gc'] : [];
+  return profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir, ...gc, ...args] : [...gc, ...args];
 }
 
 export interface RunningChild {

@@ -50,6 +50,8 @@ export interface ChildResult {
   firstMessageAfterMs: number;
   /** Peak resident set size of the whole process (VmHWM), MB. */
   peakRssMb: number;
+  /** Diagnostics (BENCH_EXPOSE_GC=1): V8 heap still used after a full GC at the end, MB. */
+  heapAfterGcMb?: number;
   /** Messages sent to the dead-letter topic (runtime-dlq-1pct). */
   deadLettered?: number;
   /** Latency mode: producer timestamp -> handler, and -> commit acknowledged (ms). */

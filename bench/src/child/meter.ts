@@ -139,6 +139,11 @@ export class Meter {
       peakRssMb: peakRssMb(),
     };
     if (this.deadLettered > 0) result.deadLettered = this.deadLettered;
+    const gc = (globalThis as { gc?: () => void }).gc;
+    if (gc !== undefined) {
+      gc();
+      result.heapAfterGcMb = process.memoryUsage().heapUsed / 1024 / 1024;
+    }
     if (this.spec.mode === 'latency') {
       result.toHandler = summarise(this.#toHandler, this.count);
       result.toCommit = summarise(this.#toCommit, this.#committedCount);
