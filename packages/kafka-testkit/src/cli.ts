@@ -34,7 +34,14 @@ if (values['fetch-only']) {
 
 const port = values.port === undefined ? 9092 : Number(values.port);
 process.stdout.write(`Starting Apache Kafka ${version} ...\n`);
-const kafka = await startKafka({ version, port, mode: process.env.KAFKA_BROKERS ? undefined : 'local' });
+const kafka = await startKafka({
+  version,
+  port,
+  mode: process.env.KAFKA_BROKERS ? undefined : 'local',
+}).catch((error: unknown) => {
+  process.stderr.write(`pnpm kafka: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});
 process.stdout.write(
   `Kafka ${kafka.version} is ready in ${(kafka.startupMs / 1000).toFixed(1)} s.\n` +
     `  bootstrap: ${kafka.brokers.join(',')}\n  export KAFKA_BROKERS=${kafka.brokers.join(',')}\n` +

@@ -1,11 +1,12 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { TestkitError } from '../errors.js';
-import { metadataAnswers } from '../probe.js';
+import { clusterIdOf } from '../probe.js';
 import type { KafkaHandle, StartKafkaOptions } from '../types.js';
 import { artifactsFor } from '../versions.js';
 import { clusterId, log4j1Properties, log4j2Properties, serverProperties } from './config.js';
@@ -37,7 +38,13 @@ function layout(options: StartKafkaOptions): Layout {
   return { base, dataDir: join(base, 'data'), logFile: join(base, 'broker.log'), ownsBase: true };
 }
 
-function formatStorage(java: string, libDir: string, propsFile: string, logFile: string): void {
+function formatStorage(
+  java: string,
+  libDir: string,
+  propsFile: string,
+  logFile: string,
+  dataDir: string,
+): string {
   const id = clusterId(randomBytes(16));
   const result = spawnSync(
     java,
@@ -60,6 +67,14 @@ function formatStorage(java: string, libDir: string, propsFile: string, logFile:
       cause: result.error,
     });
   }
+  return readClusterId(dataDir) ?? id;
+}
+
+/** `--ignore-formatted` keeps an existing id (restart on the same data): read what is on disk. */
+function readClusterId(dataDir: string): string | undefined {
+  const file = join(dataDir, 'meta.properties');
+  if (!existsSync(file)) return undefined;
+  return /^cluster\.id=(.+)$/m.exec(readFileSync(file, 'utf8'))?.[1]?.trim();
 }
 
 function waitForExit(child: ChildProcess, ms: number): Promise<void> {
@@ -92,7 +107,13 @@ export async function startLocalBroker(options: StartKafkaOptions, version: stri
       artifacts.logging === 'log4j2' ? 'log4j2.properties' : 'log4j.properties',
     );
     writeFileSync(logConfig, artifacts.logging === 'log4j2' ? log4j2Properties() : log4j1Properties());
-    formatStorage(java, jars.libDir, propsFile, dirs.logFile);
+    if (options.port !== undefined && !(await portIsFree(options.port))) {
+      throw new TestkitError(
+        'PORT_IN_USE',
+        `Port ${options.port} on 127.0.0.1 is already in use (another broker?): stop it, or pick another port (pnpm kafka --port 9095)`,
+      );
+    }
+    const expectedId = formatStorage(java, jars.libDir, propsFile, dirs.logFile, dirs.dataDir);
     const logFlag =
       artifacts.logging === 'log4j2'
         ? `-Dlog4j2.configurationFile=${logConfig}`
@@ -122,10 +143,6 @@ export async function startLocalBroker(options: StartKafkaOptions, version: stri
       stdio: ['pipe', 'pipe', 'inherit'],
       detached: true,
     });
-    // The guardian must never keep the caller's event loop alive; the caller decides when to stop.
-    guardian.unref();
-    for (const stream of [guardian.stdin, guardian.stdout])
-      (stream as unknown as { unref?: () => void })?.unref?.();
     const killGuardian = () => guardian.kill('SIGTERM');
     process.once('exit', killGuardian);
     const jvmPid = new Promise<number>((resolve) => {
@@ -134,8 +151,14 @@ export async function startLocalBroker(options: StartKafkaOptions, version: stri
       );
     });
     const brokers = [`127.0.0.1:${port}`];
+    let pid: number;
     try {
-      await waitUntilReady(brokers, guardian, dirs.logFile, started + timeoutMs);
+      pid = await Promise.race([jvmPid, exited(guardian, dirs.logFile)]);
+      // From here on the guardian must never keep the caller's event loop alive: the caller decides.
+      guardian.unref();
+      for (const stream of [guardian.stdin, guardian.stdout])
+        (stream as unknown as { unref?: () => void })?.unref?.();
+      await waitUntilReady(brokers, expectedId, guardian, dirs.logFile, started + timeoutMs);
     } catch (error) {
       process.removeListener('exit', killGuardian);
       killGuardian();
@@ -145,7 +168,6 @@ export async function startLocalBroker(options: StartKafkaOptions, version: stri
       if (dirs.ownsBase && !options.keepLogOnFailure) rmSync(dirs.base, { recursive: true, force: true });
       throw error;
     }
-    const pid = await jvmPid;
     let stopped = false;
     return {
       brokers,
@@ -175,7 +197,34 @@ export async function startLocalBroker(options: StartKafkaOptions, version: stri
   throw lastError;
 }
 
-async function waitUntilReady(brokers: string[], guardian: ChildProcess, logFile: string, deadline: number) {
+function exited(guardian: ChildProcess, logFile: string): Promise<never> {
+  return new Promise((_, reject) => {
+    guardian.once('exit', () =>
+      reject(
+        new TestkitError(
+          'BROKER_EXITED',
+          `The Kafka broker exited during start-up. Log tail:\n${tail(logFile)}`,
+        ),
+      ),
+    );
+  });
+}
+
+function portIsFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
+}
+
+async function waitUntilReady(
+  brokers: string[],
+  expectedId: string,
+  guardian: ChildProcess,
+  logFile: string,
+  deadline: number,
+) {
   for (;;) {
     if (guardian.exitCode !== null || guardian.signalCode !== null) {
       throw new TestkitError(
@@ -189,7 +238,8 @@ async function waitUntilReady(brokers: string[], guardian: ChildProcess, logFile
         `The Kafka broker did not answer in time. Log tail:\n${tail(logFile)}`,
       );
     }
-    if (await metadataAnswers(brokers, 1000)) return;
+    // Only our broker counts: another one answering on the same port would have another cluster id.
+    if ((await clusterIdOf(brokers, 1000)) === expectedId) return;
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
 }
