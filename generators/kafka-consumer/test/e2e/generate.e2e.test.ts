@@ -52,7 +52,7 @@ describe('pnpm plop kafka-consumer, end to end', () => {
     const seconds = ((Date.now() - started) / 1000).toFixed(1);
     process.stdout.write(`[e2e] command to green tests: ${seconds}s (broker already warm)\n`);
     expect(run.exitCode, `${run.stdout}\n${run.stderr}`).toBe(0);
-    expect(run.stdout).toMatch(/12 file\(s\) written/);
+    expect(run.stdout).toMatch(/14 file\(s\) written/);
     expect(run.stdout).toMatch(/Tests: 5 passed \(5\)/);
     expect(run.stderr).toMatch(/pnpm install/);
     expect(run.stderr).toMatch(/typecheck/);

@@ -91,7 +91,7 @@ describe('interactive prompts in a real terminal', () => {
         tty.type(`y${ENTER}`);
         await tty.expect(/Install it and verify it now \(pnpm install, typecheck, tests\)\?.*\(Y\/n\)/);
         tty.type(`n${ENTER}`);
-        await tty.expect(/12 file\(s\) written/, 60_000);
+        await tty.expect(/14 file\(s\) written/, 60_000);
         expect(await tty.exited).toBe(0);
       } finally {
         tty.kill();
