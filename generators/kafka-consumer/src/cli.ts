@@ -6,7 +6,14 @@ import { helpText, parseFlags } from './flags.js';
 import { ADD_FIELDS, ADD_GENERATOR, SERVICE_FIELDS, SERVICE_GENERATOR } from './generators.js';
 import { shellWord } from './naming.js';
 import { type PromptApi, promptForMissing } from './prompts.js';
-import { type Answers, MissingOptionError, OptionsError, type RawAnswers, resolveAnswers } from './schema.js';
+import {
+  type Answers,
+  MissingOptionError,
+  OptionsError,
+  type RawAnswers,
+  resolveAnswers,
+  validateGiven,
+} from './schema.js';
 import { assertFreshTarget } from './target.js';
 
 /**
@@ -213,6 +220,7 @@ export async function runCli(argv: string[], root: string, io: CliIo = defaultIo
   let raw: RawAnswers = { ...flags.values };
   let answers: Answers;
   try {
+    validateGiven(raw);
     if (name === ADD_GENERATOR) {
       if (raw.dir === undefined && interactive) {
         const picked = await inquirer.prompt([

@@ -340,3 +340,14 @@ export function resolveAnswers(raw: RawAnswers, { useDefaults }: { useDefaults: 
   }
   return answers as Answers;
 }
+
+/** Validates only the values given (flags), before any prompt, so a bad flag fails before questions are asked. */
+export function validateGiven(raw: RawAnswers): void {
+  const parsed: Partial<Answers> = {};
+  for (const key of FIELD_ORDER) {
+    if (raw[key] === undefined) continue;
+    const result = checkField(key, raw[key], parsed);
+    if (!result.ok) throw new OptionsError(key, result.message);
+    (parsed as Record<string, unknown>)[key] = result.value;
+  }
+}

@@ -102,4 +102,17 @@ describe('interactive prompts in a real terminal', () => {
       for (const [path, content] of expected) expect(actual.get(path), path).toBe(content);
     },
   );
+
+  it('rejects an invalid flag before asking anything', { timeout: 60_000 }, async () => {
+    const tty = new Terminal(
+      `node --import tsx scripts/plop.ts kafka-consumer -- --topics 'a;b' --cwd ${workspace}`,
+    );
+    try {
+      await tty.expect(/Invalid --topics: topic "a;b" may only contain/);
+      expect(await tty.exited).toBe(2);
+      expect(tty.screen).not.toMatch(/Service name/);
+    } finally {
+      tty.kill();
+    }
+  });
 });
