@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -124,6 +124,30 @@ describe('pnpm plop kafka-consumer with bad flags', () => {
       expect(run.stdout).toContain(`would create services/orders/${file}`);
     }
     expect(readdirSync(workspace)).toEqual([]);
+  });
+
+  it('refuses to write into an existing, non-empty folder', { timeout: 60_000 }, async () => {
+    const other = mkdtempSync(join(tmpdir(), 'kafkakit-cli-exists-'));
+    try {
+      mkdirSync(join(other, 'services/orders'), { recursive: true });
+      writeFileSync(join(other, 'services/orders/keep.txt'), 'mine\n');
+      const run = await runPlop([
+        'kafka-consumer',
+        '--',
+        '--name',
+        'orders',
+        '--topics',
+        'a',
+        '--no-install',
+        '--cwd',
+        other,
+      ]);
+      expect(run.exitCode).not.toBe(0);
+      expect(run.stderr).toMatch(/services\/orders already exists and is not empty/);
+      expect(readdirSync(join(other, 'services/orders'))).toEqual(['keep.txt']);
+    } finally {
+      rmSync(other, { recursive: true, force: true });
+    }
   });
 
   it('--help lists every flag and the commit trade-offs', { timeout: 60_000 }, async () => {
