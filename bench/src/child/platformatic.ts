@@ -6,13 +6,14 @@ import type { Meter } from './meter.js';
 /**
  * Messages queued per partition before the reader waits (concurrency > 1 only). The stream yields
  * a whole fetched batch of one partition before the next partition's, so the queue must hold a
- * batch for the other partitions' messages to be reached and run concurrently.
+ * 1 MB fetch of 100 B records (~8,000) for the next partitions to be reached and run concurrently.
  */
-const QUEUE_LIMIT = 20_000;
+const QUEUE_LIMIT = 10_000;
 
 /**
  * @platformatic/kafka's stream consumer with its default autocommit (which commits offsets when
- * records are fetched, not when the handler finished). Concurrency 1: `for await` with the work
+ * records are fetched, not when the handler finished) and a 1 MB per-partition fetch size (KafkaJS's
+ * default, otherwise one partition can fill a whole fetch). Concurrency 1: `for await` with the work
  * awaited per message. Concurrency > 1: one ordered chain per partition.
  */
 export async function runPlatformatic(spec: ChildSpec, meter: Meter, work: Work): Promise<void> {
@@ -25,6 +26,8 @@ export async function runPlatformatic(spec: ChildSpec, meter: Meter, work: Work)
     topics: [spec.topic],
     mode: MessagesStreamModes.EARLIEST,
     autocommit: true,
+    // KafkaJS's and the Java client's default; unset, one partition can fill the whole 10 MB fetch.
+    maxBytesPerPartition: 1_048_576,
   });
   if (spec.mode === 'latency') {
     stream.on('autocommit', (error: Error | null, offsets?: Array<{ partition: number; offset: bigint }>) => {
