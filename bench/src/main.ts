@@ -91,7 +91,8 @@ try {
     `Run ${startedAt.toISOString()}: ${machine.cores} cores (${machine.cpuModel}), ${machine.memoryGb} GB, Linux ${machine.kernel}; ` +
     `Node ${machine.node}, KafkaJS ${machine.kafkajs}, @platformatic/kafka ${machine.platformaticKafka}, ` +
     `Apache Kafka ${kafka.version} (${kafka.mode}, single broker); load average before ${loadBefore.join('/')}, after ${loadAfter.join('/')}; ` +
-    `wall time ${(wallMs / 60_000).toFixed(1)} min.`;
+    `wall time ${(wallMs / 60_000).toFixed(1)} min.` +
+    (process.env.BENCH_RUNTIME_SRC ? ` Runtime: candidate copy ${process.env.BENCH_RUNTIME_SRC}.` : '');
   const report = fullReport(header, rows, latency, drain, targets);
   const resultsDir = join(dirname(fileURLToPath(import.meta.url)), '..', 'results');
   mkdirSync(resultsDir, { recursive: true });
@@ -101,6 +102,7 @@ try {
     wallMs,
     machine,
     kafka: { version: kafka.version, mode: kafka.mode },
+    runtimeSource: process.env.BENCH_RUNTIME_SRC ?? 'packages/kafka-consumer',
     load: { before: loadBefore, after: loadAfter },
     plan: {
       datasets: plan.DATASETS,
