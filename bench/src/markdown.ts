@@ -18,13 +18,13 @@ export function throughputTable(rows: readonly Row[]): string {
     if (mine.length === 0) continue;
     out.push(`**${workload.title}** (\`${workload.id}\`)`, '');
     out.push(
-      '| contender | msgs/round | msg/s median (min–max) | MB/s | CPU s | CPU µs/msg | peak RSS MB | vs KafkaJS eachBatch | vs eachMessage |',
-      '|---|--:|--:|--:|--:|--:|--:|--:|--:|',
+      '| contender | msgs/round | msg/s median (min–max) | MB/s | CPU s | CPU µs/msg | peak RSS MB | heap after GC MB | vs KafkaJS eachBatch | vs eachMessage |',
+      '|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|',
     );
     for (const r of mine) {
       out.push(
         `| ${r.contender} | ${int(r.messages)} | ${rate(r.msgPerSec)} | ${r.mbPerSec.median.toFixed(1)} | ` +
-          `${r.cpuSeconds.median.toFixed(2)} | ${r.cpuMicrosPerMsg.toFixed(1)} | ${range(r.peakRssMb)} | ` +
+          `${r.cpuSeconds.median.toFixed(2)} | ${r.cpuMicrosPerMsg.toFixed(1)} | ${range(r.peakRssMb)} | ${r.heapAfterGcMb?.toFixed(1) ?? '–'} | ` +
           `${ratio(r.vsEachBatch)} | ${ratio(r.vsEachMessage)} |`,
       );
     }

@@ -19,14 +19,14 @@ export function resultFileFor(label: string): string {
 }
 
 /**
- * Node arguments for a child. Diagnostics: BENCH_CPU_PROF=<dir> adds --cpu-prof (each contender
- * leaves a profile there); BENCH_EXPOSE_GC=1 makes children report their heap after a full GC.
+ * Node arguments for a child. `--expose-gc` lets each child report its heap after a full GC once its
+ * window closed (retained memory, as opposed to peak RSS). BENCH_CPU_PROF=<dir> adds --cpu-prof:
+ * each contender leaves a profile there.
  */
 export function nodeArgs(entry: string): string[] {
-  const args = ['--enable-source-maps', entry];
+  const args = ['--expose-gc', '--enable-source-maps', entry];
   const profileDir = process.env.BENCH_CPU_PROF;
-  const gc = process.env.BENCH_EXPOSE_GC === '1' ? ['--expose-gc'] : [];
-  return profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir, ...gc, ...args] : [...gc, ...args];
+  return profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir, ...args] : args;
 }
 
 export interface RunningChild {

@@ -14,6 +14,8 @@ export interface Row {
   cpuSeconds: Spread;
   cpuMicrosPerMsg: number;
   peakRssMb: Spread;
+  /** Median heap after a full GC at the end (undefined for the Java tool). */
+  heapAfterGcMb: number | undefined;
   /** Median msg/s divided by raw KafkaJS eachBatch's median msg/s in the same workload. */
   vsEachBatch: number | undefined;
   vsEachMessage: number | undefined;
@@ -49,6 +51,10 @@ export function summarise(results: readonly RoundResult[]): Row[] {
         cpuSeconds: spread(runs.map((r) => r.cpuSeconds)),
         cpuMicrosPerMsg: spread(runs.map((r) => (r.cpuSeconds * 1e6) / r.messages)).median,
         peakRssMb: spread(runs.map((r) => r.peakRssMb)),
+        heapAfterGcMb:
+          runs[0]?.heapAfterGcMb === undefined
+            ? undefined
+            : spread(runs.map((r) => r.heapAfterGcMb ?? 0)).median,
         vsEachBatch: eachBatch ? msgPerSec.median / eachBatch : undefined,
         vsEachMessage: eachMessage ? msgPerSec.median / eachMessage : undefined,
       });

@@ -50,7 +50,7 @@ export interface ChildResult {
   firstMessageAfterMs: number;
   /** Peak resident set size of the whole process (VmHWM), MB. */
   peakRssMb: number;
-  /** Diagnostics (BENCH_EXPOSE_GC=1): V8 heap still used after a full GC at the end, MB. */
+  /** V8 heap still used after a full GC once the window closed, MB (Node contenders). */
   heapAfterGcMb?: number;
   /** Messages sent to the dead-letter topic (runtime-dlq-1pct). */
   deadLettered?: number;
