@@ -45,7 +45,8 @@ function formatStorage(
   logFile: string,
   dataDir: string,
 ): string {
-  const id = clusterId(randomBytes(16));
+  // Restarting on existing data must keep its cluster id: `format --ignore-formatted` checks it.
+  const id = readClusterId(dataDir) ?? clusterId(randomBytes(16));
   const result = spawnSync(
     java,
     [
@@ -67,7 +68,7 @@ function formatStorage(
       cause: result.error,
     });
   }
-  return readClusterId(dataDir) ?? id;
+  return id;
 }
 
 /** `--ignore-formatted` keeps an existing id (restart on the same data): read what is on disk. */
