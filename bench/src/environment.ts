@@ -1,13 +1,24 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { cpus, loadavg, release, totalmem } from 'node:os';
+import { dirname, join } from 'node:path';
 
 const require = createRequire(import.meta.url);
 
 function versionOf(pkg: string): string {
   try {
-    const path = require.resolve(`${pkg}/package.json`);
-    return (JSON.parse(readFileSync(path, 'utf8')) as { version: string }).version;
+    // Walk up from the entry point: some packages do not export their package.json.
+    let dir = dirname(require.resolve(pkg));
+    for (;;) {
+      const manifest = join(dir, 'package.json');
+      if (existsSync(manifest)) {
+        const json = JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string; version: string };
+        if (json.name === pkg) return json.version;
+      }
+      const parent = dirname(dir);
+      if (parent === dir) return 'unknown';
+      dir = parent;
+    }
   } catch (error) {
     return `unknown (${String(error)})`;
   }
