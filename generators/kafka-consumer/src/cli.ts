@@ -136,6 +136,8 @@ function summarise(
   for (const line of files) io.out(`  ${line}`);
   const testLine = lines.find((line) => line.startsWith('tests passed'));
   if (testLine) io.out(`Tests: ${testLine.replace(/^tests passed:?\s*/, '') || 'passed'}`);
+  const installLine = lines.find((line) => line.startsWith('installed'));
+  if (installLine) io.out(`Install: ${installLine}`);
   const dir = shellWord(answers.dir);
   io.out('');
   io.out('Next steps:');

@@ -1,9 +1,9 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { GOLDEN_DIR, REPO_ROOT, readTree } from '../helpers/golden.js';
+import { GOLDEN_DIR, readTree } from '../helpers/golden.js';
+import { DOWN, ENTER, Terminal } from '../helpers/terminal.js';
 
 /**
  * The interactive path through a real pseudo-terminal: util-linux `script` allocates the pty and runs
@@ -12,55 +12,6 @@ import { GOLDEN_DIR, REPO_ROOT, readTree } from '../helpers/golden.js';
  */
 const workspace = mkdtempSync(join(tmpdir(), 'kafkakit-pty-'));
 afterAll(() => rmSync(workspace, { recursive: true, force: true }));
-
-// biome-ignore lint/suspicious/noControlCharactersInRegex: strips terminal escape sequences
-const plain = (text: string) => text.replace(/\u001b\[[0-9;?]*[a-zA-Z]/g, '').replace(/\r/g, '');
-
-class Terminal {
-  screen = '';
-  #cursor = 0;
-  readonly exited: Promise<number | null>;
-  readonly #child;
-
-  constructor(command: string) {
-    const env: NodeJS.ProcessEnv = { ...process.env, TERM: 'xterm-256color', COLUMNS: '120', LINES: '40' };
-    delete env.CI;
-    this.#child = spawn('script', ['-qfec', command, '/dev/null'], { cwd: REPO_ROOT, env, stdio: 'pipe' });
-    this.#child.stdout.on('data', (chunk: Buffer) => {
-      this.screen += plain(chunk.toString());
-    });
-    this.#child.stderr.on('data', (chunk: Buffer) => {
-      this.screen += plain(chunk.toString());
-    });
-    this.exited = new Promise((resolve) => this.#child.once('exit', (code) => resolve(code)));
-  }
-
-  /** Waits until `pattern` shows up after everything already matched. */
-  async expect(pattern: RegExp, timeoutMs = 30_000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (Date.now() < deadline) {
-      const rest = this.screen.slice(this.#cursor);
-      const match = pattern.exec(rest);
-      if (match) {
-        this.#cursor += match.index + match[0].length;
-        return;
-      }
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-    throw new Error(`terminal never showed ${pattern}; screen:\n${this.screen}`);
-  }
-
-  type(keys: string): void {
-    this.#child.stdin.write(keys);
-  }
-
-  kill(): void {
-    this.#child.kill('SIGKILL');
-  }
-}
-
-const ENTER = '\r';
-const DOWN = '\u001b[B';
 
 describe('interactive prompts in a real terminal', () => {
   it(
