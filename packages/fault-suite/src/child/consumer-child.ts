@@ -97,6 +97,8 @@ consumer.on('error', ({ error }) => {
   });
 });
 
+// Diagnostics: SIGUSR2 prints the runtime's health report to the child's log.
+process.on('SIGUSR2', () => process.stderr.write(`HEALTH ${JSON.stringify(consumer.health())}\n`));
 await consumer.run();
 // Registered after the runtime's own handlers (installed by run()), so an early signal keeps its default.
 for (const sig of ['SIGTERM', 'SIGINT'] as const) {
