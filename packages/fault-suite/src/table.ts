@@ -19,19 +19,21 @@ const COLUMNS = [
 
 function row(r: ScenarioResult): string[] {
   const m = r.metrics;
+  // A run that broke off has no complete evidence: its numbers are not shown as if they were checked.
+  const n = (value: number) => (r.error === undefined ? String(value) : '-');
   return [
     String(r.id),
     r.title,
     r.strategy,
-    String(m.acked),
-    String(m.completed),
-    String(m.deadLettered),
-    String(m.lost.length),
-    String(m.duplicates),
-    String(m.duplicatesOutsideWindow),
-    String(m.orderViolations),
-    String(m.callsAfterRevoke),
-    String(m.commitRegressions),
+    n(m.acked),
+    n(m.completed),
+    n(m.deadLettered),
+    n(m.lost.length),
+    n(m.duplicates),
+    n(m.duplicatesOutsideWindow),
+    n(m.orderViolations),
+    n(m.callsAfterRevoke),
+    n(m.commitRegressions),
     `${(r.durationMs / 1000).toFixed(1)}s`,
     passed(r) ? 'PASS' : 'FAIL',
   ];

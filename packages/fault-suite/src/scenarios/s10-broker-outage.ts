@@ -1,7 +1,7 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type KafkaHandle, startKafka } from '@kafkakit/kafka-testkit';
+import { type KafkaHandle, startKafka, waitFor } from '@kafkakit/kafka-testkit';
 import { readDeadLetters } from '../dlq.js';
 import { produceNumbered } from '../producer.js';
 import { criterion } from '../result.js';
@@ -60,7 +60,13 @@ export function brokerOutage(
       }
       const back = Date.now();
       const doneBefore = ctx.completedIds().size;
-      await waitHandled(ctx, acked, 180_000);
+      await waitHandled(ctx, acked, 120_000).catch(async (error: unknown) => {
+        child.signal('SIGUSR2'); // the child prints its health report into its log: evidence for the report
+        await waitFor(() => readFileSync(join(ctx.workDir, 'child-1.log'), 'utf8').includes('HEALTH'), {
+          timeoutMs: 5000,
+        }).catch(() => undefined);
+        throw error;
+      });
       const survived = child.isRunning();
       const afterwards = ctx
         .ledger()

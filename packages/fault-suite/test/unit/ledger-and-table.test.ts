@@ -49,6 +49,12 @@ describe('formatTable', () => {
     expect(table).toMatch(/1\/1 scenario runs passed/);
   });
 
+  it('shows no numbers for a run that broke off', () => {
+    const table = formatTable([{ ...result(true), error: 'broker gone' }]);
+    expect(table.split('\n')[2]).toMatch(/\| per-batch \| - +\| - +\|/);
+    expect(table).toMatch(/error: broker gone/);
+  });
+
   it('spells out failed criteria', () => {
     const table = formatTable([result(false)]);
     expect(table).toMatch(/FAIL/);
