@@ -25,8 +25,7 @@ export function ALL_SCENARIOS(): ScenarioDefinition[] {
     slowHandler(),
     poisonMessage(20, STRATEGIES),
     deadLetterUnavailable(),
-    // The kit cannot restart a broker on its data yet (FINDINGS.md, testkit defect): one strategy only.
-    brokerOutage('restart', ['per-batch']),
+    brokerOutage('restart'),
     brokerOutage('sigstop'),
     badPayloadsScenario(STRATEGIES),
     secondSignal(),
