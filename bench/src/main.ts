@@ -106,7 +106,6 @@ try {
     load: { before: loadBefore, after: loadAfter },
     plan: {
       datasets: plan.DATASETS,
-      rounds: plan.ROUNDS,
       workloads: plan.WORKLOADS.map((w) => ({
         ...w,
         targets: Object.fromEntries(w.contenders.map((c) => [c, w.target(c)])),

@@ -7,7 +7,9 @@ export const DATASETS = {
 } as const;
 export type DatasetId = keyof typeof DATASETS;
 
-export const ROUNDS = 3;
+/** Rounds per workload (A B C ... repeated); the no-op workloads carry the throughput targets, so they get more. */
+const NOOP_ROUNDS = 5;
+const IO_ROUNDS = 3;
 
 export interface Workload {
   id: string;
@@ -15,6 +17,7 @@ export interface Workload {
   dataset: DatasetId;
   handler: HandlerKind;
   concurrency: number;
+  rounds: number;
   contenders: readonly ContenderId[];
   /** Messages each contender consumes per round (a contender-specific subset where noted). */
   target: (contender: ContenderId) => number;
@@ -63,6 +66,7 @@ export const WORKLOADS: readonly Workload[] = [
     dataset: 'small',
     handler: { kind: 'noop' },
     concurrency: 1,
+    rounds: NOOP_ROUNDS,
     contenders: ALL,
     target: noopTarget(DATASETS.small.count),
   },
@@ -72,6 +76,7 @@ export const WORKLOADS: readonly Workload[] = [
     dataset: 'large',
     handler: { kind: 'noop' },
     concurrency: 1,
+    rounds: NOOP_ROUNDS,
     contenders: ALL,
     target: noopTarget(DATASETS.large.count),
   },
@@ -81,6 +86,7 @@ export const WORKLOADS: readonly Workload[] = [
     dataset: 'small',
     handler: { kind: 'sleep', ms: 1 },
     concurrency: 1,
+    rounds: IO_ROUNDS,
     contenders: WITH_HANDLER,
     target: () => 1_000,
   },
@@ -90,6 +96,7 @@ export const WORKLOADS: readonly Workload[] = [
     dataset: 'small',
     handler: { kind: 'sleep', ms: 1 },
     concurrency: 3,
+    rounds: IO_ROUNDS,
     contenders: WITH_HANDLER,
     target: () => 2_000,
   },

@@ -1,5 +1,5 @@
 import { runConsumerPerformance } from './java.js';
-import { ROUNDS, type Workload } from './plan.js';
+import type { Workload } from './plan.js';
 import { startChild } from './spawn.js';
 import type { ChildResult, ContenderId, RoundResult } from './types.js';
 
@@ -48,7 +48,7 @@ function toRound(result: ChildResult, workload: Workload, round: number): RoundR
 /** Rounds of one workload, alternating the contenders (A B C ... A B C ...), a fresh group each time. */
 export async function runWorkload(ctx: ThroughputContext, workload: Workload): Promise<RoundResult[]> {
   const results: RoundResult[] = [];
-  for (let round = 1; round <= ROUNDS; round++) {
+  for (let round = 1; round <= workload.rounds; round++) {
     for (const contender of workload.contenders) {
       const result = toRound(await runOne(ctx, workload, contender, round), workload, round);
       results.push(result);

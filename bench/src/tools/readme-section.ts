@@ -13,7 +13,7 @@ const section = [
   '## Performance',
   '',
   '`pnpm bench` ([bench/README.md](bench/README.md)) on one real broker: the runtime against raw KafkaJS,',
-  "`@platformatic/kafka` and Apache Kafka's own `ConsumerPerformance` (the ceiling). Medians of 3 alternating",
+  "`@platformatic/kafka` and Apache Kafka's own `ConsumerPerformance` (the ceiling). Medians of 5 (no-op) or 3 (1 ms) alternating",
   'rounds with min–max; ratios are against raw KafkaJS in the same run and workload. Findings and proposed',
   `fixes: [bench/FINDINGS.md](bench/FINDINGS.md). JSON: \`bench/results/${basename(reportPath, '.md')}.json\`.`,
   '',
