@@ -3,7 +3,7 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { produceMessages } from '@kafkakit/kafka-testkit';
 import type { DrainChildReport, DrainSpec } from './child/drain.js';
 import { createReadyTopic } from './seed.js';
-import { nodeArgs, resultFileFor } from './spawn.js';
+import { nodeArgs, resultFileFor, track } from './spawn.js';
 
 export const DRAIN_IN_FLIGHT = 100;
 
@@ -50,10 +50,12 @@ export function runDrainRound(
 ): Promise<DrainRound> {
   const resultFile = resultFileFor('drain');
   const spec: DrainSpec = { brokers, topic, groupId, inFlight: DRAIN_IN_FLIGHT, resultFile };
-  const child = spawn(process.execPath, nodeArgs(entry), {
-    env: { ...process.env, BENCH_SPEC: JSON.stringify(spec), BENCH_DRAIN: '1' },
-    stdio: ['ignore', 'inherit', 'pipe', 'ipc'],
-  });
+  const child = track(
+    spawn(process.execPath, nodeArgs(entry), {
+      env: { ...process.env, BENCH_SPEC: JSON.stringify(spec), BENCH_DRAIN: '1' },
+      stdio: ['ignore', 'inherit', 'pipe', 'ipc'],
+    }),
+  );
   let stderr = '';
   child.stderr?.on('data', (c: Buffer) => {
     stderr = (stderr + c.toString()).slice(-3000);

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { track } from './spawn.js';
 import type { ChildResult } from './types.js';
 
 /** The JVM options kafka-run-class.sh gives tools by default. */
@@ -91,7 +92,7 @@ export function runConsumerPerformance(
     '--timeout',
     '30000',
   ];
-  const child = spawn('java', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = track(spawn('java', args, { stdio: ['ignore', 'pipe', 'pipe'] }));
   const pid = child.pid as number;
   const samples: Sample[] = [];
   const poll = setInterval(() => {

@@ -6,6 +6,17 @@ import type { ChildResult, ChildSpec } from './types.js';
 
 let sequence = 0;
 let childEntry: string | undefined;
+const live = new Set<ChildProcess>();
+process.on('exit', () => {
+  for (const child of live) child.kill('SIGKILL');
+});
+
+/** Kills the child if the orchestrator exits first (a failed run must not leave contenders behind). */
+export function track<T extends ChildProcess>(child: T): T {
+  live.add(child);
+  child.on('exit', () => live.delete(child));
+  return child;
+}
 
 /** The bundled contender entry (see build.ts); set once before any child starts. */
 export function useChildEntry(path: string): void {
@@ -47,10 +58,12 @@ export function startChild(
   if (childEntry === undefined) throw new Error('useChildEntry() was not called');
   const resultFile = resultFileFor(spec.contender);
   const full: ChildSpec = { ...spec, resultFile };
-  const child = spawn(process.execPath, nodeArgs(childEntry), {
-    env: { ...process.env, BENCH_SPEC: JSON.stringify(full) },
-    stdio: ['ignore', 'inherit', 'pipe', 'ipc'],
-  });
+  const child = track(
+    spawn(process.execPath, nodeArgs(childEntry), {
+      env: { ...process.env, BENCH_SPEC: JSON.stringify(full) },
+      stdio: ['ignore', 'inherit', 'pipe', 'ipc'],
+    }),
+  );
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => {
     stderr = (stderr + chunk.toString()).slice(-4000);
