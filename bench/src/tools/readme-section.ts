@@ -1,13 +1,13 @@
-// Usage: tsx src/tools/readme-section.ts <bench/results/bench-<time>.md>
+// Usage: tsx src/tools/readme-section.ts <bench/results/bench-<time>.md> [README path]
 // Replaces the `## Performance` section at the end of the root README.md (or appends it) with the
 // report of one bench run. Only that section is touched.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const [reportPath] = process.argv.slice(2);
-if (!reportPath) throw new Error('usage: readme-section <bench/results/bench-<time>.md>');
-const readmePath = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'README.md');
+const [reportPath, readmeArg] = process.argv.slice(2);
+if (!reportPath) throw new Error('usage: readme-section <bench/results/bench-<time>.md> [README path]');
+const readmePath = readmeArg ?? join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'README.md');
 const report = readFileSync(reportPath, 'utf8').trim();
 const section = [
   '## Performance',
