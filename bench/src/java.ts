@@ -27,8 +27,14 @@ function sample(pid: number): Sample | undefined {
     const ticks = Number(fields[11]) + Number(fields[12]);
     const hwm = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
     return { at: Date.now(), cpuSeconds: ticks / TICKS_PER_SECOND, hwmMb: hwm ? Number(hwm[1]) / 1024 : 0 };
-  } catch {
-    return undefined; // the process exited between two samples
+  } catch (error) {
+    // The process exited between two samples; anything else is a real failure.
+    if (
+      (error as NodeJS.ErrnoException).code === 'ENOENT' ||
+      (error as NodeJS.ErrnoException).code === 'ESRCH'
+    )
+      return undefined;
+    throw error;
   }
 }
 
