@@ -5,6 +5,7 @@ import { DrainTimeoutError, isNonRetryable, PartitionStoppedError, toError } fro
 import type { TypedEmitter } from '../events.js';
 import type { ResolvedOptions } from '../options.js';
 import type { ConsumedMessage, MessageContext } from '../types.js';
+import { DeadlineWait } from './deadline.js';
 import type { PartitionControl } from './partitions.js';
 import { backoffDelay, shouldRetry, sleepWithTicks } from './retry.js';
 
@@ -14,17 +15,14 @@ export type Outcome = 'done' | 'halt';
 export interface Signals {
   /** Aborted at the drain deadline; handed to handlers. */
   deadline: AbortSignal;
-  /** Rejects once `deadline` aborts (shared, so racing a handler allocates nothing extra). */
-  deadlineReached: Promise<never>;
   /** Aborted when shutdown starts: interrupts backoff sleeps and DLQ write retries. */
   stopping: AbortSignal;
 }
 
-const ignore = () => undefined;
-
 /** One message through handler -> retry policy -> dead-letter or partition stop. */
 export class MessageProcessor<T> {
   inFlight = 0;
+  readonly #deadlineWait: DeadlineWait;
 
   constructor(
     private readonly options: ResolvedOptions<T>,
@@ -34,7 +32,9 @@ export class MessageProcessor<T> {
     private readonly signals: Signals,
     /** The client's "group is rebalancing" test: such errors end the batch instead of being retried. */
     private readonly isRebalanceError: (error: unknown) => boolean,
-  ) {}
+  ) {
+    this.#deadlineWait = new DeadlineWait(signals.deadline);
+  }
 
   async process(batch: ClientBatch, message: ConsumedMessage): Promise<Outcome> {
     const { topic, partition } = batch;
@@ -51,7 +51,7 @@ export class MessageProcessor<T> {
     }
 
     const { handler, retry, logger, heartbeatIntervalMs } = this.options;
-    const { deadline, deadlineReached, stopping } = this.signals;
+    const { deadline, stopping } = this.signals;
     for (let attempt = 1; ; attempt++) {
       const context: MessageContext<T> = {
         topic,
@@ -68,10 +68,7 @@ export class MessageProcessor<T> {
       this.inFlight++;
       try {
         const result = handler(context);
-        if (result instanceof Promise) {
-          result.catch(ignore); // an abandoned (timed out) handler may reject later
-          await Promise.race([result, deadlineReached]);
-        }
+        if (result instanceof Promise) await this.#deadlineWait.until(result);
       } catch (error) {
         failure = error ?? new Error('handler threw a nullish value');
       } finally {

@@ -25,7 +25,6 @@ export class Runner {
   #idle: Array<() => void> = [];
   readonly #deadline = new AbortController();
   readonly #stop = new AbortController();
-  readonly deadlineReached: Promise<never>;
 
   constructor(
     private readonly client: ConsumerClient,
@@ -34,14 +33,7 @@ export class Runner {
     private readonly strategy: CommitStrategy,
     private readonly control: PartitionControl,
     private readonly logger: Logger,
-  ) {
-    this.deadlineReached = new Promise<never>((_, reject) => {
-      this.#deadline.signal.addEventListener('abort', () => reject(this.#deadline.signal.reason), {
-        once: true,
-      });
-    });
-    this.deadlineReached.catch(() => undefined);
-  }
+  ) {}
 
   /** Set after construction (the processor needs the signals this runner owns). */
   processor: MessageProcessor<unknown> | undefined;
@@ -49,7 +41,6 @@ export class Runner {
   get signals(): Signals {
     return {
       deadline: this.#deadline.signal,
-      deadlineReached: this.deadlineReached,
       stopping: this.#stop.signal,
     };
   }
