@@ -38,6 +38,8 @@ export interface ConsumerDependencies {
 }
 
 const STOP_TIMEOUT_MS = 10_000;
+/** How often the runner asks the client for a (due) heartbeat between messages. */
+const HEARTBEAT_CHECK_MS = 100;
 
 function bounded<T>(promise: Promise<T>, ms: number, what: string): Promise<T | undefined> {
   let timer: NodeJS.Timeout | undefined;
@@ -91,7 +93,15 @@ export function createConsumer<T = Buffer | null>(
   const committer = new Committer(tracker, events, logger);
   const strategy = createCommitStrategy(options.commit);
   const control = new PartitionControl(client, events);
-  const runner = new Runner(client, tracker, committer, strategy, control, logger);
+  const runner = new Runner(
+    client,
+    tracker,
+    committer,
+    strategy,
+    control,
+    logger,
+    Math.min(HEARTBEAT_CHECK_MS, options.heartbeatIntervalMs),
+  );
   const processor = new MessageProcessor(options, events, control, publisher, runner.signals, (error) =>
     client.isRebalanceError(error),
   );

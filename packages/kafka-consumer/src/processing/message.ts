@@ -4,7 +4,8 @@ import type { DeadLetterPublisher } from '../dead-letter/publisher.js';
 import { DrainTimeoutError, isNonRetryable, PartitionStoppedError, toError } from '../errors.js';
 import type { TypedEmitter } from '../events.js';
 import type { ResolvedOptions } from '../options.js';
-import type { ConsumedMessage, MessageContext } from '../types.js';
+import type { ConsumedMessage } from '../types.js';
+import { HandlerContext } from './context.js';
 import { DeadlineWait } from './deadline.js';
 import type { PartitionControl } from './partitions.js';
 import { backoffDelay, shouldRetry, sleepWithTicks } from './retry.js';
@@ -36,81 +37,116 @@ export class MessageProcessor<T> {
     this.#deadlineWait = new DeadlineWait(signals.deadline);
   }
 
-  async process(batch: ClientBatch, message: ConsumedMessage): Promise<Outcome> {
-    const { topic, partition } = batch;
+  /**
+   * Runs one message. Synchronous when the handler does not return a promise (and nothing is owed
+   * on the partition): the runner then awaits nothing. Only `instanceof Promise` results are awaited.
+   */
+  process(batch: ClientBatch, message: ConsumedMessage): Outcome | Promise<Outcome> {
     if (this.control.size !== 0) {
-      const owed = this.control.pendingDeadLetter(topic, partition, message.offset);
+      const owed = this.control.pendingDeadLetter(batch.topic, batch.partition, message.offset);
       if (owed !== undefined) return this.#deadLetter(batch, message, owed.error, owed.attempts);
     }
-
     let value: T;
     try {
       value = decodeValue(this.options.codec, message.value);
     } catch (error) {
       return this.#failed(batch, message, toError(error), 0);
     }
+    return this.#attempt(batch, message, value, 1);
+  }
 
-    const { handler, retry, logger, heartbeatIntervalMs } = this.options;
+  /** One handler call. */
+  #attempt(
+    batch: ClientBatch,
+    message: ConsumedMessage,
+    value: T,
+    attempt: number,
+  ): Outcome | Promise<Outcome> {
+    const { options } = this;
+    const started = this.events.has('message.processed') ? Date.now() : 0;
+    this.inFlight++;
+    let result: Promise<void> | void;
+    try {
+      result = options.handler(
+        new HandlerContext(batch, message, value, attempt, this.signals.deadline, options.logger),
+      );
+    } catch (error) {
+      this.inFlight--;
+      return this.#afterFailure(batch, message, value, attempt, error);
+    }
+    if (result instanceof Promise) return this.#settle(result, batch, message, value, attempt, started);
+    this.inFlight--;
+    if (started !== 0) this.#processed(batch, message, attempt, started);
+    return 'done';
+  }
+
+  /** Waits for the handler's promise (or the drain deadline). */
+  async #settle(
+    result: Promise<void>,
+    batch: ClientBatch,
+    message: ConsumedMessage,
+    value: T,
+    attempt: number,
+    started: number,
+  ): Promise<Outcome> {
+    try {
+      await this.#deadlineWait.until(result);
+    } catch (error) {
+      this.inFlight--;
+      return this.#afterFailure(batch, message, value, attempt, error);
+    }
+    this.inFlight--;
+    if (started !== 0) this.#processed(batch, message, attempt, started);
+    return 'done';
+  }
+
+  #processed(batch: ClientBatch, message: ConsumedMessage, attempt: number, started: number): void {
+    this.events.emit('message.processed', {
+      topic: batch.topic,
+      partition: batch.partition,
+      offset: message.offset,
+      attempt,
+      durationMs: Date.now() - started,
+    });
+  }
+
+  /** Attempt `attempt` failed: retry after a backoff, or dead-letter / stop, or halt (shutdown). */
+  async #afterFailure(
+    batch: ClientBatch,
+    message: ConsumedMessage,
+    value: T,
+    attempt: number,
+    thrown: unknown,
+  ): Promise<Outcome> {
+    const failure = thrown ?? new Error('handler threw a nullish value');
     const { deadline, stopping } = this.signals;
-    for (let attempt = 1; ; attempt++) {
-      const context: MessageContext<T> = {
+    if (deadline.aborted || failure instanceof DrainTimeoutError) return 'halt';
+    // The handler's own heartbeat() found the group rebalancing: not a handler failure.
+    if (this.isRebalanceError(failure)) throw failure;
+    const error = toError(failure);
+    const { retry, logger, heartbeatIntervalMs } = this.options;
+    if (!shouldRetry(error, attempt, retry.maxRetries)) return this.#failed(batch, message, error, attempt);
+    if (stopping.aborted) return 'halt';
+    const { topic, partition } = batch;
+    const delayMs = backoffDelay(attempt, retry);
+    if (this.events.has('message.retrying')) {
+      this.events.emit('message.retrying', {
         topic,
         partition,
-        message,
-        value,
+        offset: message.offset,
         attempt,
-        signal: deadline,
-        heartbeat: batch.heartbeat,
-        log: logger,
-      };
-      const started = this.events.has('message.processed') ? Date.now() : 0;
-      let failure: unknown;
-      this.inFlight++;
-      try {
-        const result = handler(context);
-        if (result instanceof Promise) await this.#deadlineWait.until(result);
-      } catch (error) {
-        failure = error ?? new Error('handler threw a nullish value');
-      } finally {
-        this.inFlight--;
-      }
-      if (failure === undefined) {
-        if (started !== 0) {
-          this.events.emit('message.processed', {
-            topic,
-            partition,
-            offset: message.offset,
-            attempt,
-            durationMs: Date.now() - started,
-          });
-        }
-        return 'done';
-      }
-      if (deadline.aborted || failure instanceof DrainTimeoutError) return 'halt';
-      // The handler's own heartbeat() found the group rebalancing: not a handler failure.
-      if (this.isRebalanceError(failure)) throw failure;
-      const error = toError(failure);
-      if (!shouldRetry(error, attempt, retry.maxRetries)) return this.#failed(batch, message, error, attempt);
-      if (stopping.aborted) return 'halt';
-      const delayMs = backoffDelay(attempt, retry);
-      if (this.events.has('message.retrying')) {
-        this.events.emit('message.retrying', {
-          topic,
-          partition,
-          offset: message.offset,
-          attempt,
-          delayMs,
-          error,
-        });
-      }
-      logger.warn(
-        { err: error, topic, partition, offset: message.offset, attempt, delayMs },
-        'handler failed; retrying',
-      );
-      // Heartbeats while waiting so a long backoff does not get this member evicted; a rebalance rejects.
-      const waited = await sleepWithTicks(delayMs, heartbeatIntervalMs, batch.heartbeat, stopping);
-      if (!waited) return 'halt';
+        delayMs,
+        error,
+      });
     }
+    logger.warn(
+      { err: error, topic, partition, offset: message.offset, attempt, delayMs },
+      'handler failed; retrying',
+    );
+    // Heartbeats while waiting so a long backoff does not get this member evicted; a rebalance rejects.
+    const waited = await sleepWithTicks(delayMs, heartbeatIntervalMs, batch.heartbeat, stopping);
+    if (!waited) return 'halt';
+    return this.#attempt(batch, message, value, attempt + 1);
   }
 
   async #failed(

@@ -2,8 +2,19 @@ import type { TopicPartition } from '../types.js';
 
 /** One partition's finished and committed positions. */
 export class PartitionOffsets {
-  /** Highest finished offset; -1n before the first. */
-  finished = -1n;
+  /** Highest finished offset as delivered (a string: finish() runs per message, reads per commit). */
+  #last: string | undefined;
+  #parsedFrom: string | undefined;
+  #parsed = -1n;
+
+  /** Highest finished offset; -1n before the first. Parsed when read, not per message. */
+  get finished(): bigint {
+    if (this.#last !== this.#parsedFrom) {
+      this.#parsedFrom = this.#last;
+      this.#parsed = this.#last === undefined ? -1n : BigInt(this.#last);
+    }
+    return this.#parsed;
+  }
   /** Next offset already committed (Kafka convention), -1n when unknown. */
   committed = -1n;
 
@@ -18,9 +29,14 @@ export class PartitionOffsets {
    * fine (compacted topics, transaction markers): Kafka delivered nothing in between.
    */
   finish(offset: string): void {
-    const value = BigInt(offset);
-    if (value > this.finished) this.finished = value;
+    const last = this.#last;
+    if (last === undefined || isAfter(offset, last)) this.#last = offset;
   }
+}
+
+/** `a > b` for canonical non-negative decimal offsets (no leading zeros), without parsing. */
+function isAfter(a: string, b: string): boolean {
+  return a.length > b.length || (a.length === b.length && a > b);
 }
 
 export interface PendingOffset extends TopicPartition {

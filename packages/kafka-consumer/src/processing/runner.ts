@@ -22,6 +22,7 @@ export class Runner {
   #rebalancing = false;
   #stopping = false;
   #activeBatches = 0;
+  #nextHeartbeatAt = 0;
   #idle: Array<() => void> = [];
   readonly #deadline = new AbortController();
   readonly #stop = new AbortController();
@@ -33,6 +34,8 @@ export class Runner {
     private readonly strategy: CommitStrategy,
     private readonly control: PartitionControl,
     private readonly logger: Logger,
+    /** Least time between two heartbeat checks in a batch (at most the heartbeat interval). */
+    private readonly heartbeatCheckMs: number,
   ) {}
 
   /** Set after construction (the processor needs the signals this runner owns). */
@@ -54,16 +57,25 @@ export class Runner {
     const processor = this.processor as MessageProcessor<unknown>;
     const { tracker, committer, strategy } = this;
     const offsets = tracker.partition(batch.topic, batch.partition);
+    const { afterMessage } = strategy;
     this.#activeBatches++;
     try {
       for (const message of batch.messages) {
         if (this.#stopping || this.#rebalancing || !batch.isActive()) break;
-        if ((await processor.process(batch, message)) !== 'done') break;
+        let outcome = processor.process(batch, message);
+        if (typeof outcome !== 'string') outcome = await outcome;
+        if (outcome !== 'done') break;
         batch.resolveOffset(message.offset);
         offsets.finish(message.offset);
-        this.lastProgressAt = Date.now();
-        if (strategy.afterMessage) await committer.commit(batch.commit, 'message');
-        await batch.heartbeat();
+        const now = Date.now();
+        this.lastProgressAt = now;
+        if (afterMessage) await committer.commit(batch.commit, 'message');
+        // The client sends a heartbeat only when one is due; asking at most every heartbeatCheckMs
+        // spares an awaited promise per message (a rebalance is still noticed within that time).
+        if (now >= this.#nextHeartbeatAt) {
+          this.#nextHeartbeatAt = now + this.heartbeatCheckMs;
+          await batch.heartbeat();
+        }
       }
       if (this.#stopping) await committer.commit(batch.commit, 'shutdown');
       else if (strategy.afterBatch) await committer.commit(batch.commit, 'batch');

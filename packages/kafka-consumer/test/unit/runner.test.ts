@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished, vi } from 'vitest';
 import { ClientError, CommitError, createConsumer, EXIT_CODES } from '../../src/index.js';
 import { fakeClient, options } from './support/fake-client.js';
 
@@ -17,6 +17,13 @@ describe('runner (fake client)', () => {
       { clientFactory: fake.factory },
     );
     await c.run();
+    // Heartbeat checks are time-gated (at most every 100 ms): let the clock run 1 s per reading.
+    let clock = Date.now();
+    vi.spyOn(Date, 'now').mockImplementation(() => {
+      clock += 1000;
+      return clock;
+    });
+    onTestFinished(() => void vi.restoreAllMocks());
     const rebalance = Object.assign(new Error('The group is rebalancing'), { type: 'REBALANCE_IN_PROGRESS' });
     let beats = 0;
     const first = fake.batch([0, 1, 2, 3], {
@@ -106,6 +113,42 @@ describe('runner (fake client)', () => {
     // Shutdown commits the still-pending offset.
     await c.disconnect();
     expect(fake.commits).toEqual([{ via: 'client', offsets: [{ topic: 't', partition: 0, offset: '1' }] }]);
+  });
+
+  it('asks the client for a heartbeat at most every 100 ms, not once per message, and keeps order', async () => {
+    const fake = fakeClient();
+    const seen: string[] = [];
+    const c = createConsumer(
+      options(async ({ message }) => void seen.push(message.offset)),
+      { clientFactory: fake.factory },
+    );
+    await c.run();
+    let beats = 0;
+    const offsets = Array.from({ length: 1000 }, (_, i) => i);
+    const started = Date.now();
+    await fake.hooks().onBatch(fake.batch(offsets, { heartbeat: async () => void beats++ }));
+    const elapsed = Date.now() - started;
+    expect(seen).toEqual(offsets.map(String));
+    expect(beats).toBeGreaterThanOrEqual(1);
+    expect(beats).toBeLessThanOrEqual(Math.ceil(elapsed / 100) + 1);
+    await c.disconnect();
+  });
+
+  it('a handler that returns without a promise finishes synchronously, with the same ordering and commits', async () => {
+    const fake = fakeClient();
+    const seen: string[] = [];
+    const c = createConsumer(
+      options(({ message }) => void seen.push(message.offset)),
+      { clientFactory: fake.factory },
+    );
+    const processed: string[] = [];
+    c.on('message.processed', (e) => processed.push(e.offset));
+    await c.run();
+    await fake.hooks().onBatch(fake.batch([0, 1, 2]));
+    expect(seen).toEqual(['0', '1', '2']);
+    expect(processed).toEqual(['0', '1', '2']);
+    expect(fake.commits).toEqual([{ via: 'batch', offsets: [{ topic: 't', partition: 0, offset: '3' }] }]);
+    await c.disconnect();
   });
 
   it('stops starting handlers when the client says the batch is stale (revoked / sought)', async () => {
