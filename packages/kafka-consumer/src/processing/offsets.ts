@@ -99,10 +99,25 @@ export class OffsetTracker {
     }
   }
 
-  /** Forgets partitions that are no longer assigned (their next owner reads the committed offset). */
-  retain(assigned: readonly TopicPartition[]): void {
-    const keep = new Set(assigned.map((tp) => key(tp.topic, tp.partition)));
-    for (const id of this.#partitions.keys()) if (!keep.has(id)) this.#partitions.delete(id);
+  /**
+   * A group (re)join finished with this assignment: a new generation. Finished offsets of the
+   * previous generation are dropped for every partition, kept ones included: the client fetches a
+   * kept partition again from the committed offset, so committing them now would run ahead of what
+   * is delivered (the rebalance commit before the re-join already tried to commit them). Handles
+   * taken by batches of the previous generation are detached, so their late finishes count nowhere.
+   * The committed position of a kept partition stays as a floor: a commit never moves it back.
+   */
+  newGeneration(assigned: readonly TopicPartition[]): void {
+    const previous = new Map(this.#partitions);
+    this.#partitions.clear();
+    for (const { topic, partition } of assigned) {
+      const id = key(topic, partition);
+      const old = previous.get(id);
+      if (old === undefined || old.committed < 0n) continue;
+      const fresh = new PartitionOffsets(topic, partition);
+      fresh.committed = old.committed;
+      this.#partitions.set(id, fresh);
+    }
   }
 
   /** Last finished offset of a partition, or undefined. */

@@ -103,10 +103,10 @@ export class Runner {
     void this.committer.tryCommit((offsets) => this.client.commit(offsets), 'rebalance');
   };
 
-  /** A (re)join finished with this assignment. */
+  /** A (re)join finished with this assignment: a new generation, previous finished offsets are void. */
   readonly onAssigned = (): void => {
     this.#rebalancing = false;
-    this.tracker.retain(this.control.assigned);
+    this.tracker.newGeneration(this.control.assigned);
   };
 
   /** Commits finished offsets outside a batch (interval timer). */

@@ -48,11 +48,23 @@ describe('OffsetTracker', () => {
     expect(t.pending()).toEqual([{ topic: 'a', partition: 0, offset: '3' }]);
   });
 
-  it('forgets partitions that are no longer assigned', () => {
+  it('a new generation forgets every finished offset, also of kept partitions, and a commit never regresses', () => {
     const t = new OffsetTracker();
-    t.finish('a', 0, '1');
+    t.finish('a', 0, '9');
+    t.committed([{ topic: 'a', partition: 0, offset: '5' }]);
     t.finish('a', 1, '1');
-    t.retain([{ topic: 'a', partition: 1 }]);
-    expect(t.pending()).toEqual([{ topic: 'a', partition: 1, offset: '2' }]);
+    t.finish('a', 2, '7');
+    const stale = t.partition('a', 2);
+    t.newGeneration([
+      { topic: 'a', partition: 0 },
+      { topic: 'a', partition: 1 },
+    ]);
+    expect(t.pending()).toEqual([]);
+    stale.finish('8'); // a batch of the previous generation finishing late: counts nowhere
+    expect(t.pending()).toEqual([]);
+    t.finish('a', 0, '3'); // redelivered below the committed position
+    expect(t.pending()).toEqual([]);
+    t.finish('a', 0, '5');
+    expect(t.pending()).toEqual([{ topic: 'a', partition: 0, offset: '6' }]);
   });
 });

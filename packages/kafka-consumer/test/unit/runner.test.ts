@@ -151,6 +151,35 @@ describe('runner (fake client)', () => {
     await c.disconnect();
   });
 
+  it('after a re-join keeping the same partitions, offsets finished in the previous generation are never committed', async () => {
+    const fake = fakeClient();
+    const client = fake.factory.consumer({} as never);
+    const fenced = Object.assign(new Error('The coordinator is not aware of this member'), {
+      type: 'UNKNOWN_MEMBER_ID',
+    });
+    client.commit = () => Promise.reject(fenced);
+    const seen: string[] = [];
+    const c = createConsumer(
+      options(({ message }) => void seen.push(message.offset), {
+        commit: { strategy: 'interval', intervalMs: 60_000 },
+      }),
+      { clientFactory: fake.factory },
+    );
+    c.on('error', () => undefined);
+    await c.run();
+    await fake.hooks().onBatch(fake.batch([0, 1, 2, 3, 4]));
+    // The member was expired: the rebalance commit fails, the group is joined again, same partition.
+    fake.hooks().onRebalancing();
+    await new Promise((resolve) => setImmediate(resolve));
+    fake.hooks().onAssigned([{ topic: 't', partition: 0 }]);
+    client.commit = async (offsets) => void fake.commits.push({ via: 'client', offsets: [...offsets] });
+    // The client fetches again from the committed offset (none: 0); only what is finished now counts.
+    await fake.hooks().onBatch(fake.batch([0, 1]));
+    expect(seen).toEqual(['0', '1', '2', '3', '4', '0', '1']);
+    await c.disconnect();
+    expect(fake.commits).toEqual([{ via: 'client', offsets: [{ topic: 't', partition: 0, offset: '2' }] }]);
+  });
+
   it('stops starting handlers when the client says the batch is stale (revoked / sought)', async () => {
     const fake = fakeClient();
     const seen: string[] = [];
