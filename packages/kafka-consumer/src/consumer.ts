@@ -1,17 +1,19 @@
-import { createKafkaJsFactory } from './client/kafkajs.js';
-import type { ClientFactory, ConsumerClient } from './client/port.js';
+import { bounded } from './bounded.js';
+import type { ClientFactory, ClientHooks } from './client/port.js';
+import { createClients } from './clients.js';
 import { Committer } from './commit/committer.js';
 import { createCommitStrategy } from './commit/index.js';
-import { DeadLetterPublisher } from './dead-letter/publisher.js';
 import { ClientError, KafkaConsumerError, toError } from './errors.js';
 import { type EventName, type Listener, TypedEmitter } from './events.js';
+import { RejoinSupervisor } from './group/supervisor.js';
+import { healthReport } from './health.js';
 import { type ConsumerOptions, type ResolvedOptions, resolveOptions } from './options.js';
 import { MessageProcessor } from './processing/message.js';
 import { OffsetTracker } from './processing/offsets.js';
 import { PartitionControl } from './processing/partitions.js';
 import { Runner } from './processing/runner.js';
 import { EXIT_CODES, installSignalHandlers } from './shutdown.js';
-import type { HealthReport, ShutdownReport, TopicPartition } from './types.js';
+import type { HealthReport, ShutdownReport } from './types.js';
 
 export interface KafkaConsumer {
   /** Connects to the cluster (and the dead-letter producer). Idempotent. */
@@ -41,14 +43,6 @@ const STOP_TIMEOUT_MS = 10_000;
 /** How often the runner asks the client for a (due) heartbeat between messages. */
 const HEARTBEAT_CHECK_MS = 100;
 
-function bounded<T>(promise: Promise<T>, ms: number, what: string): Promise<T | undefined> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<undefined>((_, reject) => {
-    timer = setTimeout(() => reject(new ClientError(`${what} did not finish within ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
-
 /** Creates a consumer. Synchronous; throws ConfigError at once on invalid options. */
 export function createConsumer<T = Buffer | null>(
   input: ConsumerOptions<T>,
@@ -57,40 +51,19 @@ export function createConsumer<T = Buffer | null>(
   const options = resolveOptions(input);
   const { logger } = options;
   const exit = dependencies.exit ?? ((code: number) => process.exit(code));
-  const factory =
-    dependencies.clientFactory ??
-    createKafkaJsFactory({
-      brokers: options.brokers,
-      clientId: options.clientId,
-      ssl: options.ssl,
-      sasl: options.sasl,
-      logger,
-    });
   const events = new TypedEmitter(logger);
-  const client: ConsumerClient = factory.consumer({
-    groupId: options.groupId,
-    topics: options.topics,
-    fromBeginning: options.fromBeginning,
-    concurrency: options.concurrency,
-    sessionTimeoutMs: options.sessionTimeoutMs,
-    heartbeatIntervalMs: options.heartbeatIntervalMs,
-    rebalanceTimeoutMs: options.rebalanceTimeoutMs,
-    maxWaitTimeMs: options.maxWaitTimeMs,
-  });
-  const publisher =
-    options.deadLetter === false
-      ? undefined
-      : new DeadLetterPublisher(
-          factory.producer(),
-          {
-            topic: options.deadLetter.topic,
-            writeAttempts: options.deadLetter.writeAttempts,
-            groupId: options.groupId,
-          },
-          logger,
-        );
+  const { client, publisher } = createClients(options, dependencies.clientFactory);
   const tracker = new OffsetTracker();
-  const committer = new Committer(tracker, events, logger);
+  let stopping: Promise<ShutdownReport> | undefined;
+  const supervisor = new RejoinSupervisor({
+    client,
+    events,
+    logger,
+    timeoutMs: options.rebalanceTimeoutMs + options.sessionTimeoutMs,
+    stopping: () => stopping !== undefined,
+    beforeRestart: () => runner.onRebalancing(),
+  });
+  const committer = new Committer(tracker, events, logger, (cause) => supervisor.notice(cause));
   const strategy = createCommitStrategy(options.commit);
   const control = new PartitionControl(client, events);
   const runner = new Runner(
@@ -112,9 +85,45 @@ export function createConsumer<T = Buffer | null>(
   let started: Promise<void> | undefined;
   let joined = false;
   let crashed: Error | undefined;
-  let stopping: Promise<ShutdownReport> | undefined;
   let stopped = false;
   let uninstallSignals: () => void = () => undefined;
+
+  const hooks: ClientHooks = {
+    onBatch: (batch) =>
+      runner.onBatch(batch).catch((error: unknown) => {
+        supervisor.notice(error);
+        throw error;
+      }),
+    onRebalancing: () => {
+      supervisor.rebalanceStarted();
+      runner.onRebalancing();
+    },
+    onAssigned: (assigned) => {
+      const previous = control.assigned;
+      control.assign(assigned);
+      runner.onAssigned();
+      supervisor.assigned();
+      joined = true;
+      crashed = undefined;
+      logger.info({ assigned }, 'partitions assigned');
+      if (events.has('group.rebalanced')) {
+        const now = new Set(assigned.map((tp) => `${tp.topic}:${tp.partition}`));
+        const revoked = previous.filter((tp) => !now.has(`${tp.topic}:${tp.partition}`));
+        events.emit('group.rebalanced', { assigned, revoked });
+      }
+    },
+    onCrash: (error, restart) => {
+      crashed = error;
+      logger.error({ err: error, restart }, 'consumer crashed');
+      events.emit('consumer.crashed', { error, restart });
+      if (restart) supervisor.rebalanceStarted();
+      else if (stopping === undefined && options.shutdown.exitProcess) {
+        void disconnect().finally(() => exit(EXIT_CODES.CRASH));
+      }
+    },
+  };
+
+  supervisor.attach(hooks);
 
   const connect = (): Promise<void> => {
     if (stopping !== undefined)
@@ -155,33 +164,7 @@ export function createConsumer<T = Buffer | null>(
         });
       }
       strategy.start(runner.commitNow);
-      await client.start({
-        onBatch: runner.onBatch,
-        onRebalancing: () => {
-          runner.onRebalancing();
-        },
-        onAssigned: (assigned) => {
-          const previous = control.assigned;
-          control.assign(assigned);
-          runner.onAssigned();
-          joined = true;
-          crashed = undefined;
-          logger.info({ assigned }, 'partitions assigned');
-          if (events.has('group.rebalanced')) {
-            const now = new Set(assigned.map((tp) => `${tp.topic}:${tp.partition}`));
-            const revoked = previous.filter((tp) => !now.has(`${tp.topic}:${tp.partition}`));
-            events.emit('group.rebalanced', { assigned, revoked });
-          }
-        },
-        onCrash: (error, restart) => {
-          crashed = error;
-          logger.error({ err: error, restart }, 'consumer crashed');
-          events.emit('consumer.crashed', { error, restart });
-          if (!restart && stopping === undefined && options.shutdown.exitProcess) {
-            void disconnect().finally(() => exit(EXIT_CODES.CRASH));
-          }
-        },
-      });
+      await client.start(hooks);
       logger.info({ topics: options.topics, commit: options.commit.strategy }, 'consumer running');
     })();
     started.catch((error: unknown) => {
@@ -198,6 +181,7 @@ export function createConsumer<T = Buffer | null>(
   const disconnect = (): Promise<ShutdownReport> => {
     stopping ??= (async () => {
       const begin = Date.now();
+      supervisor.stop();
       const result =
         started === undefined
           ? { drained: true, abandoned: 0 }
@@ -227,32 +211,20 @@ export function createConsumer<T = Buffer | null>(
     return stopping;
   };
 
-  const health = (): HealthReport => {
-    const held = control.held();
-    const problems: string[] = [];
-    if (crashed !== undefined) problems.push(`client crashed: ${crashed.message}`);
-    for (const h of held) problems.push(`${h.topic}[${h.partition}] paused: ${h.reason}`);
-    const strip = ({ topic, partition }: TopicPartition) => ({ topic, partition });
-    return {
-      status:
-        stopped || stopping !== undefined
-          ? 'stopped'
-          : problems.length > 0
-            ? 'unhealthy'
-            : joined
-              ? 'healthy'
-              : 'starting',
+  const health = (): HealthReport =>
+    healthReport({
+      stopped: stopped || stopping !== undefined,
+      joined,
       connected,
       running: started !== undefined && stopping === undefined && crashed === undefined,
-      assignedPartitions: control.assigned.map(strip),
-      pausedPartitions: held.map(strip),
-      stoppedPartitions: held.filter((h) => h.reason === 'retries-exhausted').map(strip),
+      crashed,
+      stuck: supervisor.stuck,
+      assigned: control.assigned,
+      held: control.held(),
       inFlight: processor.inFlight,
       lastProgressAt: runner.lastProgressAt,
       lastCommitAt: committer.lastCommitAt,
-      problems,
-    };
-  };
+    });
 
   return {
     connect,

@@ -60,15 +60,24 @@ const toGroups = (offsets: readonly CommitOffset[]) => {
 };
 
 class KafkaJsConsumerClient implements ConsumerClient {
-  readonly #consumer: Consumer;
+  readonly #kafka: Kafka;
+  #consumer: Consumer;
+  /** stop() was called: the next connect() (a restart) starts over with a fresh KafkaJS consumer. */
+  #stopped = false;
   readonly #options: ConsumerClientOptions;
   /** The latest batch's direct commit: it commits in the generation that is current when called. */
   #directCommit: EachBatchPayload['commitOffsetsIfNecessary'] | undefined;
   #unsubscribe: Array<() => void> = [];
 
   constructor(kafka: Kafka, options: ConsumerClientOptions) {
+    this.#kafka = kafka;
     this.#options = options;
-    this.#consumer = kafka.consumer({
+    this.#consumer = this.#create();
+  }
+
+  #create(): Consumer {
+    const options = this.#options;
+    return this.#kafka.consumer({
       groupId: options.groupId,
       sessionTimeout: options.sessionTimeoutMs,
       heartbeatInterval: options.heartbeatIntervalMs,
@@ -79,6 +88,10 @@ class KafkaJsConsumerClient implements ConsumerClient {
   }
 
   async connect(): Promise<void> {
+    if (this.#stopped) {
+      this.#stopped = false;
+      this.#consumer = this.#create();
+    }
     try {
       await this.#consumer.connect();
     } catch (error) {
@@ -159,6 +172,7 @@ class KafkaJsConsumerClient implements ConsumerClient {
     for (const off of this.#unsubscribe) off();
     this.#unsubscribe = [];
     this.#directCommit = undefined;
+    this.#stopped = true;
     await this.#consumer.disconnect();
   }
 }

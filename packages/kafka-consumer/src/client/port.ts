@@ -50,7 +50,7 @@ export interface ConsumerClient {
   resume(partition: TopicPartition): void;
   /** True for errors meaning "the group is rebalancing / this member's generation is over". */
   isRebalanceError(error: unknown): boolean;
-  /** Stops fetching, leaves the group and closes connections. */
+  /** Stops fetching, leaves the group and closes connections. `connect()` + `start()` afterwards restart it. */
   stop(): Promise<void>;
 }
 

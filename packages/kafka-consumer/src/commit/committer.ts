@@ -18,6 +18,8 @@ export class Committer {
     private readonly tracker: OffsetTracker,
     private readonly events: TypedEmitter,
     private readonly logger: Logger,
+    /** Sees the client's error of every failed commit (e.g. to notice that the group is rebalancing). */
+    private readonly onFailed: (cause: unknown) => void = () => undefined,
   ) {}
 
   async commit(via: CommitVia, reason: CommitReason): Promise<void> {
@@ -31,6 +33,7 @@ export class Committer {
       });
       this.logger.error({ err: error, offsets, reason }, 'offset commit failed');
       this.events.emit('error', { error });
+      this.onFailed(cause);
       throw error;
     }
     this.tracker.committed(offsets);

@@ -1,0 +1,102 @@
+import { describe, expect, it } from 'vitest';
+import { ClientError, createConsumer } from '../../src/index.js';
+import { fakeClient, options } from './support/fake-client.js';
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe('stuck re-join watchdog (fake client)', () => {
+  it('no assignment within rebalanceTimeoutMs + sessionTimeoutMs after a rebalance began: unhealthy, error event, client restarted; nothing lost or committed twice', async () => {
+    const fake = fakeClient();
+    const client = fake.factory.consumer({} as never);
+    const calls: string[] = [];
+    const realStart = client.start;
+    let joinAnswers = true;
+    client.start = async (hooks) => {
+      calls.push('start');
+      if (joinAnswers) return realStart(hooks);
+      // Like KafkaJS after "the coordinator is not aware of this member": the join never finishes.
+      return new Promise<void>(() => undefined);
+    };
+    client.stop = async () => void calls.push('stop');
+    client.connect = async () => void calls.push('connect');
+    const seen: string[] = [];
+    const c = createConsumer(
+      options(({ message }) => void seen.push(message.offset), {
+        commit: { strategy: 'interval', intervalMs: 60_000 },
+        rebalanceTimeoutMs: 1000,
+        sessionTimeoutMs: 1000,
+        heartbeatIntervalMs: 300,
+      }),
+      { clientFactory: fake.factory },
+    );
+    const errors: Error[] = [];
+    c.on('error', (e) => errors.push(e.error));
+    await c.run();
+    expect(calls).toEqual(['connect', 'start']);
+    await fake.hooks().onBatch(fake.batch([0, 1, 2]));
+
+    // The member was expired: the rebalance commit fails, KafkaJS re-joins... and never gets an assignment.
+    const fenced = Object.assign(new Error('The coordinator is not aware of this member'), {
+      type: 'UNKNOWN_MEMBER_ID',
+    });
+    const commit = client.commit;
+    client.commit = () => Promise.reject(fenced);
+    joinAnswers = false;
+    fake.hooks().onRebalancing();
+    await sleep(900);
+    expect(c.health().status).toBe('healthy');
+    expect(calls).toEqual(['connect', 'start']);
+
+    await sleep(1400); // past 1000 + 1000 ms
+    const health = c.health();
+    expect(health.status).toBe('unhealthy');
+    expect(health.problems.join('\n')).toMatch(/re-join stuck/);
+    const stuck = errors.find((e) => e instanceof ClientError);
+    expect(stuck?.message).toMatch(/No partition assignment/);
+    expect((stuck as ClientError).retriable).toBe(true);
+    // Restarted through the port: stop, connect, start again (its join hangs too: tried again later).
+    expect(calls).toEqual(['connect', 'start', 'stop', 'connect', 'start']);
+
+    joinAnswers = true;
+    await sleep(4400); // the hung join times out after 2000 ms, then 2000 ms later a new restart
+    expect(calls.slice(5)).toEqual(['stop', 'connect', 'start']);
+    expect(c.health().status).toBe('healthy');
+    expect(c.health().problems).toEqual([]);
+    client.commit = commit; // the fenced generation is over
+
+    // The new generation fetches again from the committed offset (none): 0..2 come again.
+    await fake.hooks().onBatch(fake.batch([0, 1]));
+    await c.disconnect();
+    expect(seen).toEqual(['0', '1', '2', '0', '1']);
+    // Only what finished in the new generation; offsets of the fenced generation never committed.
+    expect(fake.commits).toEqual([{ via: 'client', offsets: [{ topic: 't', partition: 0, offset: '2' }] }]);
+  }, 15_000);
+
+  it('does not fire once the assignment arrives, nor after disconnect()', async () => {
+    const fake = fakeClient();
+    const client = fake.factory.consumer({} as never);
+    let starts = 0;
+    const realStart = client.start;
+    client.start = async (hooks) => {
+      starts++;
+      return realStart(hooks);
+    };
+    const c = createConsumer(
+      options(() => undefined, {
+        rebalanceTimeoutMs: 1000,
+        sessionTimeoutMs: 1000,
+        heartbeatIntervalMs: 300,
+      }),
+      { clientFactory: fake.factory },
+    );
+    await c.run();
+    fake.hooks().onRebalancing();
+    await sleep(500);
+    fake.hooks().onAssigned([{ topic: 't', partition: 0 }]);
+    fake.hooks().onRebalancing();
+    await c.disconnect();
+    await sleep(2200);
+    expect(starts).toBe(1);
+    expect(c.health().status).toBe('stopped');
+  });
+});
