@@ -50,6 +50,8 @@ export interface ChildResult {
   firstMessageAfterMs: number;
   /** Peak resident set size of the whole process (VmHWM), MB. */
   peakRssMb: number;
+  /** process.memoryUsage() when the window closed, before the GC, MB (where the peak RSS goes). */
+  memoryAtEndMb?: Record<string, number>;
   /** V8 heap still used after a full GC once the window closed, MB (Node contenders). */
   heapAfterGcMb?: number;
   /** Messages sent to the dead-letter topic (runtime-dlq-1pct). */

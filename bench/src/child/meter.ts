@@ -139,6 +139,9 @@ export class Meter {
       peakRssMb: peakRssMb(),
     };
     if (this.deadLettered > 0) result.deadLettered = this.deadLettered;
+    result.memoryAtEndMb = Object.fromEntries(
+      Object.entries(process.memoryUsage()).map(([k, v]) => [k, Math.round(v / 10485.76) / 100]),
+    );
     const gc = (globalThis as { gc?: () => void }).gc;
     if (gc !== undefined) {
       gc();
