@@ -63,7 +63,15 @@ export function createConsumer<T = Buffer | null>(
     stopping: () => stopping !== undefined,
     beforeRestart: () => runner.onRebalancing(),
   });
-  const committer = new Committer(tracker, events, logger, (cause) => supervisor.notice(cause));
+  const committer = new Committer(
+    tracker,
+    events,
+    logger,
+    (cause) => supervisor.notice(cause),
+    () => {
+      if (!runner.rebalancing) supervisor.progress();
+    },
+  );
   const strategy = createCommitStrategy(options.commit);
   const control = new PartitionControl(client, events);
   const runner = new Runner(
@@ -89,11 +97,13 @@ export function createConsumer<T = Buffer | null>(
   let uninstallSignals: () => void = () => undefined;
 
   const hooks: ClientHooks = {
-    onBatch: (batch) =>
-      runner.onBatch(batch).catch((error: unknown) => {
+    onBatch: (batch) => {
+      if (!runner.rebalancing) supervisor.progress();
+      return runner.onBatch(batch).catch((error: unknown) => {
         supervisor.notice(error);
         throw error;
-      }),
+      });
+    },
     onRebalancing: () => {
       supervisor.rebalanceStarted();
       runner.onRebalancing();

@@ -20,6 +20,8 @@ export class Committer {
     private readonly logger: Logger,
     /** Sees the client's error of every failed commit (e.g. to notice that the group is rebalancing). */
     private readonly onFailed: (cause: unknown) => void = () => undefined,
+    /** Runs after every successful commit. */
+    private readonly onCommitted: () => void = () => undefined,
   ) {}
 
   async commit(via: CommitVia, reason: CommitReason): Promise<void> {
@@ -38,6 +40,7 @@ export class Committer {
     }
     this.tracker.committed(offsets);
     this.lastCommitAt = Date.now();
+    this.onCommitted();
     if (this.events.has('offsets.committed')) this.events.emit('offsets.committed', { offsets, reason });
     this.logger.debug({ offsets, reason }, 'offsets committed');
   }

@@ -60,6 +60,15 @@ export class RejoinSupervisor {
     this.stuck = undefined;
   }
 
+  /**
+   * The client delivered a batch or a commit succeeded while no rebalance is under way: it is a
+   * member of a live generation, so an error that armed the watchdog (e.g. a commit failing
+   * because the coordinator moved) did not start a re-join.
+   */
+  progress(): void {
+    if (this.stuck === undefined) this.#watchdog.assigned();
+  }
+
   stop(): void {
     this.#watchdog.stop();
   }

@@ -52,6 +52,11 @@ export class Runner {
     return this.#stopping;
   }
 
+  /** Between a rebalance notice and the next assignment (or a client restart). */
+  get rebalancing(): boolean {
+    return this.#rebalancing;
+  }
+
   readonly onBatch = async (batch: ClientBatch): Promise<void> => {
     if (this.#stopping || this.#rebalancing || this.control.isStopped(batch.topic, batch.partition)) return;
     const processor = this.processor as MessageProcessor<unknown>;

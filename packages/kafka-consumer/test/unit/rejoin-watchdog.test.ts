@@ -99,4 +99,40 @@ describe('stuck re-join watchdog (fake client)', () => {
     expect(starts).toBe(1);
     expect(c.health().status).toBe('stopped');
   });
+
+  it('an error that did not start a re-join (e.g. the coordinator moved) is cleared by the next delivered batch', async () => {
+    const fake = fakeClient();
+    const client = fake.factory.consumer({} as never);
+    let starts = 0;
+    const realStart = client.start;
+    client.start = async (hooks) => {
+      starts++;
+      return realStart(hooks);
+    };
+    const commit = client.commit;
+    const moved = Object.assign(new Error('coordinator moved'), { type: 'REBALANCE_IN_PROGRESS' });
+    client.commit = () => Promise.reject(moved);
+    const c = createConsumer(
+      options(() => undefined, {
+        commit: { strategy: 'interval', intervalMs: 100 },
+        rebalanceTimeoutMs: 1000,
+        sessionTimeoutMs: 1000,
+        heartbeatIntervalMs: 300,
+      }),
+      { clientFactory: fake.factory },
+    );
+    c.on('error', () => undefined);
+    await c.run();
+    await fake.hooks().onBatch(fake.batch([0]));
+    await sleep(250); // an interval commit failed: the watchdog is armed
+    client.commit = commit;
+    // The client never re-joins: it goes on delivering in the same generation.
+    for (let offset = 1; offset <= 8; offset++) {
+      await fake.hooks().onBatch(fake.batch([offset]));
+      await sleep(300);
+    }
+    expect(starts).toBe(1);
+    expect(c.health().status).toBe('healthy');
+    await c.disconnect();
+  }, 10_000);
 });
