@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { NonRetryableError } from '../../src/index.js';
 import { backoffCeiling, backoffDelay, shouldRetry, sleepWithTicks } from '../../src/processing/retry.js';
 
@@ -41,12 +41,19 @@ describe('shouldRetry', () => {
 
 describe('sleepWithTicks', () => {
   it('ticks while waiting and resolves true after the full time', async () => {
-    let ticks = 0;
-    const started = Date.now();
-    const ok = await sleepWithTicks(120, 25, async () => void ticks++, new AbortController().signal);
-    expect(ok).toBe(true);
-    expect(Date.now() - started).toBeGreaterThanOrEqual(115);
-    expect(ticks).toBeGreaterThanOrEqual(2);
+    // Fake clock: a loaded machine firing timers late must not change what this test observes.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    try {
+      let ticks = 0;
+      const started = Date.now();
+      const pending = sleepWithTicks(120, 25, async () => void ticks++, new AbortController().signal);
+      await vi.advanceTimersByTimeAsync(120);
+      expect(await pending).toBe(true);
+      expect(Date.now() - started).toBe(120);
+      expect(ticks).toBe(4);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('resolves false as soon as the signal aborts', async () => {
