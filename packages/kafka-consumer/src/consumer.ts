@@ -127,13 +127,20 @@ export function createConsumer<T = Buffer | null>(
       logger.error({ err: error, restart }, 'consumer crashed');
       events.emit('consumer.crashed', { error, restart });
       if (restart) supervisor.rebalanceStarted();
-      else if (stopping === undefined && options.shutdown.exitProcess) {
-        void disconnect().finally(() => exit(EXIT_CODES.CRASH));
-      }
+      else if (stopping === undefined) void recoverOrExit(error);
     },
   };
 
   supervisor.attach(hooks);
+
+  /** A crash KafkaJS will not restart from: restart the client ourselves; give up after a few tries. */
+  const recoverOrExit = async (error: Error): Promise<void> => {
+    let outcome = await supervisor.recoverFromCrash(error);
+    while (outcome === 'failed') outcome = await supervisor.recoverFromCrash(error);
+    if (outcome === 'exhausted' && stopping === undefined && options.shutdown.exitProcess) {
+      await disconnect().finally(() => exit(EXIT_CODES.CRASH));
+    }
+  };
 
   const connect = (): Promise<void> => {
     if (stopping !== undefined)

@@ -5,6 +5,9 @@ import type { Logger } from '../logger.js';
 import { RejoinWatchdog } from './rejoin-watchdog.js';
 import { ClientRestarter } from './restart.js';
 
+/** Restarts after crashes KafkaJS does not restart from, before the consumer gives up (exit CRASH). */
+export const MAX_CRASH_RESTARTS = 5;
+
 export interface SupervisorContext {
   client: ConsumerClient;
   events: TypedEmitter;
@@ -27,6 +30,7 @@ export class RejoinSupervisor {
   stuck: string | undefined;
   readonly #watchdog: RejoinWatchdog;
   #restarter: ClientRestarter | undefined;
+  #crashRestarts = 0;
 
   constructor(private readonly context: SupervisorContext) {
     this.#watchdog = new RejoinWatchdog(context.timeoutMs, (waitedMs) => this.#onStuck(waitedMs));
@@ -58,6 +62,28 @@ export class RejoinSupervisor {
   assigned(): void {
     this.#watchdog.assigned();
     this.stuck = undefined;
+    this.#crashRestarts = 0;
+  }
+
+  /**
+   * KafkaJS gave up on its consumer (a crash it does not restart from, e.g. "Failed to find group
+   * coordinator" during a broker outage): restart it ourselves after a backoff of 1, 2, 4, 8, 16 s,
+   * up to MAX_CRASH_RESTARTS times without an assignment in between. Resolves 'joined' once a
+   * restart joined, 'failed' when this attempt failed (call again), 'exhausted' when out of attempts
+   * or shutting down.
+   */
+  async recoverFromCrash(error: Error): Promise<'joined' | 'failed' | 'exhausted'> {
+    const { stopping, logger } = this.context;
+    const restarter = this.#restarter;
+    if (stopping() || restarter === undefined || this.#crashRestarts >= MAX_CRASH_RESTARTS)
+      return 'exhausted';
+    this.#crashRestarts++;
+    const delayMs = 1000 * 2 ** (this.#crashRestarts - 1);
+    this.stuck = `client crashed (${error.message}); restart ${this.#crashRestarts} of ${MAX_CRASH_RESTARTS} in ${delayMs} ms`;
+    logger.warn({ err: error, attempt: this.#crashRestarts, delayMs }, 'client crashed; restarting it');
+    await new Promise((resolve) => setTimeout(resolve, delayMs).unref());
+    if (stopping()) return 'exhausted';
+    return (await restarter.restart()) ? 'joined' : 'failed';
   }
 
   /**

@@ -1,4 +1,5 @@
 import { describe, expect, it, onTestFinished, vi } from 'vitest';
+import { MAX_CRASH_RESTARTS } from '../../src/group/supervisor.js';
 import { ClientError, CommitError, createConsumer, EXIT_CODES } from '../../src/index.js';
 import { fakeClient, options } from './support/fake-client.js';
 
@@ -204,29 +205,77 @@ describe('runner (fake client)', () => {
 });
 
 describe('fatal crash', () => {
-  it('with exitProcess: a crash KafkaJS will not restart drains, disconnects and exits with CRASH', async () => {
+  it('a crash KafkaJS will not restart from: the client is restarted after a backoff and consuming resumes, no exit', async () => {
     const fake = fakeClient();
+    const client = fake.factory.consumer({} as never);
+    const calls: string[] = [];
+    const realStart = client.start;
+    client.start = async (hooks) => {
+      calls.push('start');
+      return realStart(hooks);
+    };
+    client.stop = async () => void calls.push('stop');
     const exits: number[] = [];
+    const seen: string[] = [];
     const c = createConsumer(
-      options(() => undefined, { shutdown: { signals: ['SIGUSR2'], exitProcess: true } }),
-      {
-        clientFactory: fake.factory,
-        exit: (code) => void exits.push(code),
-      },
+      options(({ message }) => void seen.push(message.offset), {
+        shutdown: { signals: ['SIGUSR2'], exitProcess: true },
+      }),
+      { clientFactory: fake.factory, exit: (code) => void exits.push(code) },
     );
     const crashes: boolean[] = [];
     c.on('consumer.crashed', (e) => crashes.push(e.restart));
     await c.run();
     fake.hooks().onCrash(new Error('restartable'), true);
     expect(c.health().status).toBe('unhealthy');
-    expect(exits).toEqual([]);
-    fake.hooks().onCrash(new Error('fatal'), false);
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    fake.hooks().onCrash(new Error('Failed to find group coordinator'), false);
+    expect(c.health().problems.join('\n')).toMatch(/restart 1 of 5/);
+    await waitUntil(() => calls.length === 3, 3000);
+    expect(calls).toEqual(['start', 'stop', 'start']);
     expect(crashes).toEqual([true, false]);
-    expect(exits).toEqual([EXIT_CODES.CRASH]);
-    expect(c.health().status).toBe('stopped');
+    expect(c.health().status).toBe('healthy');
+    await fake.hooks().onBatch(fake.batch([0, 1]));
+    expect(seen).toEqual(['0', '1']);
+    expect(exits).toEqual([]);
+    await c.disconnect();
+  });
+
+  it('with exitProcess: when every restart after such a crash fails, drains, disconnects and exits with CRASH', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      const fake = fakeClient();
+      const client = fake.factory.consumer({} as never);
+      const realStart = client.start;
+      let starts = 0;
+      client.start = async (hooks) => {
+        starts++;
+        if (starts === 1) return realStart(hooks);
+        throw new Error('Failed to find group coordinator');
+      };
+      const exits: number[] = [];
+      const c = createConsumer(
+        options(() => undefined, { shutdown: { signals: ['SIGUSR2'], exitProcess: true } }),
+        { clientFactory: fake.factory, exit: (code) => void exits.push(code) },
+      );
+      await c.run();
+      fake.hooks().onCrash(new Error('fatal'), false);
+      await vi.advanceTimersByTimeAsync(1000 + 2000 + 4000 + 8000 + 16_000 + 1000);
+      expect(starts).toBe(1 + MAX_CRASH_RESTARTS);
+      expect(exits).toEqual([EXIT_CODES.CRASH]);
+      expect(c.health().status).toBe('stopped');
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
+
+async function waitUntil(condition: () => boolean, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('condition did not hold in time');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
 
 describe('start failures', () => {
   it('run() rejects with the client error, leaves no signal handler behind, and can be retried', async () => {
