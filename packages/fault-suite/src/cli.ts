@@ -11,7 +11,10 @@ import { ALL_SCENARIOS } from './scenarios/index.js';
 import { formatTable } from './table.js';
 import type { CommitStrategy } from './types.js';
 
+// `pnpm test:faults -- --only 10` hands the `--` through: drop it so both forms work.
+const args = process.argv.slice(2).filter((arg, i) => !(i === 0 && arg === '--'));
 const { values } = parseArgs({
+  args,
   options: { only: { type: 'string' }, strategy: { type: 'string' } },
 });
 const only = values.only?.split(',').map(Number);
