@@ -181,23 +181,32 @@ describe('runner (fake client)', () => {
     expect(fake.commits).toEqual([{ via: 'client', offsets: [{ topic: 't', partition: 0, offset: '2' }] }]);
   });
 
-  it('stops starting handlers when the client says the batch is stale (revoked / sought)', async () => {
+  it('moves the client fetch position once per batch, to the last finished message', async () => {
     const fake = fakeClient();
-    const seen: string[] = [];
     const c = createConsumer(
-      options(({ message }) => void seen.push(message.offset)),
+      options(() => undefined),
       { clientFactory: fake.factory },
     );
     await c.run();
+    const resolved: string[] = [];
+    await fake.hooks().onBatch(fake.batch([0, 1, 2], { resolveOffset: (o) => void resolved.push(o) }));
+    expect(resolved).toEqual(['2']);
+    await c.disconnect();
+  });
+
+  it('stops starting handlers when the client says the batch is stale (revoked / sought)', async () => {
+    const fake = fakeClient();
+    const seen: string[] = [];
     let active = true;
-    await fake.hooks().onBatch(
-      fake.batch([0, 1, 2], {
-        isActive: () => active,
-        resolveOffset: (offset) => {
-          if (offset === '0') active = false;
-        },
+    const c = createConsumer(
+      options(({ message }) => {
+        seen.push(message.offset);
+        if (message.offset === '0') active = false; // revoked while message 0 runs
       }),
+      { clientFactory: fake.factory },
     );
+    await c.run();
+    await fake.hooks().onBatch(fake.batch([0, 1, 2], { isActive: () => active }));
     expect(seen).toEqual(['0']);
     expect(fake.commits).toEqual([{ via: 'batch', offsets: [{ topic: 't', partition: 0, offset: '1' }] }]);
     await c.disconnect();
