@@ -33,6 +33,15 @@ export function baseCriteria(m: Metrics): Criterion[] {
   ];
 }
 
+/** At-least-once without waste: no message handed out again after a commit covered its offset. */
+export function noCommittedDuplicates(m: Metrics): Criterion {
+  return criterion(
+    'duplicates only of uncommitted messages (redelivery window)',
+    m.duplicatesOutsideWindow === 0,
+    `${m.duplicates} duplicates, ${m.duplicatesOutsideWindow} of committed messages`,
+  );
+}
+
 function lostSample(lost: readonly string[]): string {
   return lost.length === 0 ? '' : ` (e.g. ${lost.slice(0, 5).join(', ')})`;
 }

@@ -1,10 +1,9 @@
 import { randomInt } from 'node:crypto';
 import { readDeadLetters } from '../dlq.js';
-import { startBackgroundProducer } from '../producer.js';
-import { criterion } from '../result.js';
+import { criterion, noCommittedDuplicates } from '../result.js';
 import type { ScenarioDefinition } from '../scenario.js';
 import { STRATEGIES } from '../types.js';
-import { describeExit, stopChild, waitCompletions, waitHandled } from './steps.js';
+import { describeExit, startLoad, stopChild, waitCompletions, waitHandled } from './steps.js';
 
 const PARTITIONS = 3;
 
@@ -19,15 +18,11 @@ export function sigkillLoop(killCount = 5): ScenarioDefinition {
     title: `SIGKILL x${killCount} + producer`,
     strategies: STRATEGIES,
     run: async (ctx) => {
-      const topic = await ctx.topic('fault-sigkill', PARTITIONS);
-      ctx.owns(`${topic}.dlq`);
-      const producer = await startBackgroundProducer(ctx.brokers, topic, {
+      const { topic, producer, sampler, config } = await startLoad(ctx, 'fault-sigkill', {
         partitions: PARTITIONS,
         perTick: 10,
-        tickMs: 100,
+        delayMs: 1,
       });
-      const sampler = await ctx.sampler(topic);
-      const config = ctx.childConfig(topic, { behaviour: { delayMs: 1 } });
       const kills: string[] = [];
       for (let i = 0; i < killCount; i++) {
         const child = ctx.child(config);
@@ -48,11 +43,7 @@ export function sigkillLoop(killCount = 5): ScenarioDefinition {
         dlq: await readDeadLetters(ctx.brokers, `${topic}.dlq`),
         samples: await sampler.stop(),
         judge: (m) => [
-          criterion(
-            'duplicates only of uncommitted messages (redelivery window)',
-            m.duplicatesOutsideWindow === 0,
-            `${m.duplicates} duplicates, ${m.duplicatesOutsideWindow} outside the window`,
-          ),
+          noCommittedDuplicates(m),
           criterion(
             `duplicates within the ${ctx.strategy} bound`,
             m.duplicates <= bound,

@@ -1,9 +1,8 @@
 import { readDeadLetters } from '../dlq.js';
-import { startBackgroundProducer } from '../producer.js';
-import { criterion } from '../result.js';
+import { criterion, noCommittedDuplicates } from '../result.js';
 import type { ScenarioDefinition } from '../scenario.js';
 import { STRATEGIES } from '../types.js';
-import { describeExit, type Stop, stopChild, waitHandled } from './steps.js';
+import { describeExit, type Stop, startLoad, stopChild, waitHandled } from './steps.js';
 
 const PARTITIONS = 6;
 const MEMBERS = 3;
@@ -19,15 +18,11 @@ export function rollingRestart(rounds = 5): ScenarioDefinition {
     title: `rolling restart 3x${rounds}`,
     strategies: STRATEGIES,
     run: async (ctx) => {
-      const topic = await ctx.topic('fault-rolling', PARTITIONS);
-      ctx.owns(`${topic}.dlq`);
-      const producer = await startBackgroundProducer(ctx.brokers, topic, {
+      const { topic, producer, sampler, config } = await startLoad(ctx, 'fault-rolling', {
         partitions: PARTITIONS,
         perTick: 5,
-        tickMs: 100,
+        delayMs: 5,
       });
-      const sampler = await ctx.sampler(topic);
-      const config = ctx.childConfig(topic, { behaviour: { delayMs: 5 } });
       const members = Array.from({ length: MEMBERS }, () => ctx.child(config));
       await Promise.all(members.map((m) => m.ready));
       const stops: Stop[] = [];
@@ -49,13 +44,7 @@ export function rollingRestart(rounds = 5): ScenarioDefinition {
         acked,
         dlq: await readDeadLetters(ctx.brokers, `${topic}.dlq`),
         samples: await sampler.stop(),
-        judge: (m) => [
-          criterion(
-            'duplicates only from in-flight (uncommitted) messages',
-            m.duplicatesOutsideWindow === 0,
-            `${m.duplicates} duplicates, ${m.duplicatesOutsideWindow} of committed messages`,
-          ),
-        ],
+        judge: (m) => [noCommittedDuplicates(m)],
         criteria: [
           criterion(
             `all ${stops.length} stops exit 0`,

@@ -1,9 +1,8 @@
 import { readDeadLetters } from '../dlq.js';
-import { startBackgroundProducer } from '../producer.js';
-import { criterion } from '../result.js';
+import { criterion, noCommittedDuplicates } from '../result.js';
 import type { ScenarioDefinition } from '../scenario.js';
 import { STRATEGIES } from '../types.js';
-import { describeExit, type Stop, scheduleDelay, stopChild, waitHandled } from './steps.js';
+import { describeExit, type Stop, scheduleDelay, startLoad, stopChild, waitHandled } from './steps.js';
 
 const PARTITIONS = 4;
 const EVERY_MS = 2000;
@@ -20,15 +19,11 @@ export function joinLeave(cycles = 5): ScenarioDefinition {
     title: `join/leave every 2 s x${cycles}`,
     strategies: STRATEGIES,
     run: async (ctx) => {
-      const topic = await ctx.topic('fault-churn', PARTITIONS);
-      ctx.owns(`${topic}.dlq`);
-      const producer = await startBackgroundProducer(ctx.brokers, topic, {
+      const { topic, producer, sampler, config } = await startLoad(ctx, 'fault-churn', {
         partitions: PARTITIONS,
         perTick: 5,
-        tickMs: 100,
+        delayMs: 5,
       });
-      const sampler = await ctx.sampler(topic);
-      const config = ctx.childConfig(topic, { behaviour: { delayMs: 5 } });
       const steady = ctx.child(config);
       await steady.ready;
       const stops: Stop[] = [];
@@ -48,13 +43,7 @@ export function joinLeave(cycles = 5): ScenarioDefinition {
         acked,
         dlq: await readDeadLetters(ctx.brokers, `${topic}.dlq`),
         samples: await sampler.stop(),
-        judge: (m) => [
-          criterion(
-            'duplicates only from in-flight (uncommitted) messages',
-            m.duplicatesOutsideWindow === 0,
-            `${m.duplicates} duplicates, ${m.duplicatesOutsideWindow} of committed messages`,
-          ),
-        ],
+        judge: (m) => [noCommittedDuplicates(m)],
         criteria: [
           criterion('members really joined', joined >= 2, `${joined} processes got an assignment`),
           criterion(

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { type KafkaHandle, startKafka, waitFor } from '@kafkakit/kafka-testkit';
 import { readDeadLetters } from '../dlq.js';
 import { produceNumbered } from '../producer.js';
-import { criterion } from '../result.js';
+import { criterion, noCommittedDuplicates } from '../result.js';
 import type { ScenarioDefinition } from '../scenario.js';
 import { type CommitStrategy, STRATEGIES } from '../types.js';
 import { describeExit, scheduleDelay, stopChild, waitCompletions, waitHandled } from './steps.js';
@@ -76,13 +76,7 @@ export function brokerOutage(
         acked,
         dlq: await readDeadLetters(ctx.brokers, `${topic}.dlq`),
         samples: await sampler.stop(),
-        judge: (m) => [
-          criterion(
-            'duplicates only of uncommitted messages',
-            m.duplicatesOutsideWindow === 0,
-            `${m.duplicates} duplicates, ${m.duplicatesOutsideWindow} of committed messages`,
-          ),
-        ],
+        judge: (m) => [noCommittedDuplicates(m)],
         criteria: [
           criterion(
             'outage hit mid-consumption',

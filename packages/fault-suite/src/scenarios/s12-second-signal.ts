@@ -2,7 +2,7 @@ import { EXIT_CODES } from '@kafkakit/kafka-consumer';
 import { readCommittedOffsets, waitFor } from '@kafkakit/kafka-testkit';
 import { readDeadLetters } from '../dlq.js';
 import { produceNumbered } from '../producer.js';
-import { criterion } from '../result.js';
+import { criterion, noCommittedDuplicates } from '../result.js';
 import type { ScenarioDefinition } from '../scenario.js';
 import { STRATEGIES } from '../types.js';
 import { describeExit, stopChild, waitHandled } from './steps.js';
@@ -59,13 +59,7 @@ export function secondSignal(perPartition = 15): ScenarioDefinition {
         acked,
         dlq: await readDeadLetters(ctx.brokers, dlqTopic),
         samples: await sampler.stop(),
-        judge: (m) => [
-          criterion(
-            'duplicates only of uncommitted messages',
-            m.duplicatesOutsideWindow === 0,
-            `${m.duplicates} duplicates, ${m.duplicatesOutsideWindow} of committed messages`,
-          ),
-        ],
+        judge: (m) => [noCommittedDuplicates(m)],
         criteria: [
           criterion(
             `second signal: immediate exit with ${EXIT_CODES.FORCED}`,

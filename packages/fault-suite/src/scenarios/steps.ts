@@ -1,5 +1,7 @@
 import { waitFor } from '@kafkakit/kafka-testkit';
+import type { ChildConfig } from '../child/config.js';
 import type { ConsumerChild, ExitInfo } from '../child/spawn.js';
+import { startBackgroundProducer } from '../producer.js';
 import type { RunContext } from '../scenario.js';
 import type { AckedMessage } from '../types.js';
 
@@ -71,3 +73,25 @@ export function scheduleDelay(ms: number): Promise<void> {
 
 export const describeExit = (stop: Stop): string =>
   `exit code ${stop.exit.code}${stop.exit.signal ? ` signal ${stop.exit.signal}` : ''} after ${stop.ms} ms`;
+
+/**
+ * The load most group scenarios run under: a fresh topic (and its DLQ, cleaned up), a producer
+ * writing `perTick` messages every 100 ms, the committed-offset sampler, and the consumer config
+ * with a handler taking `delayMs`.
+ */
+export async function startLoad(
+  ctx: RunContext,
+  prefix: string,
+  load: { partitions: number; perTick: number; delayMs: number },
+) {
+  const topic = await ctx.topic(prefix, load.partitions);
+  ctx.owns(`${topic}.dlq`);
+  const producer = await startBackgroundProducer(ctx.brokers, topic, {
+    partitions: load.partitions,
+    perTick: load.perTick,
+    tickMs: 100,
+  });
+  const sampler = await ctx.sampler(topic);
+  const config: ChildConfig = ctx.childConfig(topic, { behaviour: { delayMs: load.delayMs } });
+  return { topic, producer, sampler, config };
+}
