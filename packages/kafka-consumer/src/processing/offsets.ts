@@ -72,11 +72,10 @@ export class PartitionTrack {
     }
   }
 
-  /** The offset to commit (next to read), or undefined when nothing finished yet. */
+  /** The offset to commit: the lowest unfinished one (next to read), or undefined before any batch. */
   committable(): string | undefined {
     for (const batch of this.#batches) {
-      if (batch.head < batch.end)
-        return batch.head === 0 ? this.#next : (batch.offsets[batch.head] as { offset: string }).offset;
+      if (batch.head < batch.end) return (batch.offsets[batch.head] as { offset: string }).offset;
     }
     return this.#next;
   }

@@ -5,10 +5,12 @@ import { OffsetTracker } from '../../src/processing/offsets.js';
 const msgs = (...offsets: number[]) => offsets.map((o) => ({ offset: String(o) }));
 
 describe('OffsetTracker', () => {
-  it('has nothing to commit before a message finished', () => {
+  it('has nothing to commit before a batch arrived; with one in flight, its first offset', () => {
     const t = new OffsetTracker();
-    t.partition('a', 0).add(msgs(0, 1));
+    t.partition('a', 0);
     expect(t.pending(true)).toEqual([]);
+    t.partition('a', 0).add(msgs(7, 8));
+    expect(t.pending(true)).toEqual([{ topic: 'a', partition: 0, offset: '7', metadata: null }]);
   });
 
   it('commits last finished + 1 when messages finish in order (the Kafka convention)', () => {
