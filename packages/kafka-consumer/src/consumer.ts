@@ -79,7 +79,11 @@ export function createConsumer<T = Buffer | null>(
     onFailed: (error) => supervisor.notice(error),
   });
   const strategy = createCommitStrategy(options.commit);
-  const control = new PartitionControl(client, events);
+  const control = new PartitionControl(
+    client,
+    events,
+    options.ordering === 'partition' ? undefined : (tp) => void (work as Dispatcher).rewind(tp),
+  );
   const processor = new MessageProcessor(options, events, control, publisher, lifecycle);
   const common = { tracker, pipeline, strategy, control, processor, lifecycle };
   const maxUncommitted = options.commit.maxUncommitted;
@@ -279,11 +283,7 @@ export function createConsumer<T = Buffer | null>(
         lastProgressAt: work.lastProgressAt,
         lastCommitAt: pipeline.lastCommitAt,
       }),
-    resumePartition: (topic, partition) => {
-      const released = control.release(topic, partition);
-      if (released && work instanceof Dispatcher) void work.rewind({ topic, partition });
-      return released;
-    },
+    resumePartition: (topic, partition) => control.release(topic, partition),
     on: (name, listener) => events.on(name, listener),
     once: (name, listener) => events.once(name, listener),
     off: (name, listener) => events.off(name, listener),
