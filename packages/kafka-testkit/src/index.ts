@@ -18,3 +18,4 @@ export { metadataAnswers } from './probe.js';
 export { startKafka } from './start.js';
 export type { BrokerMode, KafkaHandle, StartKafkaOptions } from './types.js';
 export { DEFAULT_KAFKA_VERSION } from './versions.js';
+export { type CopyWorkspaceOptions, copyWorkspace, type WorkspaceCopy } from './workspace.js';

@@ -8,6 +8,8 @@ import { execa } from 'execa';
 export const REPO_ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 export const GOLDEN_DIR = join(REPO_ROOT, 'fixtures/generator');
 const PLOP_SCRIPT = join(REPO_ROOT, 'scripts/plop.ts');
+/** Node flags that run the plop entry as `pnpm plop` does: tsx, and the runtime from its sources. */
+export const PLOP_NODE_ARGS = ['--conditions=@kafkakit/source', '--import', 'tsx'];
 
 export function listCases(): string[] {
   return readdirSync(GOLDEN_DIR, { withFileTypes: true })
@@ -35,7 +37,7 @@ export interface PlopRun {
 
 /** Runs `pnpm plop`'s script exactly as the root script does (tsx), without a TTY. */
 export async function runPlop(args: string[], env: NodeJS.ProcessEnv = {}): Promise<PlopRun> {
-  const result = await execa(process.execPath, ['--import', 'tsx', PLOP_SCRIPT, ...args], {
+  const result = await execa(process.execPath, [...PLOP_NODE_ARGS, PLOP_SCRIPT, ...args], {
     cwd: REPO_ROOT,
     reject: false,
     stdin: 'ignore',

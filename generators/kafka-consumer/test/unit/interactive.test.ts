@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { GOLDEN_DIR, readTree } from '../helpers/golden.js';
+import { GOLDEN_DIR, PLOP_NODE_ARGS, readTree } from '../helpers/golden.js';
 import { DOWN, ENTER, Terminal } from '../helpers/terminal.js';
 
 /**
@@ -18,7 +18,9 @@ describe('interactive prompts in a real terminal', () => {
     'asks each question with defaults and validation, then writes the service',
     { timeout: 120_000 },
     async () => {
-      const tty = new Terminal(`node --import tsx scripts/plop.ts kafka-consumer -- --cwd ${workspace}`);
+      const tty = new Terminal(
+        `node ${PLOP_NODE_ARGS.join(' ')} scripts/plop.ts kafka-consumer -- --cwd ${workspace}`,
+      );
       try {
         await tty.expect(/Service name \(kebab-case\)/);
         tty.type(`Payments_Svc${ENTER}`);
@@ -56,7 +58,7 @@ describe('interactive prompts in a real terminal', () => {
 
   it('rejects an invalid flag before asking anything', { timeout: 60_000 }, async () => {
     const tty = new Terminal(
-      `node --import tsx scripts/plop.ts kafka-consumer -- --topics 'a;b' --cwd ${workspace}`,
+      `node ${PLOP_NODE_ARGS.join(' ')} scripts/plop.ts kafka-consumer -- --topics 'a;b' --cwd ${workspace}`,
     );
     try {
       await tty.expect(/Invalid --topics: topic "a;b" may only contain/);
