@@ -33,6 +33,15 @@ export function installSteps(root: string, dir: string, verify: 'full' | 'typech
       cwd: root,
     },
   ];
+  if (verify === 'full') {
+    // The runtime's dist/ (what plain node and the service's types use) and the service's own.
+    steps.push({
+      title: 'build',
+      command: 'pnpm',
+      args: ['--filter', `./${dir.replace(/\\/g, '/').replace(/^\.\//, '')}...`, 'run', 'build'],
+      cwd: root,
+    });
+  }
   if (verify === 'full' || (verify === 'typecheck' && hasScript(service, 'typecheck'))) {
     steps.push({ title: 'typecheck', command: 'pnpm', args: ['run', 'typecheck'], cwd: service });
   }
