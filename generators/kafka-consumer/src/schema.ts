@@ -24,6 +24,17 @@ export const COMMIT_TRADE_OFFS: Record<CommitStrategy, string> = {
 };
 
 const KEBAB = /^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$/;
+/** Service names that would make an unusable folder or package. */
+const RESERVED_NAME_SET = new Set([
+  'con',
+  'prn',
+  'aux',
+  'nul',
+  'node-modules',
+  'favicon',
+  ...Array.from({ length: 9 }, (_, i) => `com${i + 1}`),
+  ...Array.from({ length: 9 }, (_, i) => `lpt${i + 1}`),
+]);
 
 export { brokerProblem, topicProblem };
 
@@ -60,7 +71,11 @@ const nameSchema = z
   .regex(
     KEBAB,
     'the name must be kebab-case: lowercase letters and digits in dash-separated words, e.g. "orders"',
-  );
+  )
+  .refine((name) => !RESERVED_NAME_SET.has(name), {
+    error: (issue) =>
+      `the name ${JSON.stringify(issue.input)} is reserved (a device or tool name); choose another`,
+  });
 
 const topicsSchema = listInput.superRefine((topics, ctx) => {
   if (topics.length === 0) ctx.addIssue({ code: 'custom', message: 'at least one topic is required' });
@@ -151,11 +166,53 @@ const booleanInput = z.union([z.boolean(), z.string()]).transform((raw, ctx) => 
   return z.NEVER;
 });
 
+/** Windows device names: a folder called like this cannot be created or checked out there. */
+const RESERVED_NAMES = new Set([
+  'con',
+  'prn',
+  'aux',
+  'nul',
+  ...Array.from({ length: 9 }, (_, i) => `com${i + 1}`),
+  ...Array.from({ length: 9 }, (_, i) => `lpt${i + 1}`),
+]);
+/** Names a package folder must not take (npm's and git's own). */
+const RESERVED_FOLDERS = new Set(['node_modules', '.git', 'favicon.ico']);
+
+/** What is wrong with a target folder (relative to the workspace root), or undefined. */
+export function dirProblem(dir: string): string | undefined {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters is the point
+  if (/[\u0000-\u001f\u007f]/.test(dir)) return 'the target folder may not contain control characters';
+  if (dir.startsWith('/') || dir.startsWith('\\') || /^[a-zA-Z]:/.test(dir) || dir.startsWith('~')) {
+    return `the target folder must be relative to the workspace root, got ${JSON.stringify(dir)}`;
+  }
+  if (dir.includes('\\')) return 'the target folder uses "/" as separator, not "\\"';
+  if (dir.length > 200) return 'the target folder must be at most 200 characters';
+  const segments = dir.replace(/^\.\//, '').replace(/\/$/, '').split('/');
+  for (const segment of segments) {
+    if (segment === '..') return 'the target folder may not contain ".." (it must stay inside the workspace)';
+    if (segment === '' || segment === '.')
+      return `the target folder ${JSON.stringify(dir)} has an empty segment`;
+    if (
+      RESERVED_FOLDERS.has(segment.toLowerCase()) ||
+      RESERVED_NAMES.has(segment.toLowerCase().split('.')[0] ?? '')
+    ) {
+      return `the target folder may not use the reserved name ${JSON.stringify(segment)}`;
+    }
+    if (!/^[a-zA-Z0-9_][a-zA-Z0-9._-]*$/.test(segment)) {
+      return `the target folder segment ${JSON.stringify(segment)} may only contain letters, digits, ".", "_" and "-" (not starting with "." or "-")`;
+    }
+  }
+  return undefined;
+}
+
 const dirSchema = z
   .string()
-  .trim()
   .min(1, 'the target folder cannot be empty')
-  .refine((dir) => !dir.split(/[\\/]/).includes('..'), 'the target folder may not contain ".."');
+  .superRefine((dir, ctx) => {
+    const problem = dirProblem(dir);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  })
+  .transform((dir) => dir.replace(/^\.\//, '').replace(/\/$/, ''));
 
 /** Answers as collected (strings from prompts or flags, or already-typed values). */
 export type RawAnswers = Partial<Record<FieldKey, unknown>>;

@@ -5,8 +5,10 @@ export type { ConsumedRecord, TestMessage } from './helpers.js';
 export {
   consumeAll,
   createTopic,
+  deleteByPrefix,
   deleteTopics,
   produceMessages,
+  RUN_PREFIX_ENV,
   readCommittedOffsets,
   readEndOffsets,
   testClient,
