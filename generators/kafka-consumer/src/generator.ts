@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { NodePlopAPI } from 'node-plop';
 import { INSTALL, type InstallConfig, installAction } from './actions/install.js';
@@ -58,7 +58,9 @@ export function addPlan(root: string, answers: Answers, dryRun: boolean, report:
     dryRun,
     report,
   });
-  for (const file of renderSet('add', templateContext(answers, { moduleDir: MODULE_DIR }))) {
+  const files = renderSet('add', templateContext(answers, { moduleDir: MODULE_DIR }));
+  assertSameAnswers(serviceDir, answers.dir, files);
+  for (const file of files) {
     actions.push({
       type: WRITE_NEW_FILE,
       path: `${answers.dir}/${file.path}`,
@@ -73,6 +75,7 @@ export function addPlan(root: string, answers: Answers, dryRun: boolean, report:
     const before = readFileSync(join(serviceDir, info.entry), 'utf8');
     const wired = wireEntry(before, info.entry, info.isEsm);
     if (wired.kind === 'edit') {
+      if (wired.stop !== 'wired') manual = wired.stop.manual;
       actions.push({
         type: WRITE_FILE,
         path: `${answers.dir}/${info.entry}`,
@@ -104,14 +107,54 @@ export function addPlan(root: string, answers: Answers, dryRun: boolean, report:
   return { actions, manual };
 }
 
+/** Files the user is expected to edit: a re-run leaves them alone whatever they hold. */
+const USER_OWNED = new Set([`${MODULE_DIR}/handler.ts`]);
+
+export class AnswersChangedError extends Error {
+  override name = 'AnswersChangedError';
+}
+
+/**
+ * A re-run with other answers than the first: show what would differ and write nothing (the user
+ * decides: edit the file, or delete it and run again).
+ */
+function assertSameAnswers(serviceDir: string, dir: string, files: { path: string; content: string }[]) {
+  const differences: string[] = [];
+  for (const file of files) {
+    const target = join(serviceDir, file.path);
+    if (USER_OWNED.has(file.path) || !existsSync(target)) continue;
+    const current = readFileSync(target, 'utf8');
+    if (current === file.content) continue;
+    const before = current.split('\n');
+    const after = file.content.split('\n');
+    differences.push(
+      `${dir}/${file.path}:`,
+      ...before.filter((line) => !after.includes(line)).map((line) => `  - ${line}`),
+      ...after.filter((line) => !before.includes(line)).map((line) => `  + ${line}`),
+    );
+  }
+  if (differences.length > 0) {
+    throw new AnswersChangedError(
+      [
+        'The consumer was added before with other answers; these files would differ (- now, + with these answers):',
+        ...differences,
+        'Edit them by hand, or delete them and run again.',
+      ].join('\n'),
+    );
+  }
+}
+
 function manualText(entry: string, reason: string): string {
-  const { importLine, startLines } = wiringLines(entry);
+  const { importLine, startLines, stopLine } = wiringLines(entry);
   return [
     `Not wired automatically: ${reason}.`,
     `Add these lines to your entry point (paths as seen from ${entry}):`,
     '',
     `  ${importLine}`,
     ...startLines.map((line) => (line ? `  ${line}` : '')),
+    '',
+    "and in the service's shutdown, before it exits:",
+    `  ${stopLine}`,
   ].join('\n');
 }
 

@@ -1,7 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DEFAULT_ENV_PREFIX } from '@kafkakit/kafka-consumer/naming';
 import ejs from 'ejs';
 import * as naming from './naming.js';
 import { type Answers, COMMIT_TRADE_OFFS, DLQ_PER_TOPIC } from './schema.js';
@@ -100,7 +99,7 @@ export function templateContext(answers: Answers, extra: Record<string, string> 
     names: naming.deriveNames(answers.name),
     h: naming,
     commitTradeOff: COMMIT_TRADE_OFFS[answers.commit],
-    env: serviceVariables(answers, extra.envPrefix ?? DEFAULT_ENV_PREFIX),
+    env: serviceVariables(answers, answers.envPrefix),
     dlq,
     versions: serviceVersions(),
     nodeImage: NODE_IMAGE,

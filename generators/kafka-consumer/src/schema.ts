@@ -1,7 +1,9 @@
 import { DEFAULTS } from '@kafkakit/kafka-consumer';
 import {
   brokerProblem,
+  DEFAULT_ENV_PREFIX,
   deadLetterTopicName,
+  envPrefixProblem,
   groupIdProblem,
   topicProblem,
 } from '@kafkakit/kafka-consumer/naming';
@@ -157,6 +159,14 @@ const concurrencySchema = z
   })
   .pipe(z.number().int().max(10_000, 'concurrency must be at most 10000'));
 
+const envPrefixSchema = z
+  .string()
+  .trim()
+  .superRefine((prefix, ctx) => {
+    const problem = envPrefixProblem(prefix);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  });
+
 const booleanInput = z.union([z.boolean(), z.string()]).transform((raw, ctx) => {
   if (typeof raw === 'boolean') return raw;
   const text = raw.trim().toLowerCase();
@@ -248,11 +258,22 @@ export interface Answers {
   fromBeginning: boolean;
   install: boolean;
   dir: string;
+  /** Prefix of the consumer's environment variables (the add generator; a service uses KAFKA_). */
+  envPrefix: string;
 }
 
 export type FieldKey = keyof Answers;
 
 export const FIELDS: Record<FieldKey, Field> = {
+  envPrefix: {
+    flag: 'env-prefix',
+    message: "Prefix of the consumer's environment variables",
+    schema: envPrefixSchema,
+    default: () => DEFAULT_ENV_PREFIX,
+    kind: 'input',
+    prompt: false,
+    hint: `default: ${DEFAULT_ENV_PREFIX} (e.g. BILLING_KAFKA_ gives BILLING_KAFKA_BROKERS)`,
+  },
   name: {
     flag: 'name',
     message: 'Service name (kebab-case)',
@@ -377,6 +398,7 @@ export const FIELD_ORDER: FieldKey[] = [
   'fromBeginning',
   'install',
   'dir',
+  'envPrefix',
 ];
 
 export type FieldResult<K extends FieldKey> =

@@ -174,6 +174,17 @@ describe('pnpm plop kafka-consumer, end to end', () => {
     // The install step ran the service's own typecheck script on the wired entry point.
     expect(run.stderr).toMatch(/typecheck \(/);
     expect(run.stdout).toMatch(/installed and typechecked/);
+    // Its emitted test: the host starts while Kafka is unreachable, the consumer retries, stop() is clean.
+    const emitted = await execa(
+      process.execPath,
+      ['--import', 'tsx', '--test', 'test/kafka-consumer.test.ts'],
+      {
+        cwd: join(workspace.root, 'services', addName),
+        reject: false,
+        all: true,
+      },
+    );
+    expect(emitted.exitCode, String(emitted.all)).toBe(0);
   });
 
   it('answered interactively in a real terminal (`pnpm plop kafka-consumer`), installs and goes green', async () => {

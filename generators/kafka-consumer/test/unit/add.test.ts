@@ -16,6 +16,8 @@ const addArgs = (dir: string, ...extra: string[]) => [
   dir,
   '--topics',
   'billing.invoices',
+  '--env-prefix',
+  'BILLING_KAFKA_',
   '--no-install',
   '--cwd',
   workspace,
@@ -51,14 +53,19 @@ describe('kafka-consumer:add on an existing service', () => {
       );
       const server = after.get('src/server.ts') ?? '';
       expect(server).toContain("import { startKafkaConsumer } from './kafka/consumer.js';");
-      expect(server).toContain('const kafkaConsumer = await startKafkaConsumer();');
-      expect(server).toContain('kafkaConsumer.stop()');
+      expect(server).toContain('const kafkaConsumer = startKafkaConsumer();');
+      // No signal handler or process.exit of its own: the stop line is printed for the host's shutdown.
+      expect(server).not.toMatch(/process\.(exit|on|once)\(/);
+      expect(first.stdout).toContain('in your shutdown (before the process exits), add:');
+      expect(first.stdout).toContain('await kafkaConsumer.stop();');
       expect(server.startsWith(before.get('src/server.ts')?.split('\n').slice(0, 2).join('\n') ?? '')).toBe(
         true,
       );
       expect(after.get('src/routes.ts')).toBe(before.get('src/routes.ts'));
-      expect(after.get('src/kafka/config.ts')).toContain("KAFKA_GROUP_ID: 'billing-api',");
-      expect(after.get('src/kafka/config.ts')).toContain("KAFKA_TOPICS: 'billing.invoices',");
+      expect(after.get('src/kafka/config.ts')).toContain("GROUP_ID: 'billing-api',");
+      expect(after.get('src/kafka/config.ts')).toContain("TOPICS: 'billing.invoices',");
+      expect(after.get('src/kafka/config.ts')).toContain("export const ENV_PREFIX = 'BILLING_KAFKA_';");
+      expect(after.has('test/kafka-consumer.test.ts')).toBe(true);
 
       const second = await runPlop(addArgs('services/svc'));
       expect(second.exitCode, second.stderr).toBe(0);
@@ -67,15 +74,45 @@ describe('kafka-consumer:add on an existing service', () => {
     },
   );
 
-  it('never overwrites a file the user changed', { timeout: 60_000 }, async () => {
+  it('never overwrites the handler the user wrote', { timeout: 60_000 }, async () => {
     cpSync(FIXTURE, join(workspace, 'services/edited'), { recursive: true });
     expect((await runPlop(addArgs('services/edited'))).exitCode).toBe(0);
     const handler = join(workspace, 'services/edited/src/kafka/handler.ts');
     writeFileSync(handler, '// my own handler\n');
-    const run = await runPlop(addArgs('services/edited', '--commit', 'interval'));
+    const run = await runPlop(addArgs('services/edited'));
     expect(run.exitCode, run.stderr).toBe(0);
     expect(readFileSync(handler, 'utf8')).toBe('// my own handler\n');
     expect(run.stdout).toContain('unchanged services/edited/src/kafka/handler.ts (exists; left as is)');
+  });
+
+  it('a re-run with other answers shows what differs and writes nothing', { timeout: 60_000 }, async () => {
+    cpSync(FIXTURE, join(workspace, 'services/rerun'), { recursive: true });
+    expect((await runPlop(addArgs('services/rerun'))).exitCode).toBe(0);
+    const before = readTree(join(workspace, 'services/rerun'));
+    const run = await runPlop(addArgs('services/rerun', '--commit', 'interval'));
+    expect(run.exitCode).not.toBe(0);
+    expect(run.stderr).toMatch(/added before with other answers/);
+    expect(run.stderr).toContain('services/rerun/src/kafka/config.ts:');
+    expect(run.stderr).toContain("  +   COMMIT_STRATEGY: 'interval',");
+    expect(run.stderr).toMatch(/Nothing was written/);
+    expect(readTree(join(workspace, 'services/rerun'))).toEqual(before);
+  });
+
+  it("wires the stop into the host's own async SIGTERM handler", { timeout: 60_000 }, async () => {
+    cpSync(FIXTURE, join(workspace, 'services/hosted'), { recursive: true });
+    const entry = join(workspace, 'services/hosted/src/server.ts');
+    writeFileSync(
+      entry,
+      `${readFileSync(entry, 'utf8')}\nprocess.once('SIGTERM', async () => {\n  server.close();\n});\n`,
+    );
+    const run = await runPlop(addArgs('services/hosted'));
+    expect(run.exitCode, run.stderr).toBe(0);
+    const server = readFileSync(entry, 'utf8');
+    expect(server).toContain(
+      "process.once('SIGTERM', async () => {\n  await kafkaConsumer.stop(); // drains in-flight messages, commits, leaves the group\n  server.close();",
+    );
+    expect(server.match(/process\.once\(/g)).toHaveLength(1);
+    expect(run.stdout).not.toContain('in your shutdown');
   });
 
   it('prints the exact lines when the entry point cannot be wired safely', { timeout: 60_000 }, async () => {

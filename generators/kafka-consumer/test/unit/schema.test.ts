@@ -33,6 +33,7 @@ describe('schema', () => {
       fromBeginning: false,
       install: true,
       dir: 'services/orders',
+      envPrefix: 'KAFKA_',
     });
   });
 
