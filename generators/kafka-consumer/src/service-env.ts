@@ -19,16 +19,6 @@ export interface ServiceVariable {
 /** Variables the service itself requires although the runtime has a fallback: a deployment must name its group. */
 const SERVICE_REQUIRED = new Set(['KAFKA_BROKERS', 'KAFKA_TOPICS', 'KAFKA_GROUP_ID']);
 
-/** Read by the generated config until the runtime's env loader has them (issue 10). */
-const EXTRA: { name: string; description: string; default: string }[] = [
-  {
-    name: 'KAFKA_ORDERING',
-    description: 'partition, key or unordered: what may run in parallel',
-    default: 'partition',
-  },
-  { name: 'KAFKA_CONCURRENCY', description: 'Most handler calls in flight at once', default: '1' },
-];
-
 /** The answers, as the variables they set (only what differs from "leave it to the runtime"). */
 export function answeredValues(answers: Answers): Record<string, string> {
   return {
@@ -49,7 +39,6 @@ export function answeredValues(answers: Answers): Record<string, string> {
 /** Every variable the service reads, in display order, with `prefix` applied to the KAFKA_ ones. */
 export function serviceVariables(answers: Answers, prefix = DEFAULT_ENV_PREFIX): ServiceVariable[] {
   const values = answeredValues(answers);
-  const known = new Set(ENV_VARIABLES.map((variable) => variable.name));
   const rows = [
     ...ENV_VARIABLES.map((variable) => ({
       name: variable.name,
@@ -57,11 +46,6 @@ export function serviceVariables(answers: Answers, prefix = DEFAULT_ENV_PREFIX):
       default: variable.default,
       secret: variable.secret,
       required: variable.required || SERVICE_REQUIRED.has(variable.name),
-    })),
-    ...EXTRA.filter((extra) => !known.has(extra.name)).map((extra) => ({
-      ...extra,
-      secret: false,
-      required: false,
     })),
     {
       name: 'LOG_LEVEL',
