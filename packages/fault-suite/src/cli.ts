@@ -1,6 +1,6 @@
 /**
  * `pnpm test:faults`: every scenario under every commit strategy it declares, against a real
- * broker (KAFKA_BROKERS, else a local KRaft JVM started here; scenario 10 always starts its own),
+ * broker (KAFKAKIT_TEST_BROKERS, else a local KRaft JVM started here; scenario 10 always starts its own),
  * then the table. Exits 1 when any run failed. `--only 4,7` and `--strategy per-batch` narrow it.
  */
 import { parseArgs } from 'node:util';
@@ -21,12 +21,12 @@ const only = values.only?.split(',').map(Number);
 const strategies = values.strategy?.split(',') as CommitStrategy[] | undefined;
 const orderings = values.ordering?.split(',') as Ordering[] | undefined;
 
-const kafka: KafkaHandle | undefined = process.env.KAFKA_BROKERS
+const kafka: KafkaHandle | undefined = process.env.KAFKAKIT_TEST_BROKERS
   ? undefined
   : await startKafka({ mode: 'local' });
-const brokers = kafka?.brokers ?? parseBrokerList(process.env.KAFKA_BROKERS ?? '');
+const brokers = kafka?.brokers ?? parseBrokerList(process.env.KAFKAKIT_TEST_BROKERS ?? '');
 process.stdout.write(
-  `fault suite against ${brokers.join(',')} (${kafka ? `local broker pid ${kafka.pid}` : 'KAFKA_BROKERS'})\n`,
+  `fault suite against ${brokers.join(',')} (${kafka ? `local broker pid ${kafka.pid}` : 'KAFKAKIT_TEST_BROKERS'})\n`,
 );
 
 const results: ScenarioResult[] = [];
