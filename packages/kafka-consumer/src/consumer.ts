@@ -4,7 +4,7 @@ import { createClients } from './clients.js';
 import { Committer } from './commit/committer.js';
 import { createCommitStrategy } from './commit/index.js';
 import { ClientError, KafkaConsumerError, toError } from './errors.js';
-import { type EventName, type Listener, TypedEmitter } from './events.js';
+import { type ConsumerState, type EventName, type Listener, TypedEmitter } from './events.js';
 import { RejoinSupervisor } from './group/supervisor.js';
 import { healthReport } from './health.js';
 import { type ConsumerOptions, type ResolvedOptions, resolveOptions } from './options.js';
@@ -95,9 +95,27 @@ export function createConsumer<T = Buffer | null>(
   let crashed: Error | undefined;
   let stopped = false;
   let uninstallSignals: () => void = () => undefined;
+  let state: ConsumerState = 'idle';
+  const setState = (next: ConsumerState): void => {
+    if (next === state) return;
+    const previous = state;
+    state = next;
+    if (events.has('consumer.state')) events.emit('consumer.state', { state: next, previous });
+  };
 
   const hooks: ClientHooks = {
     onBatch: (batch) => {
+      if (events.has('batch.received') && batch.messages.length > 0 && batch.highWatermark !== undefined) {
+        const { messages } = batch;
+        events.emit('batch.received', {
+          topic: batch.topic,
+          partition: batch.partition,
+          highWatermark: batch.highWatermark,
+          firstOffset: (messages[0] as { offset: string }).offset,
+          lastOffset: (messages[messages.length - 1] as { offset: string }).offset,
+          count: messages.length,
+        });
+      }
       if (!runner.rebalancing) supervisor.progress();
       return runner.onBatch(batch).catch((error: unknown) => {
         supervisor.notice(error);
@@ -105,6 +123,7 @@ export function createConsumer<T = Buffer | null>(
       });
     },
     onRebalancing: () => {
+      if (stopping === undefined) setState('rebalancing');
       supervisor.rebalanceStarted();
       runner.onRebalancing();
     },
@@ -115,6 +134,7 @@ export function createConsumer<T = Buffer | null>(
       supervisor.assigned();
       joined = true;
       crashed = undefined;
+      if (stopping === undefined) setState('running');
       logger.info({ assigned }, 'partitions assigned');
       if (events.has('group.rebalanced')) {
         const now = new Set(assigned.map((tp) => `${tp.topic}:${tp.partition}`));
@@ -124,6 +144,7 @@ export function createConsumer<T = Buffer | null>(
     },
     onCrash: (error, restart) => {
       crashed = error;
+      if (stopping === undefined) setState('crashed');
       logger.error({ err: error, restart }, 'consumer crashed');
       events.emit('consumer.crashed', { error, restart });
       if (restart) supervisor.rebalanceStarted();
@@ -148,6 +169,7 @@ export function createConsumer<T = Buffer | null>(
         new KafkaConsumerError('STATE_INVALID', 'consumer was disconnected; create a new one'),
       );
     connecting ??= (async () => {
+      if (state === 'idle') setState('connecting');
       await client.connect();
       if (publisher !== undefined) {
         try {
@@ -162,9 +184,15 @@ export function createConsumer<T = Buffer | null>(
       connected = true;
       logger.info({ brokers: options.brokers, groupId: options.groupId }, 'consumer connected');
     })();
-    connecting.catch(() => {
-      connecting = undefined;
-    });
+    connecting.then(
+      () => {
+        if (started === undefined && state === 'connecting') setState('idle');
+      },
+      () => {
+        connecting = undefined;
+        if (started === undefined && stopping === undefined) setState('idle');
+      },
+    );
     return connecting;
   };
 
@@ -190,7 +218,10 @@ export function createConsumer<T = Buffer | null>(
       strategy.stop();
       uninstallSignals();
       uninstallSignals = () => undefined;
-      if (stopping === undefined) started = undefined;
+      if (stopping === undefined) {
+        started = undefined;
+        setState('idle');
+      }
     });
     return started;
   };
@@ -198,6 +229,7 @@ export function createConsumer<T = Buffer | null>(
   const disconnect = (): Promise<ShutdownReport> => {
     stopping ??= (async () => {
       const begin = Date.now();
+      setState('stopping');
       supervisor.stop();
       const result =
         started === undefined
@@ -222,6 +254,7 @@ export function createConsumer<T = Buffer | null>(
       uninstallSignals();
       const report: ShutdownReport = { ...result, durationMs: Date.now() - begin };
       logger.info({ ...report }, 'consumer stopped');
+      setState('stopped');
       events.emit('consumer.stopped', report);
       return report;
     })();

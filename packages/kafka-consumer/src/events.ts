@@ -18,7 +18,21 @@ export interface ConsumerEvents {
   /** A failed message was durably written to the dead-letter topic; its offset may now be committed. */
   'message.dead-lettered': MessageRef & { deadLetterTopic: string; attempts: number; error: Error };
   /** Offsets were committed (`offset` is the next offset to read, Kafka convention). */
-  'offsets.committed': { offsets: Array<TopicPartition & { offset: string }>; reason: CommitReason };
+  'offsets.committed': {
+    offsets: Array<TopicPartition & { offset: string }>;
+    reason: CommitReason;
+    /** From sending the commit to the broker's acknowledgement. */
+    durationMs: number;
+  };
+  /** A fetched batch reached the runtime; `highWatermark` is the partition's end offset as the fetch reported it. */
+  'batch.received': TopicPartition & {
+    highWatermark: string;
+    firstOffset: string;
+    lastOffset: string;
+    count: number;
+  };
+  /** The consumer's lifecycle state changed. */
+  'consumer.state': { state: ConsumerState; previous: ConsumerState };
   /** A group join finished: `assigned` is this member's full assignment, `revoked` what it lost since the last one. */
   'group.rebalanced': { assigned: TopicPartition[]; revoked: TopicPartition[] };
   'partition.paused': TopicPartition & { reason: 'dead-letter-failed' | 'retries-exhausted' };
@@ -31,6 +45,14 @@ export interface ConsumerEvents {
   error: { error: Error; topic?: string; partition?: number };
 }
 
+export type ConsumerState =
+  | 'idle'
+  | 'connecting'
+  | 'running'
+  | 'rebalancing'
+  | 'stopping'
+  | 'stopped'
+  | 'crashed';
 export type CommitReason = 'message' | 'batch' | 'interval' | 'rebalance' | 'shutdown';
 export type EventName = keyof ConsumerEvents;
 export type Listener<K extends EventName> = (payload: ConsumerEvents[K]) => void;

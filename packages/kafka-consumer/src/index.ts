@@ -20,7 +20,7 @@ export {
   NonRetryableError,
   PartitionStoppedError,
 } from './errors.js';
-export type { CommitReason, ConsumerEvents, EventName, Listener } from './events.js';
+export type { CommitReason, ConsumerEvents, ConsumerState, EventName, Listener } from './events.js';
 export { createJsonLogger, type Logger, type LogLevel, noopLogger } from './logger.js';
 export {
   type CommitOption,

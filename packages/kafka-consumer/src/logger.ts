@@ -18,11 +18,59 @@ export const noopLogger: Logger = {
   error: () => undefined,
 };
 
-function serialise(value: unknown): unknown {
-  if (value instanceof Error) {
-    return { name: value.name, message: value.message, code: (value as { code?: unknown }).code };
+const MAX_CAUSE_DEPTH = 8;
+
+/**
+ * pino's `err` serialisation (pino-std-serializers): `type` (constructor name), `message`, `stack`,
+ * the error's own enumerable fields (`code`, `retriable`, ...), `cause` serialised the same way
+ * (a chain of at most MAX_CAUSE_DEPTH levels, cycles cut) and an AggregateError's `errors`.
+ */
+export function serialiseError(error: Error, seen: Set<unknown> = new Set(), depth = 0): object {
+  seen.add(error);
+  const out: Record<string, unknown> = {
+    type: error.constructor?.name ?? error.name,
+    message: error.message,
+    stack: error.stack,
+  };
+  if (error.name !== out.type) out.name = error.name;
+  for (const [key, value] of Object.entries(error)) {
+    if (key === 'cause' || key === 'errors' || value === undefined || typeof value === 'function') continue;
+    out[key] = value instanceof Error ? nested(value, seen, depth) : value;
   }
-  return value;
+  const { cause } = error as { cause?: unknown };
+  if (cause !== undefined) out.cause = cause instanceof Error ? nested(cause, seen, depth) : cause;
+  if (error instanceof AggregateError) out.errors = error.errors.map((e) => serialise(e, seen, depth + 1));
+  return out;
+}
+
+function nested(error: Error, seen: Set<unknown>, depth: number): unknown {
+  if (seen.has(error)) return '[Circular]';
+  if (depth + 1 >= MAX_CAUSE_DEPTH) return { type: error.constructor?.name, message: error.message };
+  return serialiseError(error, seen, depth + 1);
+}
+
+function serialise(value: unknown, seen: Set<unknown> = new Set(), depth = 0): unknown {
+  return value instanceof Error ? nested(value, seen, depth - 1) : value;
+}
+
+/** JSON.stringify that never throws (BigInt, cycles in a logged object). */
+function stringify(record: object): string {
+  try {
+    return JSON.stringify(record, (_key, value: unknown) =>
+      typeof value === 'bigint' ? value.toString() : value,
+    );
+  } catch {
+    const safe: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(record)) {
+      try {
+        JSON.stringify(value);
+        safe[key] = value;
+      } catch {
+        safe[key] = '[Unserializable]';
+      }
+    }
+    return JSON.stringify(safe);
+  }
 }
 
 /**
@@ -40,7 +88,7 @@ export function createJsonLogger(
     const record: Record<string, unknown> = { level: RANK[level], time: Date.now(), ...bindings };
     for (const [key, value] of Object.entries(obj)) record[key] = serialise(value);
     if (msg !== undefined) record.msg = msg;
-    write(`${JSON.stringify(record)}\n`);
+    write(`${stringify(record)}\n`);
   };
   return { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') };
 }

@@ -139,6 +139,7 @@ class KafkaJsConsumerClient implements ConsumerClient {
           topic: batch.topic,
           partition: batch.partition,
           messages: batch.messages,
+          highWatermark: batch.highWatermark,
           resolveOffset: payload.resolveOffset,
           heartbeat: payload.heartbeat,
           commit: (offsets) => payload.commitOffsetsIfNecessary(toGroups(offsets)),

@@ -10,6 +10,8 @@ export interface ClientBatch {
   readonly topic: string;
   readonly partition: number;
   readonly messages: readonly ConsumedMessage[];
+  /** The partition's end offset as this fetch reported it (optional for test fakes). */
+  readonly highWatermark?: string;
   /** Marks a message done for the client's own fetch position (not a commit). */
   resolveOffset(offset: string): void;
   /** Heartbeats if due; rejects when the group is rebalancing (see `isRebalanceError`). */

@@ -27,6 +27,7 @@ export class Committer {
   async commit(via: CommitVia, reason: CommitReason): Promise<void> {
     if (!this.tracker.hasPending()) return;
     const offsets = this.tracker.pending();
+    const began = this.events.has('offsets.committed') ? performance.now() : 0;
     try {
       await via(offsets);
     } catch (cause) {
@@ -41,7 +42,9 @@ export class Committer {
     this.tracker.committed(offsets);
     this.lastCommitAt = Date.now();
     this.onCommitted();
-    if (this.events.has('offsets.committed')) this.events.emit('offsets.committed', { offsets, reason });
+    if (this.events.has('offsets.committed')) {
+      this.events.emit('offsets.committed', { offsets, reason, durationMs: performance.now() - began });
+    }
     this.logger.debug({ offsets, reason }, 'offsets committed');
   }
 
