@@ -53,18 +53,17 @@ function serialise(value: unknown, seen: Set<unknown> = new Set(), depth = 0): u
   return value instanceof Error ? nested(value, seen, depth - 1) : value;
 }
 
-/** JSON.stringify that never throws (BigInt, cycles in a logged object). */
+const bigints = (_key: string, value: unknown) => (typeof value === 'bigint' ? value.toString() : value);
+
+/** JSON.stringify that never throws (BigInt values, cycles in a logged object). */
 function stringify(record: object): string {
   try {
-    return JSON.stringify(record, (_key, value: unknown) =>
-      typeof value === 'bigint' ? value.toString() : value,
-    );
+    return JSON.stringify(record, bigints);
   } catch {
     const safe: Record<string, unknown> = {};
     for (const [key, value] of Object.entries(record)) {
       try {
-        JSON.stringify(value);
-        safe[key] = value;
+        safe[key] = JSON.parse(JSON.stringify(value, bigints) ?? 'null');
       } catch {
         safe[key] = '[Unserializable]';
       }
