@@ -80,6 +80,10 @@ describe('health server', () => {
       message: 'slow handler started',
     });
     service.child.kill('SIGTERM');
+    // The signal reaches the child asynchronously: poll briefly; it must flip long before the drain ends.
+    await expect
+      .poll(async () => (await probe(port, '/readyz')).status, { timeout: 2_000, interval: 20 })
+      .toBe(503);
     const during = await probe(port, '/readyz');
     expect(service.lines).not.toContain('DONE 1');
     expect(during.status).toBe(503);

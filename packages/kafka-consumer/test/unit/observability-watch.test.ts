@@ -73,3 +73,24 @@ describe('dead-letter headers', () => {
     expect(headers.tracestate).toBe('a=b');
   });
 });
+
+describe('PartitionBook progress', () => {
+  it('finished messages are counted on the hot path and become progress at the next sample', () => {
+    const book = new PartitionBook(true);
+    book.assign(
+      [
+        { topic: 't', partition: 0 },
+        { topic: 't', partition: 1 },
+      ],
+      0,
+    );
+    book.finish('t', 0);
+    book.finish('t', 0);
+    book.finish('other', 0);
+    expect(book.get('t', 0)?.progressAt).toBe(0);
+    book.sample(50);
+    expect([book.get('t', 0)?.progressAt, book.get('t', 1)?.progressAt]).toEqual([50, 0]);
+    book.sample(90);
+    expect(book.get('t', 0)?.progressAt).toBe(50);
+  });
+});

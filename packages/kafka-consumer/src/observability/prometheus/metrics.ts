@@ -1,7 +1,9 @@
-import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import { Counter, Gauge, Histogram, type Metric, type Registry } from 'prom-client';
 import type { KafkaConsumer } from '../../consumer.js';
 import type { ConsumerWatch } from '../watch/consumer-watch.js';
 import { CONSUMER_STATES } from '../watch/consumer-watch.js';
+import { LocalHistogram } from './local-histogram.js';
+import type { PartitionTally, Tallies } from './tally.js';
 
 const HANDLER_BUCKETS = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
 const COMMIT_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
@@ -14,8 +16,30 @@ export function createMetrics(
   prefix: string,
   consumer: KafkaConsumer,
   watch: ConsumerWatch,
+  tallies: Tallies,
 ) {
   const registers = [registry];
+  // Per-message counters are plain numbers (Tallies) copied into prom-client at scrape time.
+  const tallied = <L extends string>(
+    suffix: string,
+    help: string,
+    labelNames: readonly L[],
+    read: (t: PartitionTally, set: (labels: Record<string, string>, n: number) => void) => void,
+  ) =>
+    new Counter<L>({
+      name: `${prefix}${suffix}`,
+      help,
+      labelNames,
+      registers,
+      collect() {
+        this.reset();
+        for (const t of tallies.all()) {
+          read(t, (labels, n) => {
+            if (n > 0) this.inc(labels as never, n);
+          });
+        }
+      },
+    });
   const counter = <L extends string>(suffix: string, help: string, labelNames: readonly L[]) =>
     new Counter<L>({ name: `${prefix}${suffix}`, help, labelNames, registers });
   const histogram = <L extends string>(
@@ -24,6 +48,11 @@ export function createMetrics(
     labelNames: readonly L[],
     buckets: number[],
   ) => new Histogram<L>({ name: `${prefix}${suffix}`, help, labelNames, buckets, registers });
+  const localHistogram = (suffix: string, help: string, labelName: string, buckets: number[]) => {
+    const metric = new LocalHistogram(`${prefix}${suffix}`, help, labelName, buckets);
+    registry.registerMetric(metric as unknown as Metric);
+    return metric;
+  };
   // Gauges read at scrape time (collect): health() and the watch, nothing on the hot path.
   const gauge = <L extends string>(
     suffix: string,
@@ -45,22 +74,34 @@ export function createMetrics(
   const tpLabels = (topic: string, partition: number) => ({ topic, partition: String(partition) });
 
   return {
-    processed: counter('messages_processed_total', 'Messages whose handler resolved.', TP),
-    failed: counter(
+    processed: tallied('messages_processed_total', 'Messages whose handler resolved.', TP, (t, set) =>
+      set(tpLabels(t.topic, t.partition), t.processed),
+    ),
+    failed: tallied(
       'messages_failed_total',
       'Messages that failed for good (retries exhausted or non-retryable); they go to the DLQ or stop their partition.',
       [...TP, 'retryable'],
+      (t, set) => {
+        set({ ...tpLabels(t.topic, t.partition), retryable: 'true' }, t.failedRetryable);
+        set({ ...tpLabels(t.topic, t.partition), retryable: 'false' }, t.failedFinal);
+      },
     ),
-    retried: counter('messages_retried_total', 'Handler attempts that failed and are retried.', TP),
-    deadLettered: counter(
+    retried: tallied(
+      'messages_retried_total',
+      'Handler attempts that failed and are retried.',
+      TP,
+      (t, set) => set(tpLabels(t.topic, t.partition), t.retried),
+    ),
+    deadLettered: tallied(
       'messages_dead_lettered_total',
       'Failed messages durably written to the dead-letter topic.',
       TP,
+      (t, set) => set(tpLabels(t.topic, t.partition), t.deadLettered),
     ),
-    handlerDuration: histogram(
+    handlerDuration: localHistogram(
       'handler_duration_seconds',
       'Duration of handler calls that resolved, per topic.',
-      ['topic'],
+      'topic',
       HANDLER_BUCKETS,
     ),
     commitDuration: histogram(

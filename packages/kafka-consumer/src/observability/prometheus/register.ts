@@ -2,7 +2,9 @@ import { type Registry, register } from 'prom-client';
 import type { KafkaConsumer } from '../../consumer.js';
 import type { KafkaConsumerError } from '../../errors.js';
 import { acquireWatch } from '../watch/shared.js';
+import type { HistogramSeries } from './local-histogram.js';
 import { type ConsumerMetrics, createMetrics } from './metrics.js';
+import { Tallies } from './tally.js';
 
 export interface ConsumerMetricsOptions {
   /** Where the metrics are registered. @default prom-client's global `register` */
@@ -13,24 +15,6 @@ export interface ConsumerMetricsOptions {
   lagRefreshMs?: number;
   /** Lag > 0 and nothing finished for this long = stuck (the `stuck` gauge). @default 60000 */
   stuckAfterMs?: number;
-}
-
-/** Counters cache their label children: one Map lookup per message instead of prom-client's label hashing. */
-function childCache<C>(make: (topic: string, partition: number) => C) {
-  const cache = new Map<string, Map<number, C>>();
-  return (topic: string, partition: number): C => {
-    let byPartition = cache.get(topic);
-    if (byPartition === undefined) {
-      byPartition = new Map();
-      cache.set(topic, byPartition);
-    }
-    let child = byPartition.get(partition);
-    if (child === undefined) {
-      child = make(topic, partition);
-      byPartition.set(partition, child);
-    }
-    return child;
-  };
 }
 
 /**
@@ -44,23 +28,31 @@ export function registerConsumerMetrics(
   const registry = options.registry ?? register;
   const prefix = options.prefix ?? 'kafka_consumer_';
   const { watch, release } = acquireWatch(consumer, options);
-  const metrics = createMetrics(registry, prefix, consumer, watch);
-  const tp = (topic: string, partition: number) => ({ topic, partition: String(partition) });
-  const processed = childCache((t, p) => metrics.processed.labels(tp(t, p)));
-  const duration = childCache((topic) => metrics.handlerDuration.labels({ topic }));
-  const retried = childCache((t, p) => metrics.retried.labels(tp(t, p)));
-  const deadLettered = childCache((t, p) => metrics.deadLettered.labels(tp(t, p)));
+  const tallies = new Tallies();
+  const metrics = createMetrics(registry, prefix, consumer, watch, tallies);
+  const { handlerDuration } = metrics;
+  let lastTopic: string | undefined;
+  let lastSeries: HistogramSeries | undefined;
+  const durations = (topic: string): HistogramSeries => {
+    if (topic !== lastTopic || lastSeries === undefined) {
+      lastTopic = topic;
+      lastSeries = handlerDuration.series(topic);
+    }
+    return lastSeries;
+  };
 
   const off = [
     consumer.on('message.processed', (m) => {
-      processed(m.topic, m.partition).inc();
-      duration(m.topic, 0).observe(m.durationMs / 1000);
+      tallies.of(m.topic, m.partition).processed++;
+      handlerDuration.observe(durations(m.topic), m.durationMs / 1000);
     }),
-    consumer.on('message.retrying', (m) => retried(m.topic, m.partition).inc()),
-    consumer.on('message.failed', (m) =>
-      metrics.failed.inc({ ...tp(m.topic, m.partition), retryable: String(m.retryable) }),
-    ),
-    consumer.on('message.dead-lettered', (m) => deadLettered(m.topic, m.partition).inc()),
+    consumer.on('message.retrying', (m) => void tallies.of(m.topic, m.partition).retried++),
+    consumer.on('message.failed', (m) => {
+      const tally = tallies.of(m.topic, m.partition);
+      if (m.retryable) tally.failedRetryable++;
+      else tally.failedFinal++;
+    }),
+    consumer.on('message.dead-lettered', (m) => void tallies.of(m.topic, m.partition).deadLettered++),
     consumer.on('offsets.committed', ({ reason, durationMs }) => {
       if (durationMs !== undefined) metrics.commitDuration.observe({ reason }, durationMs / 1000);
     }),
@@ -89,7 +81,7 @@ export function registerConsumerMetrics(
       if (closed) return;
       closed = true;
       for (const f of off) f();
-      for (const m of all) registry.removeSingleMetric((m as unknown as { name: string }).name);
+      for (const m of all) registry.removeSingleMetric((m as { name?: string }).name as string);
       await release();
     },
   };

@@ -114,8 +114,9 @@ export class ConsumerWatch {
       c.on('offsets.committed', ({ offsets }) => {
         for (const o of offsets) this.book.committed(o.topic, o.partition, Number(o.offset));
       }),
-      c.on('message.processed', (m) => this.book.progressed(m.topic, m.partition, Date.now())),
-      c.on('message.dead-lettered', (m) => this.book.progressed(m.topic, m.partition, Date.now())),
+      // Counted, not timed: the periodic check (at most every second) turns a count change into progress.
+      c.on('message.processed', (m) => this.book.finish(m.topic, m.partition)),
+      c.on('message.dead-lettered', (m) => this.book.finish(m.topic, m.partition)),
       c.on('message.failed', (m) => {
         this.#failed.set(tpKey(m.topic, m.partition), {
           offset: m.offset,
@@ -181,6 +182,7 @@ export class ConsumerWatch {
   }
 
   partitions(now = Date.now()): PartitionView[] {
+    this.book.sample(now);
     const out: PartitionView[] = [];
     for (const facts of this.book.all()) {
       out.push({

@@ -12,6 +12,9 @@ export interface PartitionFacts extends TopicPartition {
   position: number | undefined;
   /** Epoch ms of the last message finished here, or of the assignment / resume if later. */
   progressAt: number;
+  /** Messages finished here (processed or dead-lettered); `sample` turns a change into progressAt. */
+  finished: number;
+  sampled: number;
   /** Bumped by every commit event, so an admin answer older than a commit does not overwrite it. */
   commitSeq: number;
 }
@@ -24,6 +27,7 @@ export const tpKey = (topic: string, partition: number): string => `${topic}\u00
  */
 export class PartitionBook {
   readonly #parts = new Map<string, PartitionFacts>();
+  #last: PartitionFacts | undefined;
 
   constructor(private readonly fromBeginning: boolean) {}
 
@@ -41,6 +45,7 @@ export class PartitionBook {
 
   /** The member's assignment is now exactly `assigned`; returns the partitions that left. */
   assign(assigned: readonly TopicPartition[], now: number): PartitionFacts[] {
+    this.#last = undefined;
     const keep = new Set<string>();
     for (const { topic, partition } of assigned) {
       const id = tpKey(topic, partition);
@@ -55,6 +60,8 @@ export class PartitionBook {
           committed: undefined,
           position: undefined,
           progressAt: now,
+          finished: 0,
+          sampled: 0,
           commitSeq: 0,
         });
       } else {
@@ -89,6 +96,27 @@ export class PartitionBook {
   progressed(topic: string, partition: number, now: number): void {
     const facts = this.#parts.get(tpKey(topic, partition));
     if (facts !== undefined) facts.progressAt = now;
+  }
+
+  /** A message finished (hot path: no clock read, no key built when the partition repeats). */
+  finish(topic: string, partition: number): void {
+    let facts = this.#last;
+    if (facts === undefined || facts.partition !== partition || facts.topic !== topic) {
+      facts = this.#parts.get(tpKey(topic, partition));
+      if (facts === undefined) return;
+      this.#last = facts;
+    }
+    facts.finished++;
+  }
+
+  /** Partitions whose finished count moved since the last sample progressed at `now`. */
+  sample(now: number): void {
+    for (const facts of this.#parts.values()) {
+      if (facts.finished !== facts.sampled) {
+        facts.sampled = facts.finished;
+        facts.progressAt = now;
+      }
+    }
   }
 
   /** Admin answer; `seq` is the partition's commitSeq when the request was sent. */
