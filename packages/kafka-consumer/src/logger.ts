@@ -22,7 +22,7 @@ const MAX_CAUSE_DEPTH = 8;
 
 /**
  * pino's `err` serialisation (pino-std-serializers): `type` (constructor name), `message`, `stack`,
- * the error's own enumerable fields (`code`, `retriable`, ...), `cause` serialised the same way
+ * the error's own enumerable fields (`code`, `retriable`, ...; an own `type` as `errorType`), `cause` serialised the same way
  * (a chain of at most MAX_CAUSE_DEPTH levels, cycles cut) and an AggregateError's `errors`.
  */
 export function serialiseError(error: Error, seen: Set<unknown> = new Set(), depth = 0): object {
@@ -35,7 +35,11 @@ export function serialiseError(error: Error, seen: Set<unknown> = new Set(), dep
   if (error.name !== out.type) out.name = error.name;
   for (const [key, value] of Object.entries(error)) {
     if (key === 'cause' || key === 'errors' || value === undefined || typeof value === 'function') continue;
-    out[key] = value instanceof Error ? nested(value, seen, depth) : value;
+    // pino never lets own fields replace type/message/stack; KafkaJS's own `type` (e.g.
+    // UNKNOWN_MEMBER_ID) is too useful to drop, so it is kept as `errorType`.
+    const target = key === 'type' ? 'errorType' : key;
+    if (key !== 'type' && out[target] !== undefined) continue;
+    out[target] = value instanceof Error ? nested(value, seen, depth) : value;
   }
   const { cause } = error as { cause?: unknown };
   if (cause !== undefined) out.cause = cause instanceof Error ? nested(cause, seen, depth) : cause;

@@ -10,7 +10,11 @@ const capture = () => {
 describe('JSON logger error serialisation (pino-compatible err)', () => {
   it('keeps type, message, stack, own fields and the whole cause chain', () => {
     const { logger, lines } = capture();
-    const root = Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED', errno: -111 });
+    const root = Object.assign(new Error('connect ECONNREFUSED'), {
+      code: 'ECONNREFUSED',
+      errno: -111,
+      type: 'UNKNOWN_MEMBER_ID',
+    });
     const middle = new TypeError('broker unreachable', { cause: root });
     const top = new CommitError('Committing offsets (batch) failed', { cause: middle });
     logger.error({ err: top, topic: 't' }, 'offset commit failed');
@@ -26,7 +30,13 @@ describe('JSON logger error serialisation (pino-compatible err)', () => {
     expect(err.cause).toMatchObject({
       type: 'TypeError',
       message: 'broker unreachable',
-      cause: { type: 'Error', message: 'connect ECONNREFUSED', code: 'ECONNREFUSED', errno: -111 },
+      cause: {
+        type: 'Error',
+        message: 'connect ECONNREFUSED',
+        code: 'ECONNREFUSED',
+        errno: -111,
+        errorType: 'UNKNOWN_MEMBER_ID',
+      },
     });
     expect(String((err.cause as { stack: string }).stack)).toContain('TypeError: broker unreachable');
   });
