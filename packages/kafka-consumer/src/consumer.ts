@@ -1,26 +1,29 @@
-import { bounded } from './bounded.js';
 import type { ClientFactory, ClientHooks } from './client/port.js';
 import { createClients } from './clients.js';
-import { Committer } from './commit/committer.js';
 import { createCommitStrategy } from './commit/index.js';
+import { CommitPipeline } from './commit/pipeline.js';
+import { ensureDeadLetterTopics } from './dead-letter/topics.js';
 import { ClientError, KafkaConsumerError, toError } from './errors.js';
-import { type ConsumerState, type EventName, type Listener, TypedEmitter } from './events.js';
+import { type EventName, type Listener, TypedEmitter } from './events.js';
 import { RejoinSupervisor } from './group/supervisor.js';
 import { healthReport } from './health.js';
+import { Lifecycle } from './lifecycle.js';
 import { type ConsumerOptions, type ResolvedOptions, resolveOptions } from './options.js';
+import { Dispatcher } from './processing/dispatcher.js';
 import { MessageProcessor } from './processing/message.js';
 import { OffsetTracker } from './processing/offsets.js';
 import { PartitionControl } from './processing/partitions.js';
-import { Runner } from './processing/runner.js';
+import { PartitionRunner } from './processing/runner.js';
 import { EXIT_CODES, installSignalHandlers } from './shutdown.js';
+import { stopConsumer } from './stop.js';
 import type { HealthReport, ShutdownReport } from './types.js';
 
 export interface KafkaConsumer {
-  /** Connects to the cluster (and the dead-letter producer). Idempotent. */
+  /** Connects to the cluster (and the dead-letter producer), checks the DLQ topics. Idempotent. */
   connect(): Promise<void>;
   /** Subscribes and starts consuming; resolves once the group was joined. Connects first if needed. */
   run(): Promise<void>;
-  /** Graceful stop: drain (bounded by drainTimeoutMs), commit, leave the group, close. Idempotent; never hangs. */
+  /** Graceful stop: drain (bounded by drainTimeoutMs), commit, leave the group, close; ends within drainTimeoutMs + 5 s. Idempotent. */
   disconnect(): Promise<ShutdownReport>;
   health(): HealthReport;
   /** Resumes a partition the runtime paused; its unfinished message is delivered again (attempts start at 1). */
@@ -39,102 +42,111 @@ export interface ConsumerDependencies {
   exit?: (code: number) => void;
 }
 
-const STOP_TIMEOUT_MS = 10_000;
-/** How often the runner asks the client for a (due) heartbeat between messages. */
+/** How often a batch asks the client for a (due) heartbeat between messages. */
 const HEARTBEAT_CHECK_MS = 100;
+/** A revoke waits for in-flight handlers this much less than the rebalance timeout, then aborts them. */
+const REVOKE_MARGIN_MS = 3000;
 
-/** Creates a consumer. Synchronous; throws ConfigError at once on invalid options. */
+/** Creates a consumer. Synchronous; throws ConfigError at once on invalid options. Builds every part, in order. */
 export function createConsumer<T = Buffer | null>(
   input: ConsumerOptions<T>,
   dependencies: ConsumerDependencies = {},
 ): KafkaConsumer {
-  const options = resolveOptions(input);
+  const options = resolveOptions(input) as ResolvedOptions<unknown>;
   const { logger } = options;
   const exit = dependencies.exit ?? ((code: number) => process.exit(code));
   const events = new TypedEmitter(logger);
-  const { client, publisher } = createClients(options, dependencies.clientFactory);
-  const tracker = new OffsetTracker();
-  let stopping: Promise<ShutdownReport> | undefined;
+  const lifecycle = new Lifecycle(events);
+  const { client, publisher, admin } = createClients(options, dependencies.clientFactory);
+  const tracker = new OffsetTracker((tp, count) =>
+    logger.debug(
+      { ...tp, finished: count },
+      'finished offsets do not fit the commit metadata; committed without',
+    ),
+  );
   const supervisor = new RejoinSupervisor({
     client,
     events,
     logger,
     timeoutMs: options.rebalanceTimeoutMs + options.sessionTimeoutMs,
-    stopping: () => stopping !== undefined,
-    beforeRestart: () => runner.onRebalancing(),
+    stopping: () => lifecycle.stopping,
+    beforeRestart: () => revoke(),
   });
-  const committer = new Committer(
-    tracker,
-    events,
-    logger,
-    (cause) => supervisor.notice(cause),
-    () => {
-      if (!runner.rebalancing) supervisor.progress();
-    },
-  );
+  const pipeline = new CommitPipeline(tracker, (offsets) => client.commit(offsets), events, logger, {
+    withMetadata: options.ordering !== 'partition',
+    attempts: 5,
+    initialDelayMs: 100,
+    onFailed: (error) => supervisor.notice(error),
+  });
   const strategy = createCommitStrategy(options.commit);
   const control = new PartitionControl(client, events);
-  const runner = new Runner(
-    client,
-    tracker,
-    committer,
-    strategy,
-    control,
-    logger,
-    Math.min(HEARTBEAT_CHECK_MS, options.heartbeatIntervalMs),
-  );
-  const processor = new MessageProcessor(options, events, control, publisher, runner.signals, (error) =>
-    client.isRebalanceError(error),
-  );
-  runner.processor = processor as MessageProcessor<unknown>;
+  const processor = new MessageProcessor(options, events, control, publisher, lifecycle);
+  const common = { tracker, pipeline, strategy, control, processor, lifecycle };
+  const maxUncommitted = options.commit.maxUncommitted;
+  const work =
+    options.ordering === 'partition'
+      ? new PartitionRunner({
+          ...common,
+          maxUncommitted,
+          heartbeatCheckMs: Math.min(HEARTBEAT_CHECK_MS, options.heartbeatIntervalMs),
+        })
+      : new Dispatcher({
+          ...common,
+          ordering: options.ordering,
+          concurrency: options.concurrency,
+          maxBuffered: options.maxBufferedPerPartition,
+          maxUncommitted,
+          client,
+          logger,
+        });
 
-  let connected = false;
-  let connecting: Promise<void> | undefined;
-  let started: Promise<void> | undefined;
-  let joined = false;
-  let crashed: Error | undefined;
-  let stopped = false;
-  let uninstallSignals: () => void = () => undefined;
-  let state: ConsumerState = 'idle';
-  const setState = (next: ConsumerState): void => {
-    if (next === state) return;
-    const previous = state;
-    state = next;
-    if (events.has('consumer.state')) events.emit('consumer.state', { state: next, previous });
+  /** Before any (re-)join: start nothing more, wait for running handlers (bounded), commit what finished. */
+  const revoke = async (): Promise<void> => {
+    if (lifecycle.state === 'running') lifecycle.to('rebalancing');
+    if (work instanceof Dispatcher) work.clear();
+    const bound = Math.max(1000, options.rebalanceTimeoutMs - REVOKE_MARGIN_MS);
+    if (!(await work.work.idle(bound))) {
+      logger.warn(
+        { inFlight: work.inFlight, waitedMs: bound },
+        'handlers outlived the revoke bound; aborting them',
+      );
+      lifecycle.generation.abort(new ClientError(`Partitions revoked; handlers ran past ${bound} ms`));
+      await work.work.idle(1000);
+    }
+    await pipeline.flush('rebalance');
   };
 
   const hooks: ClientHooks = {
     onBatch: (batch) => {
-      if (events.has('batch.received') && batch.messages.length > 0 && batch.highWatermark !== undefined) {
-        const { messages } = batch;
+      if (lifecycle.state === 'running') supervisor.progress();
+      if (events.has('batch.received') && batch.messages.length > 0) {
         events.emit('batch.received', {
           topic: batch.topic,
           partition: batch.partition,
           highWatermark: batch.highWatermark,
-          firstOffset: (messages[0] as { offset: string }).offset,
-          lastOffset: (messages[messages.length - 1] as { offset: string }).offset,
-          count: messages.length,
+          firstOffset: (batch.messages[0] as { offset: string }).offset,
+          lastOffset: (batch.messages[batch.messages.length - 1] as { offset: string }).offset,
+          count: batch.messages.length,
         });
       }
-      if (!runner.rebalancing) supervisor.progress();
-      return runner.onBatch(batch).catch((error: unknown) => {
+      return work.onBatch(batch).catch((error: unknown) => {
         supervisor.notice(error);
         throw error;
       });
     },
     onRebalancing: () => {
-      if (stopping === undefined) setState('rebalancing');
       supervisor.rebalanceStarted();
-      runner.onRebalancing();
+      if (lifecycle.state === 'running') lifecycle.to('rebalancing');
     },
+    beforeJoin: () => (lifecycle.stopping ? Promise.resolve() : revoke()),
     onAssigned: (assigned) => {
       const previous = control.assigned;
+      tracker.newGeneration(assigned);
+      lifecycle.assigned();
+      if (work instanceof Dispatcher) work.assigned(assigned);
+      client.resume(assigned.filter((tp) => !control.isHeld(tp.topic, tp.partition)));
       control.assign(assigned);
-      runner.onAssigned();
       supervisor.assigned();
-      joined = true;
-      crashed = undefined;
-      if (stopping === undefined) setState('running');
       logger.info({ assigned }, 'partitions assigned');
       if (events.has('group.rebalanced')) {
         const now = new Set(assigned.map((tp) => `${tp.topic}:${tp.partition}`));
@@ -143,34 +155,39 @@ export function createConsumer<T = Buffer | null>(
       }
     },
     onCrash: (error, restart) => {
-      crashed = error;
-      if (stopping === undefined) setState('crashed');
+      lifecycle.crashed = error;
+      lifecycle.to('crashed');
       logger.error({ err: error, restart }, 'consumer crashed');
       events.emit('consumer.crashed', { error, restart });
       if (restart) supervisor.rebalanceStarted();
-      else if (stopping === undefined) void recoverOrExit(error);
+      else if (!lifecycle.stopping) void recoverOrExit(error);
     },
   };
-
   supervisor.attach(hooks);
 
   /** A crash KafkaJS will not restart from: restart the client ourselves; give up after a few tries. */
   const recoverOrExit = async (error: Error): Promise<void> => {
     let outcome = await supervisor.recoverFromCrash(error);
     while (outcome === 'failed') outcome = await supervisor.recoverFromCrash(error);
-    if (outcome === 'exhausted' && stopping === undefined && options.shutdown.exitProcess) {
+    if (outcome === 'exhausted' && !lifecycle.stopping && options.shutdown.exitProcess) {
       await disconnect().finally(() => exit(EXIT_CODES.CRASH));
     }
   };
 
+  let connecting: Promise<void> | undefined;
+  let started: Promise<void> | undefined;
+  let stopping: Promise<ShutdownReport> | undefined;
+  let uninstallSignals: () => void = () => undefined;
+
   const connect = (): Promise<void> => {
-    if (stopping !== undefined)
+    if (lifecycle.stopping)
       return Promise.reject(
         new KafkaConsumerError('STATE_INVALID', 'consumer was disconnected; create a new one'),
       );
     connecting ??= (async () => {
-      if (state === 'idle') setState('connecting');
+      lifecycle.to('connecting');
       await client.connect();
+      await ensureDeadLetterTopics(admin, options, logger);
       if (publisher !== undefined) {
         try {
           await publisher.connect();
@@ -181,24 +198,20 @@ export function createConsumer<T = Buffer | null>(
           });
         }
       }
-      connected = true;
+      lifecycle.connected = true;
       logger.info({ brokers: options.brokers, groupId: options.groupId }, 'consumer connected');
     })();
-    connecting.then(
-      () => {
-        if (started === undefined && state === 'connecting') setState('idle');
-      },
-      () => {
-        connecting = undefined;
-        if (started === undefined && stopping === undefined) setState('idle');
-      },
-    );
+    connecting.catch((error: unknown) => {
+      lifecycle.startError = toError(error);
+      connecting = undefined;
+    });
     return connecting;
   };
 
   const run = (): Promise<void> => {
     started ??= (async () => {
       await connect();
+      lifecycle.startError = undefined;
       if (options.shutdown.signals.length > 0) {
         uninstallSignals = installSignalHandlers({
           signals: options.shutdown.signals,
@@ -208,83 +221,72 @@ export function createConsumer<T = Buffer | null>(
           exit,
         });
       }
-      strategy.start(runner.commitNow);
+      strategy.start(() => {
+        if (lifecycle.state === 'running') pipeline.request('interval');
+      });
       await client.start(hooks);
-      logger.info({ topics: options.topics, commit: options.commit.strategy }, 'consumer running');
+      logger.info(
+        { topics: options.topics, commit: options.commit.strategy, ordering: options.ordering },
+        'consumer running',
+      );
     })();
     started.catch((error: unknown) => {
       // A failed start (connect/subscribe) can be retried with run(); nothing stays installed.
+      lifecycle.startError = toError(error);
       logger.error({ err: error }, 'consumer failed to start');
       strategy.stop();
       uninstallSignals();
       uninstallSignals = () => undefined;
-      if (stopping === undefined) {
-        started = undefined;
-        setState('idle');
-      }
+      if (!lifecycle.stopping) started = undefined;
     });
     return started;
   };
 
   const disconnect = (): Promise<ShutdownReport> => {
     stopping ??= (async () => {
-      const begin = Date.now();
-      setState('stopping');
       supervisor.stop();
-      const result =
-        started === undefined
-          ? { drained: true, abandoned: 0 }
-          : await runner.drain(options.shutdown.drainTimeoutMs);
       strategy.stop();
-      try {
-        await bounded(client.stop(), STOP_TIMEOUT_MS, 'leaving the group');
-      } catch (error) {
-        logger.error({ err: error }, 'stopping the client failed');
-        events.emit('error', { error: toError(error) });
-      }
-      if (publisher !== undefined) {
-        try {
-          await bounded(publisher.close(), STOP_TIMEOUT_MS, 'closing the dead-letter producer');
-        } catch (error) {
-          logger.error({ err: error }, 'closing the dead-letter producer failed');
-        }
-      }
-      connected = false;
-      stopped = true;
+      const report = await stopConsumer({
+        lifecycle,
+        client,
+        publisher,
+        admin,
+        pipeline,
+        control,
+        work,
+        events,
+        logger,
+        drainTimeoutMs: options.shutdown.drainTimeoutMs,
+        started: started !== undefined,
+      });
       uninstallSignals();
-      const report: ShutdownReport = { ...result, durationMs: Date.now() - begin };
-      logger.info({ ...report }, 'consumer stopped');
-      setState('stopped');
-      events.emit('consumer.stopped', report);
       return report;
     })();
     return stopping;
   };
 
-  const health = (): HealthReport =>
-    healthReport({
-      stopped: stopped || stopping !== undefined,
-      joined,
-      connected,
-      running: started !== undefined && stopping === undefined && crashed === undefined,
-      crashed,
-      stuck: supervisor.stuck,
-      assigned: control.assigned,
-      held: control.held(),
-      inFlight: processor.inFlight,
-      lastProgressAt: runner.lastProgressAt,
-      lastCommitAt: committer.lastCommitAt,
-    });
-
   return {
     connect,
     run,
     disconnect,
-    health,
-    resumePartition: (topic, partition) => control.release(topic, partition),
+    health: () =>
+      healthReport({
+        lifecycle,
+        stuck: supervisor.stuck,
+        assigned: control.assigned,
+        held: control.held(),
+        inFlight: work.inFlight,
+        lastProgressAt: work.lastProgressAt,
+        lastCommitAt: pipeline.lastCommitAt,
+      }),
+    resumePartition: (topic, partition) => {
+      const released = control.release(topic, partition);
+      if (released && work instanceof Dispatcher) void work.rewind({ topic, partition });
+      return released;
+    },
     on: (name, listener) => events.on(name, listener),
     once: (name, listener) => events.once(name, listener),
     off: (name, listener) => events.off(name, listener),
-    options: options as ResolvedOptions<unknown>,
+    options,
   };
 }

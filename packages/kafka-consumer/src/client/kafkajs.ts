@@ -1,4 +1,5 @@
 import {
+  type Admin,
   type Consumer,
   type EachBatchPayload,
   type IHeaders,
@@ -8,19 +9,24 @@ import {
   Partitioners,
   type Producer,
 } from 'kafkajs';
-import { ClientError, toError } from '../errors.js';
+import { ClientError, CommitError, RebalanceError, toError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { SaslOptions } from '../options.js';
+import type { PendingOffset } from '../processing/offsets.js';
 import type { TopicPartition } from '../types.js';
+import { commitError, heartbeatError } from './errors.js';
+import { JoinGate } from './join-gate.js';
 import type {
   ClientBatch,
   ClientFactory,
   ClientHooks,
-  CommitOffset,
+  CommittedOffset,
   ConsumerClient,
   ConsumerClientOptions,
   DeadLetterProducer,
+  TopicAdmin,
 } from './port.js';
+import { defaultSocketFactory } from './sockets.js';
 
 export interface KafkaJsConnection {
   brokers: string[];
@@ -28,14 +34,9 @@ export interface KafkaJsConnection {
   ssl: KafkaConfig['ssl'];
   sasl: SaslOptions | undefined;
   logger: Logger;
+  /** How long a JoinGroup may wait for the runtime's revoke work. */
+  joinHoldMs: number;
 }
-
-const REBALANCE_TYPES = new Set([
-  'REBALANCE_IN_PROGRESS',
-  'ILLEGAL_GENERATION',
-  'UNKNOWN_MEMBER_ID',
-  'NOT_COORDINATOR_FOR_GROUP',
-]);
 
 /** KafkaJS's own logs go to the runtime logger: its errors as warn (the runtime reports real failures itself). */
 function logCreator(logger: Logger) {
@@ -44,45 +45,53 @@ function logCreator(logger: Logger) {
       const { message, timestamp: _t, logger: _l, ...rest } = log;
       const fields = { kafkajs: true, ...rest };
       if (level <= logLevel.WARN) logger.warn(fields, message);
-      else if (level === logLevel.INFO) logger.debug(fields, message);
       else logger.debug(fields, message);
     };
 }
 
-const toGroups = (offsets: readonly CommitOffset[]) => {
-  const byTopic = new Map<string, Array<{ partition: number; offset: string }>>();
-  for (const { topic, partition, offset } of offsets) {
-    const list = byTopic.get(topic);
-    if (list === undefined) byTopic.set(topic, [{ partition, offset }]);
-    else list.push({ partition, offset });
+const byTopic = (offsets: readonly PendingOffset[]) => {
+  const topics = new Map<string, Array<{ partition: number; offset: string; metadata: string | null }>>();
+  for (const { topic, partition, offset, metadata } of offsets) {
+    const list = topics.get(topic);
+    const entry = { partition, offset, metadata };
+    if (list === undefined) topics.set(topic, [entry]);
+    else list.push(entry);
   }
-  return { topics: [...byTopic].map(([topic, partitions]) => ({ topic, partitions })) };
+  return { topics: [...topics].map(([topic, partitions]) => ({ topic, partitions })) };
 };
 
+const grouped = (partitions: readonly TopicPartition[]) => {
+  const topics = new Map<string, number[]>();
+  for (const { topic, partition } of partitions) topics.set(topic, [...(topics.get(topic) ?? []), partition]);
+  return [...topics].map(([topic, list]) => ({ topic, partitions: list }));
+};
+
+/** A KafkaJS error leaving eachBatch: KafkaJS recognises rebalances by its own error, so unwrap ours. */
+const forKafkaJs = (error: unknown) => (error instanceof RebalanceError ? (error.cause ?? error) : error);
+
 class KafkaJsConsumerClient implements ConsumerClient {
-  readonly #kafka: Kafka;
   #consumer: Consumer;
-  /** stop() was called: the next connect() (a restart) starts over with a fresh KafkaJS consumer. */
   #stopped = false;
-  readonly #options: ConsumerClientOptions;
-  /** The latest batch's direct commit: it commits in the generation that is current when called. */
-  #directCommit: EachBatchPayload['commitOffsetsIfNecessary'] | undefined;
+  /** The live session: the latest batch's calls, valid until a crash or stop ends this run. */
+  #session: Pick<EachBatchPayload, 'commitOffsetsIfNecessary' | 'heartbeat'> | undefined;
   #unsubscribe: Array<() => void> = [];
 
-  constructor(kafka: Kafka, options: ConsumerClientOptions) {
-    this.#kafka = kafka;
-    this.#options = options;
+  constructor(
+    private readonly kafka: Kafka,
+    private readonly gate: JoinGate,
+    private readonly options: ConsumerClientOptions,
+  ) {
     this.#consumer = this.#create();
   }
 
   #create(): Consumer {
-    const options = this.#options;
-    return this.#kafka.consumer({
-      groupId: options.groupId,
-      sessionTimeout: options.sessionTimeoutMs,
-      heartbeatInterval: options.heartbeatIntervalMs,
-      rebalanceTimeout: options.rebalanceTimeoutMs,
-      maxWaitTimeInMs: options.maxWaitTimeMs,
+    const o = this.options;
+    return this.kafka.consumer({
+      groupId: o.groupId,
+      sessionTimeout: o.sessionTimeoutMs,
+      heartbeatInterval: o.heartbeatIntervalMs,
+      rebalanceTimeout: o.rebalanceTimeoutMs,
+      maxWaitTimeInMs: o.maxWaitTimeMs,
       allowAutoTopicCreation: false,
     });
   }
@@ -103,37 +112,37 @@ class KafkaJsConsumerClient implements ConsumerClient {
   }
 
   async start(hooks: ClientHooks): Promise<void> {
-    const { events } = this.#consumer;
+    const consumer = this.#consumer;
+    const { events } = consumer;
+    this.gate.set(hooks.beforeJoin);
     this.#unsubscribe.push(
-      this.#consumer.on(events.REBALANCING, () => hooks.onRebalancing()),
-      this.#consumer.on(events.GROUP_JOIN, ({ payload }) => {
+      consumer.on(events.REBALANCING, () => hooks.onRebalancing()),
+      consumer.on(events.GROUP_JOIN, ({ payload }) => {
         const assigned: TopicPartition[] = [];
         for (const [topic, partitions] of Object.entries(payload.memberAssignment)) {
           for (const partition of partitions) assigned.push({ topic, partition });
         }
         hooks.onAssigned(assigned);
       }),
-      this.#consumer.on(events.CRASH, ({ payload }) =>
-        hooks.onCrash(toError(payload.error), payload.restart),
-      ),
+      consumer.on(events.CRASH, ({ payload }) => {
+        this.#session = undefined;
+        hooks.onCrash(toError(payload.error), payload.restart);
+      }),
     );
     try {
-      await this.#consumer.subscribe({
-        topics: this.#options.topics,
-        fromBeginning: this.#options.fromBeginning,
-      });
+      await consumer.subscribe({ topics: this.options.topics, fromBeginning: this.options.fromBeginning });
     } catch (error) {
       throw new ClientError(
-        `Could not subscribe to ${this.#options.topics.join(', ')} (do the topics exist?): ${toError(error).message}`,
+        `Could not subscribe to ${this.options.topics.join(', ')}: ${toError(error).message}`,
         { cause: error, retriable: true },
       );
     }
-    await this.#consumer.run({
+    await consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
-      partitionsConsumedConcurrently: this.#options.concurrency,
+      partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently,
       eachBatch: (payload) => {
-        this.#directCommit = payload.commitOffsetsIfNecessary;
+        this.#session = payload;
         const { batch } = payload;
         const clientBatch: ClientBatch = {
           topic: batch.topic,
@@ -141,50 +150,88 @@ class KafkaJsConsumerClient implements ConsumerClient {
           messages: batch.messages,
           highWatermark: batch.highWatermark,
           resolveOffset: payload.resolveOffset,
-          heartbeat: payload.heartbeat,
-          commit: (offsets) => payload.commitOffsetsIfNecessary(toGroups(offsets)),
+          heartbeat: () => payload.heartbeat().catch(rethrowHeartbeat),
           isActive: () => payload.isRunning() && !payload.isStale(),
         };
-        return hooks.onBatch(clientBatch);
+        return hooks.onBatch(clientBatch).catch((error: unknown) => {
+          throw forKafkaJs(error);
+        });
       },
     });
   }
 
-  commit(offsets: readonly CommitOffset[]): Promise<void> {
-    if (offsets.length === 0) return Promise.resolve();
-    if (this.#directCommit !== undefined) return this.#directCommit(toGroups(offsets));
-    return this.#consumer.commitOffsets(offsets.map((o) => ({ ...o })));
+  async commit(offsets: readonly PendingOffset[]): Promise<void> {
+    if (offsets.length === 0) return;
+    const session = this.#session;
+    if (session === undefined || this.#stopped)
+      throw new CommitError('No live group session to commit in (the client stopped or crashed)', {
+        retriable: false,
+      });
+    try {
+      await session.commitOffsetsIfNecessary(byTopic(offsets) as never);
+    } catch (error) {
+      throw commitError(error);
+    }
   }
 
-  pause(tp: TopicPartition): void {
-    this.#consumer.pause([{ topic: tp.topic, partitions: [tp.partition] }]);
+  async committed(partitions: readonly TopicPartition[]): Promise<CommittedOffset[]> {
+    if (partitions.length === 0) return [];
+    const admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      const topics = [...new Set(partitions.map((p) => p.topic))];
+      const result = await admin.fetchOffsets({ groupId: this.options.groupId, topics });
+      const out: CommittedOffset[] = [];
+      for (const { topic, partitions: list } of result)
+        for (const { partition, offset, metadata } of list)
+          out.push({ topic, partition, offset, metadata: metadata ?? null });
+      return out;
+    } finally {
+      await admin.disconnect().catch(() => undefined);
+    }
   }
 
-  resume(tp: TopicPartition): void {
-    this.#consumer.resume([{ topic: tp.topic, partitions: [tp.partition] }]);
+  async heartbeat(): Promise<void> {
+    await this.#session?.heartbeat().catch(rethrowHeartbeat);
   }
 
-  isRebalanceError(error: unknown): boolean {
-    const type = (error as { type?: unknown } | null)?.type;
-    return typeof type === 'string' && REBALANCE_TYPES.has(type);
+  pause(partitions: readonly TopicPartition[]): void {
+    if (partitions.length > 0) this.#consumer.pause(grouped(partitions));
+  }
+
+  resume(partitions: readonly TopicPartition[]): void {
+    if (partitions.length > 0) this.#consumer.resume(grouped(partitions));
+  }
+
+  seek({ topic, partition }: TopicPartition, offset: string): void {
+    this.#consumer.seek({ topic, partition, offset });
   }
 
   async stop(): Promise<void> {
     for (const off of this.#unsubscribe) off();
     this.#unsubscribe = [];
-    this.#directCommit = undefined;
+    this.#session = undefined;
     this.#stopped = true;
+    this.gate.set(undefined);
     await this.#consumer.disconnect();
   }
+}
+
+function rethrowHeartbeat(error: unknown): never {
+  throw heartbeatError(error);
 }
 
 class KafkaJsDeadLetterProducer implements DeadLetterProducer {
   readonly #producer: Producer;
 
   constructor(kafka: Kafka) {
+    // Idempotent: a retried write after a lost acknowledgement is not written twice. Never creates
+    // topics (the runtime checks them at connect).
     this.#producer = kafka.producer({
       createPartitioner: Partitioners.DefaultPartitioner,
-      allowAutoTopicCreation: true,
+      allowAutoTopicCreation: false,
+      idempotent: true,
+      maxInFlightRequests: 1,
       retry: { retries: 2, initialRetryTime: 100 },
     });
   }
@@ -209,8 +256,50 @@ class KafkaJsDeadLetterProducer implements DeadLetterProducer {
   }
 }
 
+class KafkaJsTopicAdmin implements TopicAdmin {
+  #admin: Admin | undefined;
+
+  constructor(private readonly kafka: Kafka) {}
+
+  async #connected(): Promise<Admin> {
+    if (this.#admin === undefined) {
+      const admin = this.kafka.admin();
+      await admin.connect();
+      this.#admin = admin;
+    }
+    return this.#admin;
+  }
+
+  async missing(topics: readonly string[]): Promise<string[]> {
+    const existing = new Set(await (await this.#connected()).listTopics());
+    return topics.filter((t) => !existing.has(t));
+  }
+
+  async brokerCount(): Promise<number> {
+    return (await (await this.#connected()).describeCluster()).brokers.length;
+  }
+
+  async create(topics: readonly string[], spec: { partitions: number; replicationFactor: number }) {
+    await (await this.#connected()).createTopics({
+      waitForLeaders: true,
+      topics: topics.map((topic) => ({
+        topic,
+        numPartitions: spec.partitions,
+        replicationFactor: spec.replicationFactor,
+      })),
+    });
+  }
+
+  async close(): Promise<void> {
+    const admin = this.#admin;
+    this.#admin = undefined;
+    await admin?.disconnect();
+  }
+}
+
 /** The client port on KafkaJS; the only module that imports KafkaJS values. */
 export function createKafkaJsFactory(connection: KafkaJsConnection): ClientFactory {
+  const gate = new JoinGate(() => connection.joinHoldMs);
   const kafka = new Kafka({
     brokers: connection.brokers,
     clientId: connection.clientId,
@@ -218,9 +307,11 @@ export function createKafkaJsFactory(connection: KafkaJsConnection): ClientFacto
     sasl: connection.sasl as KafkaConfig['sasl'],
     logLevel: logLevel.WARN,
     logCreator: logCreator(connection.logger),
+    socketFactory: gate.wrap(defaultSocketFactory),
   });
   return {
-    consumer: (options) => new KafkaJsConsumerClient(kafka, options),
+    consumer: (options) => new KafkaJsConsumerClient(kafka, gate, options),
     producer: () => new KafkaJsDeadLetterProducer(kafka),
+    admin: () => new KafkaJsTopicAdmin(kafka),
   };
 }

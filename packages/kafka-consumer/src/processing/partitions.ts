@@ -35,6 +35,11 @@ export class PartitionControl {
     return this.#holds.size;
   }
 
+  /** Held for any reason (the dispatcher starts nothing there). */
+  isHeld(topic: string, partition: number): boolean {
+    return this.#holds.size !== 0 && this.#holds.has(key(topic, partition));
+  }
+
   isStopped(topic: string, partition: number): boolean {
     return this.#holds.get(key(topic, partition))?.reason === 'retries-exhausted';
   }
@@ -51,7 +56,7 @@ export class PartitionControl {
     clearTimeout(this.#holds.get(id)?.timer);
     const hold: Hold = { ...tp, timer: undefined };
     this.#holds.set(id, hold);
-    this.client.pause(tp);
+    this.client.pause([tp]);
     if (this.events.has('partition.paused')) {
       this.events.emit('partition.paused', { topic: tp.topic, partition: tp.partition, reason: tp.reason });
     }
@@ -87,7 +92,7 @@ export class PartitionControl {
         clearTimeout(hold.timer);
         this.#holds.delete(id);
       } else if (hold.reason === 'retries-exhausted' || hold.timer !== undefined) {
-        this.client.pause(hold);
+        this.client.pause([hold]);
       }
     }
   }
@@ -108,7 +113,7 @@ export class PartitionControl {
     clearTimeout(hold.timer);
     hold.timer = undefined;
     if (forget || hold.reason === 'retries-exhausted') this.#holds.delete(key(hold.topic, hold.partition));
-    this.client.resume(hold);
+    this.client.resume([hold]);
     if (this.events.has('partition.resumed')) {
       this.events.emit('partition.resumed', { topic: hold.topic, partition: hold.partition });
     }

@@ -1,6 +1,5 @@
 import { type Registry, register } from 'prom-client';
 import type { KafkaConsumer } from '../../consumer.js';
-import type { KafkaConsumerError } from '../../errors.js';
 import { acquireWatch } from '../watch/shared.js';
 import type { HistogramSeries } from './local-histogram.js';
 import { type ConsumerMetrics, createMetrics } from './metrics.js';
@@ -56,9 +55,7 @@ export function registerConsumerMetrics(
     consumer.on('offsets.committed', ({ reason, durationMs }) => {
       if (durationMs !== undefined) metrics.commitDuration.observe({ reason }, durationMs / 1000);
     }),
-    consumer.on('error', ({ error }) => {
-      if ((error as Partial<KafkaConsumerError>).code === 'COMMIT_FAILED') metrics.commitFailures.inc();
-    }),
+    consumer.on('offsets.commit-failed', () => metrics.commitFailures.inc()),
     consumer.on('group.rebalanced', () => metrics.rebalances.inc()),
     consumer.on('consumer.crashed', () => metrics.crashes.inc()),
   ];

@@ -1,5 +1,5 @@
 import type { KafkaConsumer } from '../../consumer.js';
-import type { ConsumerState } from '../../events.js';
+import type { ConsumerState } from '../../lifecycle.js';
 import type { HealthReport, TopicPartition } from '../../types.js';
 import { LagRefresher } from './lag-refresher.js';
 import { PartitionBook, tpKey } from './partition-book.js';
@@ -51,12 +51,6 @@ const STATES: readonly ConsumerState[] = [
 ];
 export { STATES as CONSUMER_STATES };
 
-function stateFrom(h: HealthReport): ConsumerState {
-  if (h.status === 'stopped') return h.connected ? 'stopping' : 'stopped';
-  if (h.running && h.status !== 'starting') return 'running';
-  return h.connected ? 'connecting' : 'idle';
-}
-
 /**
  * Follows one consumer through its typed events (and `health()`): lag per assigned partition
  * (fetch high watermarks, commits, a periodic admin refresh), progress per partition, holds with
@@ -88,7 +82,7 @@ export class ConsumerWatch {
     this.book = new PartitionBook(consumer.options.fromBeginning);
     this.#refresher = new LagRefresher(consumer.options);
     const health = consumer.health();
-    this.state = stateFrom(health);
+    this.state = health.state;
     this.book.assign(health.assignedPartitions, Date.now());
     this.#listen();
     this.#schedule();
