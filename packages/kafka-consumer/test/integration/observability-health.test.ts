@@ -129,7 +129,15 @@ describe('health server', () => {
     const metrics = registerConsumerMetrics(c, { registry, lagRefreshMs: 300 });
     cleanups.push(metrics.close);
     const stuckAfterMs = 1500;
-    const server = await startHealthServer(c, { port: 0, host: '127.0.0.1', registry, stuckAfterMs });
+    const transitions: Array<string[] | undefined> = [];
+    const server = await startHealthServer(c, {
+      port: 0,
+      host: '127.0.0.1',
+      registry,
+      stuckAfterMs,
+      onStuckChange: (report) =>
+        transitions.push(report?.partitions.map((p) => `${p.topic}[${p.partition}]`)),
+    });
     cleanups.push(server.close);
     await c.run();
 
@@ -147,6 +155,7 @@ describe('health server', () => {
     });
     expect(String((livez.body.reasons as string[])[0])).toContain(`${source}[0]`);
     expect(await metric(registry, 'kafka_consumer_stuck')).toBe(1);
+    expect(transitions).toEqual([[`${source}[0]`]]);
     expect((await probe(server.port, '/readyz')).status).toBe(200);
 
     const lagMatchesAdmin = async () => {
@@ -167,5 +176,6 @@ describe('health server', () => {
     await expect.poll(async () => (await probe(server.port, '/livez')).status, { timeout: 15_000 }).toBe(200);
     await expect.poll(lagMatchesAdmin, { timeout: 15_000 }).toEqual({ lag: 0, adminLag: 0 });
     expect(await metric(registry, 'kafka_consumer_stuck')).toBe(0);
+    expect(transitions).toEqual([[`${source}[0]`], undefined]);
   });
 });

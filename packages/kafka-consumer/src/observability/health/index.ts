@@ -1,4 +1,10 @@
-export { DEFAULT_LAG_REFRESH_MS, DEFAULT_STUCK_AFTER_MS } from '../watch/consumer-watch.js';
+export {
+  DEFAULT_LAG_REFRESH_MS,
+  DEFAULT_STUCK_AFTER_MS,
+  type HoldView,
+  type PartitionView,
+  type StuckReport,
+} from '../watch/consumer-watch.js';
 export { liveness, type ProbeResult, readiness } from './probes.js';
 export {
   type HealthServer,

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { KafkaConsumer } from '../../consumer.js';
+import type { StuckReport } from '../watch/consumer-watch.js';
 import { acquireWatch } from '../watch/shared.js';
 import { liveness, type ProbeResult, readiness } from './probes.js';
 
@@ -21,6 +22,8 @@ export interface HealthServerOptions {
   stuckAfterMs?: number;
   /** How often lag is re-read through the admin API. @default 10000 */
   lagRefreshMs?: number;
+  /** Called when the consumer turns stuck (with the partitions) and when it recovers (undefined). */
+  onStuckChange?: (report: StuckReport | undefined) => void;
 }
 
 export interface HealthServer {
@@ -50,6 +53,8 @@ export async function startHealthServer(
     stuckAfterMs: options.stuckAfterMs,
     lagRefreshMs: options.lagRefreshMs,
   });
+  const offStuck =
+    options.onStuckChange === undefined ? () => undefined : watch.onStuckChange(options.onStuckChange);
   const probe = (res: ServerResponse, result: ProbeResult, head: boolean) =>
     json(res, result.ok ? 200 : 503, result.body, head);
 
@@ -93,6 +98,7 @@ export async function startHealthServer(
       });
     });
   } catch (error) {
+    offStuck();
     await release();
     throw error;
   }
@@ -107,6 +113,7 @@ export async function startHealthServer(
           server.close(() => resolve());
           server.closeAllConnections();
         });
+        offStuck();
         await release();
       })();
       return closing;

@@ -110,7 +110,11 @@ export function createMetrics(
       ['reason'],
       COMMIT_BUCKETS,
     ),
-    commitFailures: counter('commit_failures_total', 'Offset commits that failed for good (after in-place retries, or fenced).', []),
+    commitFailures: counter(
+      'commit_failures_total',
+      'Offset commits that failed for good (after in-place retries, or fenced).',
+      [],
+    ),
     rebalances: counter('rebalances_total', 'Group joins this member completed (first join included).', []),
     crashes: counter('crashes_total', 'Client crashes (KafkaJS CRASH events).', []),
     gauges: [
