@@ -1,8 +1,11 @@
 import type { KafkaConsumer } from '../../consumer.js';
 import type { ConsumerState } from '../../lifecycle.js';
 import type { HealthReport, TopicPartition } from '../../types.js';
+import { HoldBook, type HoldView } from './holds.js';
 import { LagRefresher } from './lag-refresher.js';
 import { PartitionBook, tpKey } from './partition-book.js';
+
+export type { HoldView };
 
 /** Default of `stuckAfterMs`: lag > 0 and no message finished on a partition for this long = stuck. */
 export const DEFAULT_STUCK_AFTER_MS = 60_000;
@@ -23,15 +26,6 @@ export interface PartitionView extends TopicPartition {
   committed: number | undefined;
   /** Seconds since a message finished here (or since it was assigned / resumed). */
   idleSeconds: number;
-}
-
-export interface HoldView extends TopicPartition {
-  reason: 'dead-letter-failed' | 'retries-exhausted';
-  /** The message that could not finish, when the watch saw it fail. */
-  offset?: string;
-  attempts?: number;
-  error?: string;
-  since: number;
 }
 
 export interface StuckReport {
@@ -66,8 +60,7 @@ export class ConsumerWatch {
   readonly startedAt = Date.now();
   readonly #consumer: KafkaConsumer;
   readonly #refresher: LagRefresher;
-  readonly #holds = new Map<string, HoldView>();
-  readonly #failed = new Map<string, { offset: string; attempts: number; error: string }>();
+  readonly #holds = new HoldBook();
   readonly #off: Array<() => void> = [];
   readonly #stuckListeners: Array<(report: StuckReport | undefined) => void> = [];
   #refreshTimer: NodeJS.Timeout | undefined;
@@ -98,8 +91,7 @@ export class ConsumerWatch {
       }),
       c.on('group.rebalanced', ({ assigned }) => {
         this.book.assign(assigned, Date.now());
-        const keep = new Set(assigned.map((tp) => tpKey(tp.topic, tp.partition)));
-        for (const id of this.#holds.keys()) if (!keep.has(id)) this.#holds.delete(id);
+        this.#holds.assigned(assigned);
         void this.refresh();
       }),
       c.on('batch.received', (b) => {
@@ -111,22 +103,7 @@ export class ConsumerWatch {
       // Counted, not timed: the periodic check (at most every second) turns a count change into progress.
       c.on('message.processed', (m) => this.book.finish(m.topic, m.partition)),
       c.on('message.dead-lettered', (m) => this.book.finish(m.topic, m.partition)),
-      c.on('message.failed', (m) => {
-        this.#failed.set(tpKey(m.topic, m.partition), {
-          offset: m.offset,
-          attempts: m.attempts,
-          error: `${m.error.name}: ${m.error.message}`,
-        });
-      }),
-      c.on('partition.paused', ({ topic, partition, reason }) => {
-        const id = tpKey(topic, partition);
-        this.#holds.set(id, { topic, partition, reason, ...this.#failed.get(id), since: Date.now() });
-      }),
-      c.on('partition.resumed', ({ topic, partition }) => {
-        const id = tpKey(topic, partition);
-        if (this.#holds.get(id)?.reason === 'retries-exhausted') this.#holds.delete(id);
-        this.book.progressed(topic, partition, Date.now());
-      }),
+      ...this.#holds.listen(c, (tp) => this.book.progressed(tp.topic, tp.partition, Date.now())),
     );
   }
 
@@ -166,13 +143,7 @@ export class ConsumerWatch {
 
   /** Paused partitions (health() is the source of truth) with what the watch saw about them. */
   holds(health: HealthReport = this.#consumer.health()): HoldView[] {
-    const stopped = new Set(health.stoppedPartitions.map((tp) => tpKey(tp.topic, tp.partition)));
-    return health.pausedPartitions.map(({ topic, partition }) => {
-      const id = tpKey(topic, partition);
-      const reason = stopped.has(id) ? 'retries-exhausted' : 'dead-letter-failed';
-      const seen = this.#holds.get(id);
-      return seen?.reason === reason ? { ...seen } : { topic, partition, reason, since: Date.now() };
-    });
+    return this.#holds.views(health);
   }
 
   partitions(now = Date.now()): PartitionView[] {
