@@ -67,7 +67,11 @@ describe('health server', () => {
 
     const before = await probe(port, '/readyz');
     expect(before.status).toBe(503);
-    expect(before.body).toMatchObject({ status: 'not ready', state: 'idle' });
+    expect(before.body).toMatchObject({
+      status: 'not ready',
+      state: 'idle',
+      reasons: ['not started (run() not called)'],
+    });
     expect((await probe(port, '/livez')).status).toBe(200);
 
     service.child.stdin?.write('run\n');
@@ -98,7 +102,9 @@ describe('health server', () => {
     const { watch, release } = acquireWatch(c);
     cleanups.push(release);
     expect(readiness(c, watch).ok).toBe(false);
-    await c.run();
+    const running = c.run();
+    expect(readiness(c, watch).body).toMatchObject({ reasons: ['not joined the group yet'] });
+    await running;
     expect(readiness(c, watch).ok).toBe(true);
     const stopping = c.disconnect();
     expect(readiness(c, watch)).toMatchObject({ ok: false, body: { reasons: ['shutting down'] } });

@@ -14,10 +14,12 @@ export function readiness(consumer: KafkaConsumer, watch: ConsumerWatch): ProbeR
   const health = consumer.health();
   const reasons: string[] = [];
   const { state } = watch;
-  if (state === 'stopping' || state === 'stopped' || health.status === 'stopped')
+  if (state === 'stopping' || state === 'stopped' || health.status === 'stopped') {
     reasons.push('shutting down');
-  else if (!health.running) reasons.push(state === 'crashed' ? 'client crashed' : 'not running');
-  else if (health.status === 'starting') reasons.push('not joined the group yet');
+  } else if (state === 'crashed') reasons.push('client crashed');
+  else if (state === 'idle') reasons.push('not started (run() not called)');
+  else if (state === 'connecting' || health.status === 'starting') reasons.push('not joined the group yet');
+  else if (!health.running) reasons.push('not running');
   const holds: HoldView[] = watch.holds(health);
   return {
     ok: reasons.length === 0,
