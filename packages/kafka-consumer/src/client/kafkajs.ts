@@ -1,14 +1,4 @@
-import {
-  type Admin,
-  type Consumer,
-  type EachBatchPayload,
-  type IHeaders,
-  Kafka,
-  type KafkaConfig,
-  logLevel,
-  Partitioners,
-  type Producer,
-} from 'kafkajs';
+import { type Consumer, type EachBatchPayload, Kafka, type KafkaConfig, logLevel } from 'kafkajs';
 import { ClientError, CommitError, RebalanceError, toError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { SaslOptions } from '../options.js';
@@ -16,6 +6,8 @@ import type { PendingOffset } from '../processing/offsets.js';
 import type { TopicPartition } from '../types.js';
 import { commitError, heartbeatError } from './errors.js';
 import { JoinGate } from './join-gate.js';
+import { KafkaJsTopicAdmin } from './kafkajs-admin.js';
+import { KafkaJsDeadLetterProducer } from './kafkajs-producer.js';
 import type {
   ClientBatch,
   ClientFactory,
@@ -23,8 +15,6 @@ import type {
   CommittedOffset,
   ConsumerClient,
   ConsumerClientOptions,
-  DeadLetterProducer,
-  TopicAdmin,
 } from './port.js';
 import { defaultSocketFactory } from './sockets.js';
 
@@ -219,82 +209,6 @@ class KafkaJsConsumerClient implements ConsumerClient {
 
 function rethrowHeartbeat(error: unknown): never {
   throw heartbeatError(error);
-}
-
-class KafkaJsDeadLetterProducer implements DeadLetterProducer {
-  readonly #producer: Producer;
-
-  constructor(kafka: Kafka) {
-    // Idempotent: a retried write after a lost acknowledgement is not written twice. Never creates
-    // topics (the runtime checks them at connect).
-    this.#producer = kafka.producer({
-      createPartitioner: Partitioners.DefaultPartitioner,
-      allowAutoTopicCreation: false,
-      idempotent: true,
-      maxInFlightRequests: 1,
-      retry: { retries: 2, initialRetryTime: 100 },
-    });
-  }
-
-  connect(): Promise<void> {
-    return this.#producer.connect();
-  }
-
-  async send(
-    topic: string,
-    record: { key: Buffer | null; value: Buffer | null; headers: IHeaders },
-  ): Promise<void> {
-    await this.#producer.send({
-      topic,
-      acks: -1,
-      messages: [{ key: record.key, value: record.value, headers: record.headers }],
-    });
-  }
-
-  disconnect(): Promise<void> {
-    return this.#producer.disconnect();
-  }
-}
-
-class KafkaJsTopicAdmin implements TopicAdmin {
-  #admin: Admin | undefined;
-
-  constructor(private readonly kafka: Kafka) {}
-
-  async #connected(): Promise<Admin> {
-    if (this.#admin === undefined) {
-      const admin = this.kafka.admin();
-      await admin.connect();
-      this.#admin = admin;
-    }
-    return this.#admin;
-  }
-
-  async missing(topics: readonly string[]): Promise<string[]> {
-    const existing = new Set(await (await this.#connected()).listTopics());
-    return topics.filter((t) => !existing.has(t));
-  }
-
-  async brokerCount(): Promise<number> {
-    return (await (await this.#connected()).describeCluster()).brokers.length;
-  }
-
-  async create(topics: readonly string[], spec: { partitions: number; replicationFactor: number }) {
-    await (await this.#connected()).createTopics({
-      waitForLeaders: true,
-      topics: topics.map((topic) => ({
-        topic,
-        numPartitions: spec.partitions,
-        replicationFactor: spec.replicationFactor,
-      })),
-    });
-  }
-
-  async close(): Promise<void> {
-    const admin = this.#admin;
-    this.#admin = undefined;
-    await admin?.disconnect();
-  }
 }
 
 /** The client port on KafkaJS; the only module that imports KafkaJS values. */

@@ -102,6 +102,10 @@ export class Dispatcher {
       } else this.#ready.push({ batch, message, track, index: i, lane: undefined, part });
     }
     if (messages.length > 0) batch.resolveOffset((messages[messages.length - 1] as ConsumedMessage).offset);
+    // per-batch under key/unordered: a batch may finish after later ones started; each new batch
+    // of a partition also commits what became committable since the last one.
+    if (this.parts.strategy.afterBatch && !this.parts.strategy.afterMessage)
+      this.parts.pipeline.request('batch');
     if (part.buffered >= this.parts.maxBuffered && !part.paused) {
       part.paused = true;
       client.pause([part.tp]);
@@ -187,6 +191,10 @@ export class Dispatcher {
       this.lastProgressAt = Date.now();
       if (strategy.afterMessage) pipeline.request('message');
       else if (strategy.afterBatch && item.track.head >= item.track.end) pipeline.request('batch');
+    } else if (outcome === 'halt' && strategy.afterBatch && lifecycle.accepting) {
+      // The partition stops here (held): what finished before it is committed, as the runner's
+      // batch end does.
+      pipeline.request('batch');
     }
     const lane = item.lane;
     if (lane !== undefined) {
@@ -257,15 +265,16 @@ export class Dispatcher {
   async rewind(tp: TopicPartition): Promise<void> {
     const id = `${tp.topic}\u0000${tp.partition}`;
     const part = this.#partitions.get(id);
-    const offsets = this.parts.tracker.get(tp.topic, tp.partition);
-    if (offsets === undefined) return;
+    const { tracker, client } = this.parts;
     while (part !== undefined && part.running > 0) await this.work.idle(100);
-    const from = offsets.lowestUnfinished();
-    if (from === undefined) return;
-    const skip = new Set(offsets.finishedAbove().map(String));
-    this.#partitions.delete(id);
-    const fresh = this.parts.tracker.reset(tp.topic, tp.partition);
-    fresh.skip = skip;
-    this.parts.client.seek(tp, from);
+    const offsets = tracker.get(tp.topic, tp.partition);
+    const from = offsets?.lowestUnfinished();
+    if (offsets !== undefined && from !== undefined) {
+      const skip = new Set(offsets.finishedAbove().map(String));
+      this.#partitions.delete(id);
+      tracker.reset(tp.topic, tp.partition).skip = skip;
+      client.seek(tp, from);
+    }
+    client.resume([tp]);
   }
 }

@@ -29,6 +29,12 @@ export class PartitionControl {
   constructor(
     private readonly client: ConsumerClient,
     private readonly events: TypedEmitter,
+    /**
+     * Reopens a released partition. By default the client resumes fetching from its position
+     * (the runner never moves it past an unfinished message); the key/unordered dispatcher moved it
+     * past the whole batch, so it fetches again from the lowest unfinished offset instead.
+     */
+    private readonly reopen: (tp: TopicPartition) => void = (tp) => client.resume([tp]),
   ) {}
 
   get size(): number {
@@ -113,7 +119,7 @@ export class PartitionControl {
     clearTimeout(hold.timer);
     hold.timer = undefined;
     if (forget || hold.reason === 'retries-exhausted') this.#holds.delete(key(hold.topic, hold.partition));
-    this.client.resume([hold]);
+    this.reopen({ topic: hold.topic, partition: hold.partition });
     if (this.events.has('partition.resumed')) {
       this.events.emit('partition.resumed', { topic: hold.topic, partition: hold.partition });
     }
