@@ -13,6 +13,8 @@ export {
   uniqueName,
   waitFor,
 } from './helpers.js';
+export type { JavaCompression, JavaRecord } from './java-producer.js';
+export { produceWithJavaClient } from './java-producer.js';
 export { ensureBrokerJars } from './local/jars.js';
 export { metadataAnswers } from './probe.js';
 export { startKafka } from './start.js';

@@ -9,6 +9,7 @@ import {
   type Producer,
 } from 'kafkajs';
 import { ClientError, toError } from '../errors.js';
+import './compression.js';
 import type { Logger } from '../logger.js';
 import type { SaslOptions } from '../options.js';
 import type { TopicPartition } from '../types.js';
