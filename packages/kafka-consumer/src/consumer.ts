@@ -1,5 +1,6 @@
 import { bounded } from './bounded.js';
 import type { ClientFactory, ClientHooks } from './client/port.js';
+import { describeUndecodable } from './client/undecodable.js';
 import { createClients } from './clients.js';
 import { Committer } from './commit/committer.js';
 import { createCommitStrategy } from './commit/index.js';
@@ -128,6 +129,17 @@ export function createConsumer<T = Buffer | null>(
       events.emit('consumer.crashed', { error, restart });
       if (restart) supervisor.rebalanceStarted();
       else if (stopping === undefined) void recoverOrExit(error);
+    },
+    onUndecodable: (batch) => {
+      const error = new KafkaConsumerError('DECODE_FAILED', describeUndecodable(batch, options.groupId), {
+        cause: batch.error,
+      });
+      logger.error(
+        { err: error, topic: batch.topic, partition: batch.partition, offset: batch.offset },
+        'batch cannot be decoded',
+      );
+      control.hold({ ...batch, reason: 'undecodable-batch', error, attempts: 0 });
+      events.emit('error', { error });
     },
   };
 

@@ -10,7 +10,7 @@ export interface HealthInput {
   /** Why the group re-join is considered stuck, if it is. */
   stuck: string | undefined;
   assigned: readonly TopicPartition[];
-  held: ReadonlyArray<TopicPartition & { reason: HoldReason }>;
+  held: ReadonlyArray<TopicPartition & { reason: HoldReason; error?: Error }>;
   inFlight: number;
   lastProgressAt: number | null;
   lastCommitAt: number | null;
@@ -24,7 +24,10 @@ export function healthReport(input: HealthInput): HealthReport {
   const problems: string[] = [];
   if (crashed !== undefined) problems.push(`client crashed: ${crashed.message}`);
   if (stuck !== undefined) problems.push(`group re-join stuck: ${stuck}`);
-  for (const h of held) problems.push(`${h.topic}[${h.partition}] paused: ${h.reason}`);
+  for (const h of held) {
+    const detail = h.reason === 'undecodable-batch' ? ` (${h.error?.message})` : '';
+    problems.push(`${h.topic}[${h.partition}] paused: ${h.reason}${detail}`);
+  }
   return {
     status: input.stopped
       ? 'stopped'
@@ -37,7 +40,7 @@ export function healthReport(input: HealthInput): HealthReport {
     running: input.running,
     assignedPartitions: input.assigned.map(strip),
     pausedPartitions: held.map(strip),
-    stoppedPartitions: held.filter((h) => h.reason === 'retries-exhausted').map(strip),
+    stoppedPartitions: held.filter((h) => h.reason !== 'dead-letter-failed').map(strip),
     inFlight: input.inFlight,
     lastProgressAt: input.lastProgressAt,
     lastCommitAt: input.lastCommitAt,

@@ -6,8 +6,8 @@
  * Imported once, for its effect, by `kafkajs.ts`. KafkaJS looks codecs up per batch in the shared
  * `CompressionCodecs` table, so registering them here covers every client of the process.
  */
+import { createRequire } from 'node:module';
 import { decompress as zstdDecompress } from 'fzstd';
-import { CompressionCodecs, CompressionTypes } from 'kafkajs';
 import * as lz4 from 'lz4js';
 import * as snappy from 'snappyjs';
 
@@ -63,6 +63,10 @@ const zstdCodec: KafkaJsCodec = {
   decompress: async (buffer) => toBuffer(zstdDecompress(buffer)),
 };
 
+// KafkaJS is CommonJS and these two exports are not visible to Node's ESM named-import detection.
+const { CompressionCodecs, CompressionTypes } = createRequire(import.meta.url)(
+  'kafkajs',
+) as typeof import('kafkajs');
 const codecs = CompressionCodecs as Record<number, () => KafkaJsCodec>;
 codecs[CompressionTypes.Snappy] = () => snappyCodec;
 codecs[CompressionTypes.LZ4] = () => lz4Codec;

@@ -22,6 +22,7 @@ import type {
   ConsumerClientOptions,
   DeadLetterProducer,
 } from './port.js';
+import { reportUndecodableTo, type UndecodableBatch } from './undecodable.js';
 
 export interface KafkaJsConnection {
   brokers: string[];
@@ -69,6 +70,12 @@ class KafkaJsConsumerClient implements ConsumerClient {
   /** The latest batch's direct commit: it commits in the generation that is current when called. */
   #directCommit: EachBatchPayload['commitOffsetsIfNecessary'] | undefined;
   #unsubscribe: Array<() => void> = [];
+  #hooks: ClientHooks | undefined;
+  /** A batch of this consumer's fetch that KafkaJS cannot decode: pause its partition at once, then tell. */
+  readonly #undecodable = (batch: UndecodableBatch) => {
+    this.#consumer.pause([{ topic: batch.topic, partitions: [batch.partition] }]);
+    this.#hooks?.onUndecodable?.(batch);
+  };
 
   constructor(kafka: Kafka, options: ConsumerClientOptions) {
     this.#kafka = kafka;
@@ -94,7 +101,7 @@ class KafkaJsConsumerClient implements ConsumerClient {
       this.#consumer = this.#create();
     }
     try {
-      await this.#consumer.connect();
+      await reportUndecodableTo(this.#undecodable, () => this.#consumer.connect());
     } catch (error) {
       throw new ClientError(`Could not connect the consumer: ${toError(error).message}`, {
         cause: error,
@@ -104,6 +111,7 @@ class KafkaJsConsumerClient implements ConsumerClient {
   }
 
   async start(hooks: ClientHooks): Promise<void> {
+    this.#hooks = hooks;
     const { events } = this.#consumer;
     this.#unsubscribe.push(
       this.#consumer.on(events.REBALANCING, () => hooks.onRebalancing()),
@@ -129,7 +137,11 @@ class KafkaJsConsumerClient implements ConsumerClient {
         { cause: error, retriable: true },
       );
     }
-    await this.#consumer.run({
+    await reportUndecodableTo(this.#undecodable, () => this.#runKafkaJs(hooks));
+  }
+
+  #runKafkaJs(hooks: ClientHooks): Promise<void> {
+    return this.#consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
       partitionsConsumedConcurrently: this.#options.concurrency,

@@ -1,4 +1,5 @@
 import type { ConsumedMessage, MessageHeaders, TopicPartition } from '../types.js';
+import type { UndecodableBatch } from './undecodable.js';
 
 /** An offset to commit: the next offset to read on that partition. */
 export interface CommitOffset extends TopicPartition {
@@ -26,6 +27,8 @@ export interface ClientHooks {
   onRebalancing(): void;
   onAssigned(assigned: TopicPartition[]): void;
   onCrash(error: Error, restart: boolean): void;
+  /** A fetched batch cannot be decoded; the client already paused its partition, the others go on. */
+  onUndecodable?(batch: UndecodableBatch): void;
 }
 
 export interface ConsumerClientOptions {
