@@ -199,6 +199,7 @@ export function createConsumer<T = Buffer | null>(
     started.catch((error: unknown) => {
       // A failed start (connect/subscribe) can be retried with run(); nothing stays installed.
       logger.error({ err: error }, 'consumer failed to start');
+      crashed = toError(error); // health() names why the start failed (until a successful join)
       strategy.stop();
       uninstallSignals();
       uninstallSignals = () => undefined;

@@ -9,6 +9,7 @@ import {
   type Producer,
 } from 'kafkajs';
 import { ClientError, toError } from '../errors.js';
+import { classifySecurityError, type SecurityContext, SecuritySignals } from './auth-errors.js';
 import './compression.js';
 import type { Logger } from '../logger.js';
 import type { SaslOptions } from '../options.js';
@@ -40,13 +41,14 @@ const REBALANCE_TYPES = new Set([
 ]);
 
 /** KafkaJS's own logs go to the runtime logger: its errors as warn (the runtime reports real failures itself). */
-function logCreator(logger: Logger) {
+function logCreator(logger: Logger, signals: SecuritySignals) {
   return () =>
     ({ level, log }: { level: number; log: { message: string; [key: string]: unknown } }) => {
       const { message, timestamp: _t, logger: _l, ...rest } = log;
+      signals.note(rest.error);
       const fields = { kafkajs: true, ...rest };
-      if (level <= logLevel.WARN) logger.warn(fields, message);
-      else if (level === logLevel.INFO) logger.debug(fields, message);
+      if (level <= logLevel.WARN && !signals.repeated(message)) logger.warn(fields, message);
+      else if (level <= logLevel.INFO) logger.debug(fields, message);
       else logger.debug(fields, message);
     };
 }
@@ -77,9 +79,19 @@ class KafkaJsConsumerClient implements ConsumerClient {
     this.#hooks?.onUndecodable?.(batch);
   };
 
-  constructor(kafka: Kafka, options: ConsumerClientOptions) {
+  readonly #security: { ctx: SecurityContext; signals: SecuritySignals };
+  /** A security failure KafkaJS crashed with while `run()` was starting: start() rejects with it. */
+  #startFailure: Error | undefined;
+  #starting = false;
+
+  constructor(
+    kafka: Kafka,
+    options: ConsumerClientOptions,
+    security: { ctx: SecurityContext; signals: SecuritySignals },
+  ) {
     this.#kafka = kafka;
     this.#options = options;
+    this.#security = security;
     this.#consumer = this.#create();
   }
 
@@ -103,6 +115,9 @@ class KafkaJsConsumerClient implements ConsumerClient {
     try {
       await reportUndecodableTo(this.#undecodable, () => this.#consumer.connect());
     } catch (error) {
+      const { ctx, signals } = this.#security;
+      const security = classifySecurityError(error, ctx, signals, 'connect');
+      if (security !== undefined) throw security;
       throw new ClientError(`Could not connect the consumer: ${toError(error).message}`, {
         cause: error,
         retriable: true,
@@ -122,9 +137,12 @@ class KafkaJsConsumerClient implements ConsumerClient {
         }
         hooks.onAssigned(assigned);
       }),
-      this.#consumer.on(events.CRASH, ({ payload }) =>
-        hooks.onCrash(toError(payload.error), payload.restart),
-      ),
+      this.#consumer.on(events.CRASH, ({ payload }) => {
+        const security = classifySecurityError(payload.error, this.#security.ctx, this.#security.signals);
+        // Failing to start for want of a permission: run() rejects with it, nothing restarts.
+        if (security !== undefined && this.#starting) this.#startFailure = security;
+        else hooks.onCrash(security ?? toError(payload.error), payload.restart);
+      }),
     );
     try {
       await this.#consumer.subscribe({
@@ -132,12 +150,25 @@ class KafkaJsConsumerClient implements ConsumerClient {
         fromBeginning: this.#options.fromBeginning,
       });
     } catch (error) {
+      const security = classifySecurityError(error, this.#security.ctx, this.#security.signals);
+      if (security !== undefined) throw security;
       throw new ClientError(
         `Could not subscribe to ${this.#options.topics.join(', ')} (do the topics exist?): ${toError(error).message}`,
         { cause: error, retriable: true },
       );
     }
-    await reportUndecodableTo(this.#undecodable, () => this.#runKafkaJs(hooks));
+    this.#starting = true;
+    this.#startFailure = undefined;
+    try {
+      await reportUndecodableTo(this.#undecodable, () => this.#runKafkaJs(hooks));
+    } finally {
+      this.#starting = false;
+    }
+    const failure = this.#startFailure;
+    if (failure !== undefined) {
+      await this.stop().catch(() => undefined);
+      throw failure;
+    }
   }
 
   #runKafkaJs(hooks: ClientHooks): Promise<void> {
@@ -223,16 +254,26 @@ class KafkaJsDeadLetterProducer implements DeadLetterProducer {
 
 /** The client port on KafkaJS; the only module that imports KafkaJS values. */
 export function createKafkaJsFactory(connection: KafkaJsConnection): ClientFactory {
+  const signals = new SecuritySignals();
   const kafka = new Kafka({
     brokers: connection.brokers,
     clientId: connection.clientId,
     ssl: connection.ssl,
     sasl: connection.sasl as KafkaConfig['sasl'],
     logLevel: logLevel.WARN,
-    logCreator: logCreator(connection.logger),
+    logCreator: logCreator(connection.logger, signals),
   });
   return {
-    consumer: (options) => new KafkaJsConsumerClient(kafka, options),
+    consumer: (options) =>
+      new KafkaJsConsumerClient(kafka, options, {
+        signals,
+        ctx: {
+          groupId: options.groupId,
+          topics: options.topics,
+          ssl: Boolean(connection.ssl),
+          sasl: connection.sasl,
+        },
+      }),
     producer: () => new KafkaJsDeadLetterProducer(kafka),
   };
 }
