@@ -132,11 +132,11 @@ export function createMetrics(
       ),
       gauge(
         'partition_stopped',
-        '1 per partition stopped by a message that exhausted its retries with the DLQ disabled (resumePartition to retry).',
+        '1 per partition stopped (reason retries-exhausted: a message out of retries with the DLQ disabled; undecodable-batch: a batch that cannot be decoded); resumePartition to retry.',
         [...TP, 'reason'],
         (g) => {
           for (const h of watch.holds()) {
-            if (h.reason === 'retries-exhausted')
+            if (h.reason !== 'dead-letter-failed')
               g.set({ ...tpLabels(h.topic, h.partition), reason: h.reason }, 1);
           }
         },
