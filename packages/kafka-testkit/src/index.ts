@@ -5,8 +5,10 @@ export type { ConsumedRecord, TestMessage } from './helpers.js';
 export {
   consumeAll,
   createTopic,
+  deleteByPrefix,
   deleteTopics,
   produceMessages,
+  RUN_PREFIX_ENV,
   readCommittedOffsets,
   readEndOffsets,
   testClient,
@@ -18,3 +20,4 @@ export { metadataAnswers } from './probe.js';
 export { startKafka } from './start.js';
 export type { BrokerMode, KafkaHandle, StartKafkaOptions } from './types.js';
 export { DEFAULT_KAFKA_VERSION } from './versions.js';
+export { type CopyWorkspaceOptions, copyWorkspace, type WorkspaceCopy } from './workspace.js';
