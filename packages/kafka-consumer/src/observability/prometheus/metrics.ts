@@ -162,6 +162,14 @@ export function createMetrics(
           for (const p of watch.partitions()) g.set(tpLabels(p.topic, p.partition), p.idleSeconds);
         },
       ),
+      gauge(
+        'partition_waiting_seconds',
+        'Seconds the partition has had lag > 0 with no message finishing there (0 without lag): a hang on one partition shows here even while others progress.',
+        TP,
+        (g) => {
+          for (const p of watch.partitions()) g.set(tpLabels(p.topic, p.partition), p.waitingSeconds);
+        },
+      ),
       gauge('seconds_since_progress', 'Seconds since the consumer last finished a message.', [], (g) =>
         g.set(watch.secondsSinceProgress()),
       ),
