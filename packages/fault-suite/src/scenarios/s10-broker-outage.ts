@@ -44,7 +44,10 @@ export function brokerOutage(
       ctx.owns(`${topic}.dlq`);
       const acked = await produceNumbered(ctx.brokers, topic, 3, perPartition);
       const sampler = await ctx.sampler(topic);
-      const child = ctx.child(ctx.childConfig(topic, { behaviour: { delayMs: 10 } }));
+      // The same pace under every ordering (~100 messages/s), so the outage hits mid-consumption:
+      // 'key' runs 8 calls at once, each 8x slower.
+      const delayMs = ctx.ordering === 'partition' ? 10 : 80;
+      const child = ctx.child(ctx.childConfig(topic, { behaviour: { delayMs } }));
       await child.ready;
       await waitCompletions(ctx, Math.floor(acked.length / 5), 60_000);
       const handle = kafka as KafkaHandle;
