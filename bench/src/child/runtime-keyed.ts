@@ -1,0 +1,36 @@
+import { createConsumer, noopLogger } from '@kafkakit/kafka-consumer';
+import type { ChildSpec } from '../types.js';
+import type { Work } from './handler.js';
+import { isKeyedContender, KEYED_ORDERING } from './keyed-contenders.js';
+import type { Meter } from './meter.js';
+
+/**
+ * The runtime with `ordering: 'key' | 'unordered'`, `concurrency` handler calls in flight and
+ * otherwise the settings of the other runtime contenders (per-batch commits, DLQ and retries on, a
+ * silent logger, no signal handling). `maxBufferedPerPartition` stays the runtime's default unless
+ * the workload sets one (runtime-key-buffer-all: the whole backlog).
+ */
+export async function runRuntimeKeyed(spec: ChildSpec, meter: Meter, work: Work): Promise<void> {
+  if (!isKeyedContender(spec.contender))
+    throw new Error(`${spec.contender} is not a keyed runtime contender`);
+  const consumer = createConsumer({
+    brokers: spec.brokers,
+    groupId: spec.groupId,
+    topics: [spec.topic],
+    fromBeginning: true,
+    commit: 'per-batch',
+    ordering: KEYED_ORDERING[spec.contender],
+    concurrency: spec.concurrency,
+    ...(spec.maxBufferedPerPartition === undefined
+      ? {}
+      : { maxBufferedPerPartition: spec.maxBufferedPerPartition }),
+    logger: noopLogger,
+    shutdown: { signals: [] },
+    handler: async ({ partition, message }) => {
+      await work();
+      meter.seen(partition, message.offset, message.value);
+    },
+  });
+  await consumer.connect();
+  await consumer.run();
+}
