@@ -101,7 +101,10 @@ try {
     `Node ${machine.node}, KafkaJS ${machine.kafkajs}, @platformatic/kafka ${machine.platformaticKafka}, ` +
     `Apache Kafka ${kafka.version} (${kafka.mode}, single broker); load average before ${loadBefore.join('/')}, after ${loadAfter.join('/')}; ` +
     `wall time ${(wallMs / 60_000).toFixed(1)} min.` +
-    (process.env.BENCH_RUNTIME_SRC ? ` Runtime: candidate copy ${process.env.BENCH_RUNTIME_SRC}.` : '');
+    (process.env.BENCH_RUNTIME_SRC ? ` Runtime: candidate copy ${process.env.BENCH_RUNTIME_SRC}.` : '') +
+    (process.env.BENCH_KEYED_OPTIONS
+      ? ` Keyed contenders with BENCH_KEYED_OPTIONS=${process.env.BENCH_KEYED_OPTIONS}.`
+      : '');
   const report = fullReport(header, rows, latency, drain, targets, [hotKeyTable(rows, results)]);
   const resultsDir = join(dirname(fileURLToPath(import.meta.url)), '..', 'results');
   mkdirSync(resultsDir, { recursive: true });

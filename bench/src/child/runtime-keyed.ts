@@ -1,8 +1,17 @@
-import { createConsumer, noopLogger } from '@kafkakit/kafka-consumer';
+import { type ConsumerOptions, createConsumer, noopLogger } from '@kafkakit/kafka-consumer';
 import type { ChildSpec } from '../types.js';
 import type { Work } from './handler.js';
 import { isKeyedContender, KEYED_ORDERING } from './keyed-contenders.js';
 import type { Meter } from './meter.js';
+
+/**
+ * BENCH_KEYED_OPTIONS='{"maxWaitTimeMs":50}' (diagnostics only): runtime options merged into the
+ * keyed contenders' options, e.g. to show what limits them. The report header names it.
+ */
+function diagnosticOptions(): Partial<ConsumerOptions> {
+  const raw = process.env.BENCH_KEYED_OPTIONS;
+  return raw ? (JSON.parse(raw) as Partial<ConsumerOptions>) : {};
+}
 
 /**
  * The runtime with `ordering: 'key' | 'unordered'`, `concurrency` handler calls in flight and
@@ -26,6 +35,7 @@ export async function runRuntimeKeyed(spec: ChildSpec, meter: Meter, work: Work)
       : { maxBufferedPerPartition: spec.maxBufferedPerPartition }),
     logger: noopLogger,
     shutdown: { signals: [] },
+    ...diagnosticOptions(),
     handler: async ({ partition, message }) => {
       await work();
       meter.seen(partition, message.offset, message.value);
