@@ -1,4 +1,4 @@
-import { KEYED_DATASETS } from './keyed-plan.js';
+import { KEYED_DATASETS, KEYED_WORKLOADS } from './keyed-plan.js';
 import { type Spread, spread } from './stats.js';
 import type { Row, Target } from './summary.js';
 import type { ContenderId, RoundResult } from './types.js';
@@ -89,6 +89,39 @@ export function hotKeyTable(rows: readonly Row[], results: readonly RoundResult[
     '',
     '| contender | maxBufferedPerPartition | other-key msgs counted | other keys msg/s median (min–max) | window s | hot msgs finished in the window | hot key msg/s | key-1ms same contender msg/s (no hot key) | other keys vs same settings without hot key | vs key-1ms runtime-key | peak RSS MB |',
     '|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|',
+    ...out,
+    '',
+  ].join('\n');
+}
+
+/**
+ * Keyed contenders: mean handler calls in flight against the configured concurrency. msg/s ≈ mean
+ * in flight / handler time; a mean well below the concurrency means the handlers starved.
+ */
+export function inFlightTable(results: readonly RoundResult[]): string {
+  const out: string[] = [];
+  for (const workload of KEYED_WORKLOADS) {
+    for (const contender of workload.contenders) {
+      const runs = results.filter(
+        (r) => r.workload === workload.id && r.contender === contender && r.inFlight,
+      );
+      if (runs.length === 0) continue;
+      const mean = spread(runs.map((r) => r.inFlight?.mean ?? 0));
+      const max = Math.max(...runs.map((r) => r.inFlight?.max ?? 0));
+      const perCall = spread(
+        runs.map((r) => ((r.inFlight?.mean ?? 0) * r.windowMs) / (r.messages + (r.hotFinished ?? 0))),
+      );
+      out.push(
+        `| ${workload.id} | ${contender} | ${workload.concurrency} | ${mean.median.toFixed(1)} (${mean.min.toFixed(1)}–${mean.max.toFixed(1)}) | ${max} | ${perCall.median.toFixed(2)} |`,
+      );
+    }
+  }
+  if (out.length === 0) return '';
+  return [
+    '### Keyed contenders: handler calls in flight (first call → window end)',
+    '',
+    '| workload | contender | concurrency | mean in flight median (min–max) | max in flight | ms per call (mean in flight × window / messages finished) |',
+    '|---|---|--:|--:|--:|--:|',
     ...out,
     '',
   ].join('\n');

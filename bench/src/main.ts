@@ -10,7 +10,7 @@ import { describeMachine, load } from './environment.js';
 import { consumerPerformanceClasspath } from './java-tools.js';
 import { KEYED_DATASETS } from './keyed-plan.js';
 import { seedKeyedTopic } from './keyed-seed.js';
-import { hotKeyTable } from './keyed-summary.js';
+import { hotKeyTable, inFlightTable } from './keyed-summary.js';
 import { type LatencyRun, runLatency } from './latency.js';
 import { fullReport } from './markdown.js';
 import * as plan from './plan.js';
@@ -105,7 +105,10 @@ try {
     (process.env.BENCH_KEYED_OPTIONS
       ? ` Keyed contenders with BENCH_KEYED_OPTIONS=${process.env.BENCH_KEYED_OPTIONS}.`
       : '');
-  const report = fullReport(header, rows, latency, drain, targets, [hotKeyTable(rows, results)]);
+  const report = fullReport(header, rows, latency, drain, targets, [
+    hotKeyTable(rows, results),
+    inFlightTable(results),
+  ]);
   const resultsDir = join(dirname(fileURLToPath(import.meta.url)), '..', 'results');
   mkdirSync(resultsDir, { recursive: true });
   const stamp = startedAt.toISOString().replace(/[:.]/g, '-');

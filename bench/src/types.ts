@@ -42,6 +42,12 @@ export interface ChildSpec {
   resultFile: string;
 }
 
+export interface InFlightSummary {
+  /** Time-weighted mean. */
+  mean: number;
+  max: number;
+}
+
 export interface LatencySummary {
   count: number;
   p50: number;
@@ -69,6 +75,8 @@ export interface ChildResult {
   deadLettered?: number;
   /** excludeHot: hot-key messages finished inside the window (not in `messages`). */
   hotFinished?: number;
+  /** Keyed contenders: handler calls in flight, first call -> window end. */
+  inFlight?: InFlightSummary;
   /** Latency mode: producer timestamp -> handler, and -> commit acknowledged (ms). */
   toHandler?: LatencySummary;
   toCommit?: LatencySummary;

@@ -1,6 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { percentile } from '../stats.js';
 import type { ChildResult, ChildSpec, LatencySummary } from '../types.js';
+import type { InFlight } from './in-flight.js';
 import { HOT } from './keys.js';
 
 /** Wall-clock milliseconds with sub-millisecond resolution, comparable across processes. */
@@ -43,6 +44,8 @@ export class Meter {
   deadLettered = 0;
   /** excludeHot: hot-key messages finished in the window. */
   hotFinished = 0;
+  /** Set by contenders that track their handler calls in flight. */
+  inFlight: InFlight | undefined;
   #startedAt = 0;
   #cpuAtStart: NodeJS.CpuUsage | undefined;
   #ready = false;
@@ -147,6 +150,7 @@ export class Meter {
     };
     if (this.deadLettered > 0) result.deadLettered = this.deadLettered;
     if (this.spec.excludeHot) result.hotFinished = this.hotFinished;
+    if (this.inFlight) result.inFlight = this.inFlight.summary();
     result.memoryAtEndMb = Object.fromEntries(
       Object.entries(process.memoryUsage()).map(([k, v]) => [k, Math.round(v / 10485.76) / 100]),
     );

@@ -1,6 +1,7 @@
 import { type ConsumerOptions, createConsumer, noopLogger } from '@kafkakit/kafka-consumer';
 import type { ChildSpec } from '../types.js';
 import type { Work } from './handler.js';
+import { InFlight } from './in-flight.js';
 import { isKeyedContender, KEYED_ORDERING } from './keyed-contenders.js';
 import type { Meter } from './meter.js';
 
@@ -22,6 +23,8 @@ function diagnosticOptions(): Partial<ConsumerOptions> {
 export async function runRuntimeKeyed(spec: ChildSpec, meter: Meter, work: Work): Promise<void> {
   if (!isKeyedContender(spec.contender))
     throw new Error(`${spec.contender} is not a keyed runtime contender`);
+  const inFlight = new InFlight();
+  meter.inFlight = inFlight;
   const consumer = createConsumer({
     brokers: spec.brokers,
     groupId: spec.groupId,
@@ -37,7 +40,9 @@ export async function runRuntimeKeyed(spec: ChildSpec, meter: Meter, work: Work)
     shutdown: { signals: [] },
     ...diagnosticOptions(),
     handler: async ({ partition, message }) => {
+      inFlight.begin();
       await work();
+      inFlight.end();
       meter.seen(partition, message.offset, message.value);
     },
   });
