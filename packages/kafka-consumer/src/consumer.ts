@@ -1,46 +1,28 @@
-import type { ClientFactory, ClientHooks } from './client/port.js';
+import type { ConsumerDependencies, KafkaConsumer } from './api.js';
+import type { ClientHooks } from './client/port.js';
+import { describeUndecodable } from './client/undecodable.js';
 import { createClients } from './clients.js';
 import { createCommitStrategy } from './commit/index.js';
 import { CommitPipeline } from './commit/pipeline.js';
 import { ensureDeadLetterTopics } from './dead-letter/topics.js';
 import { ClientError, KafkaConsumerError, toError } from './errors.js';
-import { type EventName, type Listener, TypedEmitter } from './events.js';
+import { TypedEmitter } from './events.js';
+import { revokeWork } from './group/revoke.js';
 import { RejoinSupervisor } from './group/supervisor.js';
 import { healthReport } from './health.js';
 import { Lifecycle } from './lifecycle.js';
 import { type ConsumerOptions, type ResolvedOptions, resolveOptions } from './options.js';
 import { Dispatcher } from './processing/dispatcher.js';
+import { ConcurrencyLimit } from './processing/limit.js';
 import { MessageProcessor } from './processing/message.js';
 import { OffsetTracker } from './processing/offsets.js';
 import { PartitionControl } from './processing/partitions.js';
 import { PartitionRunner } from './processing/runner.js';
 import { EXIT_CODES, installSignalHandlers } from './shutdown.js';
 import { stopConsumer } from './stop.js';
-import type { HealthReport, ShutdownReport } from './types.js';
+import type { ShutdownReport } from './types.js';
 
-export interface KafkaConsumer {
-  /** Connects to the cluster (and the dead-letter producer), checks the DLQ topics. Idempotent. */
-  connect(): Promise<void>;
-  /** Subscribes and starts consuming; resolves once the group was joined. Connects first if needed. */
-  run(): Promise<void>;
-  /** Graceful stop: drain (bounded by drainTimeoutMs), commit, leave the group, close; ends within drainTimeoutMs + 5 s. Idempotent. */
-  disconnect(): Promise<ShutdownReport>;
-  health(): HealthReport;
-  /** Resumes a partition the runtime paused; its unfinished message is delivered again (attempts start at 1). */
-  resumePartition(topic: string, partition: number): boolean;
-  on<K extends EventName>(name: K, listener: Listener<K>): () => void;
-  once<K extends EventName>(name: K, listener: Listener<K>): () => void;
-  off<K extends EventName>(name: K, listener: Listener<K>): void;
-  /** The validated options with defaults applied. */
-  readonly options: Readonly<ResolvedOptions<unknown>>;
-}
-
-/** Test seam: plug another client in place of KafkaJS. */
-export interface ConsumerDependencies {
-  clientFactory?: ClientFactory;
-  /** How the process exits (signal shutdown, fatal crash with `exitProcess`). @default process.exit */
-  exit?: (code: number) => void;
-}
+export type { ConsumerDependencies, KafkaConsumer };
 
 /** How often a batch asks the client for a (due) heartbeat between messages. */
 const HEARTBEAT_CHECK_MS = 100;
@@ -79,8 +61,13 @@ export function createConsumer<T = Buffer | null>(
     onFailed: (error) => supervisor.notice(error),
   });
   const strategy = createCommitStrategy(options.commit);
-  const control = new PartitionControl(client, events);
-  const processor = new MessageProcessor(options, events, control, publisher, lifecycle);
+  const control = new PartitionControl(
+    client,
+    events,
+    options.ordering === 'partition' ? undefined : (tp) => void (work as Dispatcher).rewind(tp),
+  );
+  const limit = options.ordering === 'partition' ? undefined : new ConcurrencyLimit(options.concurrency);
+  const processor = new MessageProcessor(options, events, control, publisher, lifecycle, limit);
   const common = { tracker, pipeline, strategy, control, processor, lifecycle };
   const maxUncommitted = options.commit.maxUncommitted;
   const work =
@@ -93,7 +80,7 @@ export function createConsumer<T = Buffer | null>(
       : new Dispatcher({
           ...common,
           ordering: options.ordering,
-          concurrency: options.concurrency,
+          limit: limit as ConcurrencyLimit,
           maxBuffered: options.maxBufferedPerPartition,
           maxUncommitted,
           client,
@@ -101,20 +88,14 @@ export function createConsumer<T = Buffer | null>(
         });
 
   /** Before any (re-)join: start nothing more, wait for running handlers (bounded), commit what finished. */
-  const revoke = async (): Promise<void> => {
-    if (lifecycle.state === 'running') lifecycle.to('rebalancing');
-    if (work instanceof Dispatcher) work.clear();
-    const bound = Math.max(1000, options.rebalanceTimeoutMs - REVOKE_MARGIN_MS);
-    if (!(await work.work.idle(bound))) {
-      logger.warn(
-        { inFlight: work.inFlight, waitedMs: bound },
-        'handlers outlived the revoke bound; aborting them',
-      );
-      lifecycle.generation.abort(new ClientError(`Partitions revoked; handlers ran past ${bound} ms`));
-      await work.work.idle(1000);
-    }
-    await pipeline.flush('rebalance');
-  };
+  const revoke = () =>
+    revokeWork({
+      lifecycle,
+      work,
+      pipeline,
+      logger,
+      boundMs: Math.max(1000, options.rebalanceTimeoutMs - REVOKE_MARGIN_MS),
+    });
 
   const hooks: ClientHooks = {
     onBatch: (batch) => {
@@ -161,6 +142,17 @@ export function createConsumer<T = Buffer | null>(
       events.emit('consumer.crashed', { error, restart });
       if (restart) supervisor.rebalanceStarted();
       else if (!lifecycle.stopping) void recoverOrExit(error);
+    },
+    onUndecodable: (batch) => {
+      const error = new KafkaConsumerError('DECODE_FAILED', describeUndecodable(batch, options.groupId), {
+        cause: batch.error,
+      });
+      logger.error(
+        { err: error, topic: batch.topic, partition: batch.partition, offset: batch.offset },
+        'batch cannot be decoded',
+      );
+      control.hold({ ...batch, reason: 'undecodable-batch', error, attempts: 0 });
+      events.emit('error', { error });
     },
   };
   supervisor.attach(hooks);
@@ -279,11 +271,7 @@ export function createConsumer<T = Buffer | null>(
         lastProgressAt: work.lastProgressAt,
         lastCommitAt: pipeline.lastCommitAt,
       }),
-    resumePartition: (topic, partition) => {
-      const released = control.release(topic, partition);
-      if (released && work instanceof Dispatcher) void work.rewind({ topic, partition });
-      return released;
-    },
+    resumePartition: (topic, partition) => control.release(topic, partition),
     on: (name, listener) => events.on(name, listener),
     once: (name, listener) => events.once(name, listener),
     off: (name, listener) => events.off(name, listener),

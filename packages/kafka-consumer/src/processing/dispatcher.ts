@@ -4,6 +4,7 @@ import type { CommitStrategy } from '../commit/strategy.js';
 import type { Lifecycle } from '../lifecycle.js';
 import type { Logger } from '../logger.js';
 import type { ConsumedMessage, TopicPartition } from '../types.js';
+import type { ConcurrencyLimit } from './limit.js';
 import type { MessageProcessor, Outcome } from './message.js';
 import { decodeFinished } from './metadata.js';
 import type { BatchTrack, OffsetTracker, PartitionTrack } from './offsets.js';
@@ -13,8 +14,8 @@ import { WorkCounter } from './work.js';
 
 export interface DispatcherParts {
   ordering: 'key' | 'unordered';
-  /** Most handler calls in flight in the whole consumer. */
-  concurrency: number;
+  /** Most handler calls in flight in the whole consumer (shared with the processor's backoff). */
+  limit: ConcurrencyLimit;
   /** Buffered (not yet finished) messages of a partition above which its fetch is paused. */
   maxBuffered: number;
   maxUncommitted: number;
@@ -64,11 +65,14 @@ export class Dispatcher {
   readonly #ready = new Fifo<Item>();
   readonly #partitions = new Map<string, PartitionWork>();
   #pumping = false;
+  /** Handler calls started and not finished (in backoff included). */
   #running = 0;
   /** Reading the committed metadata of a new assignment; batches wait for it. */
   #loading: Promise<void> | undefined;
 
-  constructor(private readonly parts: DispatcherParts) {}
+  constructor(private readonly parts: DispatcherParts) {
+    parts.limit.onFreed(() => this.#pump());
+  }
 
   get inFlight(): number {
     return this.#running;
@@ -102,6 +106,10 @@ export class Dispatcher {
       } else this.#ready.push({ batch, message, track, index: i, lane: undefined, part });
     }
     if (messages.length > 0) batch.resolveOffset((messages[messages.length - 1] as ConsumedMessage).offset);
+    // per-batch under key/unordered: a batch may finish after later ones started; each new batch
+    // of a partition also commits what became committable since the last one.
+    if (this.parts.strategy.afterBatch && !this.parts.strategy.afterMessage)
+      this.parts.pipeline.request('batch');
     if (part.buffered >= this.parts.maxBuffered && !part.paused) {
       part.paused = true;
       client.pause([part.tp]);
@@ -132,19 +140,26 @@ export class Dispatcher {
     if (this.#pumping) return;
     this.#pumping = true;
     try {
-      const { concurrency, lifecycle, control, strategy, maxUncommitted, pipeline } = this.parts;
-      while (this.#running < concurrency && this.#ready.length > 0) {
+      const { limit, lifecycle, control, strategy, maxUncommitted, pipeline } = this.parts;
+      while (this.#ready.length > 0) {
         if (!lifecycle.accepting) return;
+        if (!limit.tryTake()) return;
         const item = this.#ready.shift() as Item;
+        const skip = () => limit.release();
         const { part } = item;
-        if (part.generation !== lifecycle.generation.id || !item.batch.isActive()) continue;
+        if (part.generation !== lifecycle.generation.id || !item.batch.isActive()) {
+          skip();
+          continue;
+        }
         if (control.isHeld(part.tp.topic, part.tp.partition)) {
+          skip();
           this.#drop(item);
           continue;
         }
         if (strategy.afterMessage && part.offsets.uncommitted >= maxUncommitted) {
           // Back-pressure of per-message: wait for the commit in flight, then go on.
           this.#ready.push(item);
+          skip();
           void pipeline.flush('message').then(() => this.#pump());
           return;
         }
@@ -180,6 +195,7 @@ export class Dispatcher {
     const { part } = item;
     const { strategy, pipeline, lifecycle } = this.parts;
     this.#running--;
+    this.parts.limit.release();
     part.running--;
     part.buffered--;
     if (outcome === 'done' && part.generation === lifecycle.generation.id) {
@@ -187,6 +203,10 @@ export class Dispatcher {
       this.lastProgressAt = Date.now();
       if (strategy.afterMessage) pipeline.request('message');
       else if (strategy.afterBatch && item.track.head >= item.track.end) pipeline.request('batch');
+    } else if (outcome === 'halt' && strategy.afterBatch && lifecycle.accepting) {
+      // The partition stops here (held): what finished before it is committed, as the runner's
+      // batch end does.
+      pipeline.request('batch');
     }
     const lane = item.lane;
     if (lane !== undefined) {
@@ -257,15 +277,16 @@ export class Dispatcher {
   async rewind(tp: TopicPartition): Promise<void> {
     const id = `${tp.topic}\u0000${tp.partition}`;
     const part = this.#partitions.get(id);
-    const offsets = this.parts.tracker.get(tp.topic, tp.partition);
-    if (offsets === undefined) return;
+    const { tracker, client } = this.parts;
     while (part !== undefined && part.running > 0) await this.work.idle(100);
-    const from = offsets.lowestUnfinished();
-    if (from === undefined) return;
-    const skip = new Set(offsets.finishedAbove().map(String));
-    this.#partitions.delete(id);
-    const fresh = this.parts.tracker.reset(tp.topic, tp.partition);
-    fresh.skip = skip;
-    this.parts.client.seek(tp, from);
+    const offsets = tracker.get(tp.topic, tp.partition);
+    const from = offsets?.lowestUnfinished();
+    if (offsets !== undefined && from !== undefined) {
+      const skip = new Set(offsets.finishedAbove().map(String));
+      this.#partitions.delete(id);
+      tracker.reset(tp.topic, tp.partition).skip = skip;
+      client.seek(tp, from);
+    }
+    client.resume([tp]);
   }
 }

@@ -2,7 +2,7 @@ import type { ConsumerClient } from '../client/port.js';
 import type { TypedEmitter } from '../events.js';
 import type { TopicPartition } from '../types.js';
 
-export type HoldReason = 'dead-letter-failed' | 'retries-exhausted';
+export type HoldReason = 'dead-letter-failed' | 'retries-exhausted' | 'undecodable-batch';
 
 interface Hold {
   topic: string;
@@ -29,6 +29,12 @@ export class PartitionControl {
   constructor(
     private readonly client: ConsumerClient,
     private readonly events: TypedEmitter,
+    /**
+     * Reopens a released partition. By default the client resumes fetching from its position
+     * (the runner never moves it past an unfinished message); the key/unordered dispatcher moved it
+     * past the whole batch, so it fetches again from the lowest unfinished offset instead.
+     */
+    private readonly reopen: (tp: TopicPartition) => void = (tp) => client.resume([tp]),
   ) {}
 
   get size(): number {
@@ -41,7 +47,8 @@ export class PartitionControl {
   }
 
   isStopped(topic: string, partition: number): boolean {
-    return this.#holds.get(key(topic, partition))?.reason === 'retries-exhausted';
+    const reason = this.#holds.get(key(topic, partition))?.reason;
+    return reason !== undefined && reason !== 'dead-letter-failed';
   }
 
   /** The dead-letter write still owed for this exact message, if any. */
@@ -91,14 +98,20 @@ export class PartitionControl {
       if (!keep.has(id)) {
         clearTimeout(hold.timer);
         this.#holds.delete(id);
-      } else if (hold.reason === 'retries-exhausted' || hold.timer !== undefined) {
+      } else if (hold.reason !== 'dead-letter-failed' || hold.timer !== undefined) {
         this.client.pause([hold]);
       }
     }
   }
 
-  held(): Array<TopicPartition & { reason: HoldReason }> {
-    return [...this.#holds.values()].map(({ topic, partition, reason }) => ({ topic, partition, reason }));
+  held(): Array<TopicPartition & { reason: HoldReason; offset: string; error: Error }> {
+    return [...this.#holds.values()].map(({ topic, partition, reason, offset, error }) => ({
+      topic,
+      partition,
+      reason,
+      offset,
+      error,
+    }));
   }
 
   /** Stops recovery timers (shutdown). */
@@ -112,8 +125,8 @@ export class PartitionControl {
   #resume(hold: Hold, forget: boolean): void {
     clearTimeout(hold.timer);
     hold.timer = undefined;
-    if (forget || hold.reason === 'retries-exhausted') this.#holds.delete(key(hold.topic, hold.partition));
-    this.client.resume([hold]);
+    if (forget || hold.reason !== 'dead-letter-failed') this.#holds.delete(key(hold.topic, hold.partition));
+    this.reopen({ topic: hold.topic, partition: hold.partition });
     if (this.events.has('partition.resumed')) {
       this.events.emit('partition.resumed', { topic: hold.topic, partition: hold.partition });
     }

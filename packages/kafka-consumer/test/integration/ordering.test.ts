@@ -116,14 +116,22 @@ describe('ordering', () => {
       message: 'committed up to the message in backoff',
     });
     const before = events['offsets.committed'].length;
-    await waitFor(() => events['offsets.committed'].length > before, { message: 'another commit during the backoff' });
+    await waitFor(() => events['offsets.committed'].length > before, {
+      message: 'another commit during the backoff',
+    });
     expect(done.filter((o) => o % 4 === 2)).toEqual([]);
     expect(events['offsets.committed'].every((e) => Number(e.offsets[0]?.offset) <= 2)).toBe(true);
-    await waitFor(() => done.length === 20, { timeoutMs: 10_000, message: 'offset 2 retried and key k2 done' });
-    expect(done.filter((o) => o % 4 === 2)).toEqual([2, 6, 10, 14, 18]);
-    await waitFor(async () => (await readCommittedOffsets(brokers(), c.options.groupId, source))[0] === '20', {
-      message: 'committed to the end',
+    await waitFor(() => done.length === 20, {
+      timeoutMs: 10_000,
+      message: 'offset 2 retried and key k2 done',
     });
+    expect(done.filter((o) => o % 4 === 2)).toEqual([2, 6, 10, 14, 18]);
+    await waitFor(
+      async () => (await readCommittedOffsets(brokers(), c.options.groupId, source))[0] === '20',
+      {
+        message: 'committed to the end',
+      },
+    );
   });
 
   it('finished offsets above the commit travel in its metadata: a restart redelivers only the unfinished message', async () => {
@@ -171,5 +179,75 @@ describe('ordering', () => {
       message: 'committed to the end after the restart',
     });
     expect(second.sort((x, y) => x - y)).toEqual([0, 5, 10, 15]);
+  });
+});
+
+describe("'key' ordering: a partition held", () => {
+  it('deadLetter: false stops the partition; resumePartition delivers the failed message again and skips what finished', async () => {
+    const source = await topic('kc-key-stop');
+    await produceMessages(brokers(), source, keyed(4, 3));
+    let healed = false;
+    const calls: number[] = [];
+    const c = consumer({
+      topics: [source],
+      ordering: 'key',
+      concurrency: 4,
+      deadLetter: false,
+      retry: { maxRetries: 1, initialDelayMs: 10, maxDelayMs: 10 },
+      handler: async ({ message }) => {
+        calls.push(Number(message.offset));
+        if (message.offset === '1' && !healed) throw new Error('downstream is down');
+      },
+    });
+    const events = record(c, 'partition.paused');
+    await c.run();
+    await waitFor(() => events['partition.paused'].length === 1, { message: 'partition stopped' });
+    expect(c.health().stoppedPartitions).toEqual([{ topic: source, partition: 0 }]);
+    await waitFor(async () => (await readCommittedOffsets(brokers(), c.options.groupId, source))[0] === '1', {
+      message: 'committed up to the failed message, never past it',
+    });
+    const before = [...calls];
+    expect(before.filter((o) => o === 1)).toEqual([1, 1]);
+    healed = true;
+    expect(c.resumePartition(source, 0)).toBe(true);
+    await waitFor(
+      async () => (await readCommittedOffsets(brokers(), c.options.groupId, source))[0] === '12',
+      {
+        message: 'resumed partition finished',
+      },
+    );
+    const after = calls.slice(before.length);
+    // Offset 1 and whatever had not finished come again; nothing that finished runs twice.
+    expect(after).toContain(1);
+    const finishedBefore = before.filter((o) => o !== 1);
+    for (const o of after) expect(finishedBefore).not.toContain(o);
+    expect(new Set(calls).size).toBe(12);
+  });
+});
+
+describe("'key' ordering: backoff", () => {
+  it('a message in retry backoff gives its concurrency slot back: with concurrency 1 other keys still run', async () => {
+    const source = await topic('kc-key-slot');
+    await produceMessages(brokers(), source, keyed(3, 3));
+    const done: number[] = [];
+    let failures = 0;
+    const c = consumer({
+      topics: [source],
+      ordering: 'key',
+      concurrency: 1,
+      retry: { maxRetries: 3, initialDelayMs: 1500, maxDelayMs: 1500, jitter: 'none' },
+      handler: async ({ message }) => {
+        if (message.offset === '0' && failures++ === 0) throw new Error('transient');
+        done.push(Number(message.offset));
+      },
+    });
+    const events = record(c, 'message.retrying', 'message.processed');
+    await c.run();
+    await waitFor(() => events['message.retrying'].length === 1, { message: 'offset 0 is in backoff' });
+    // Keys k1 and k2 (6 messages) finish while k0 waits, although only one call may run at a time.
+    await waitFor(() => done.length === 6, { message: 'other keys done during the backoff' });
+    expect(done.includes(0)).toBe(false);
+    await waitFor(() => done.length === 9, { timeoutMs: 10_000, message: 'all done' });
+    expect(done.filter((o) => o % 3 === 0)).toEqual([0, 3, 6]);
   });
 });
