@@ -28,6 +28,7 @@ const ALL: readonly ContenderId[] = [
   'kafkajs-eachBatch',
   'runtime-per-message',
   'runtime-per-batch',
+  'runtime-per-batch-metrics',
   'runtime-interval',
   'runtime-dlq-1pct',
   'platformatic',

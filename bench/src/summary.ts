@@ -85,6 +85,16 @@ export function evaluateTargets(
         detail: `${ratio.toFixed(2)}x (${Math.round(row.msgPerSec.median)} vs ${Math.round(base.msgPerSec.median)} msg/s)`,
       });
     }
+    const plain = find(rows, workload, 'runtime-per-batch');
+    const metrics = find(rows, workload, 'runtime-per-batch-metrics');
+    if (plain && metrics) {
+      const ratio = metrics.msgPerSec.median / plain.msgPerSec.median;
+      targets.push({
+        name: `${workload} Prometheus metrics cost <= 5% throughput (runtime-per-batch-metrics vs runtime-per-batch)`,
+        met: workload !== 'noop-100B' || ratio >= 0.95,
+        detail: `${ratio.toFixed(3)}x (${Math.round(metrics.msgPerSec.median)} vs ${Math.round(plain.msgPerSec.median)} msg/s; CPU ${metrics.cpuMicrosPerMsg.toFixed(1)} vs ${plain.cpuMicrosPerMsg.toFixed(1)} µs/msg)`,
+      });
+    }
     const perMessage = find(rows, workload, 'runtime-per-message');
     if (base && perMessage) {
       const ratio = perMessage.msgPerSec.median / base.msgPerSec.median;

@@ -12,6 +12,7 @@ import { healthReport } from './health.js';
 import { Lifecycle } from './lifecycle.js';
 import { type ConsumerOptions, type ResolvedOptions, resolveOptions } from './options.js';
 import { Dispatcher } from './processing/dispatcher.js';
+import { ConcurrencyLimit } from './processing/limit.js';
 import { MessageProcessor } from './processing/message.js';
 import { OffsetTracker } from './processing/offsets.js';
 import { PartitionControl } from './processing/partitions.js';
@@ -64,7 +65,8 @@ export function createConsumer<T = Buffer | null>(
     events,
     options.ordering === 'partition' ? undefined : (tp) => void (work as Dispatcher).rewind(tp),
   );
-  const processor = new MessageProcessor(options, events, control, publisher, lifecycle);
+  const limit = options.ordering === 'partition' ? undefined : new ConcurrencyLimit(options.concurrency);
+  const processor = new MessageProcessor(options, events, control, publisher, lifecycle, limit);
   const common = { tracker, pipeline, strategy, control, processor, lifecycle };
   const maxUncommitted = options.commit.maxUncommitted;
   const work =
@@ -77,7 +79,7 @@ export function createConsumer<T = Buffer | null>(
       : new Dispatcher({
           ...common,
           ordering: options.ordering,
-          concurrency: options.concurrency,
+          limit: limit as ConcurrencyLimit,
           maxBuffered: options.maxBufferedPerPartition,
           maxUncommitted,
           client,

@@ -17,6 +17,11 @@ export interface RevokeParts {
  * The revoke before any (re-)join (the client waits for it before its JoinGroup): start nothing
  * more, drop what waits (it is fetched again from the committed offset), wait for running handlers
  * up to `boundMs` and abort their signal past it, then flush the commit pipeline.
+ *
+ * Interleavings this covers: KafkaJS notices the rebalance in its own heartbeat after a batch (no
+ * batch of ours sees it): the JoinGroup still waits here. A handler finishes after the bound: its
+ * generation is over, its finish is not recorded, so no commit of the old generation can land after
+ * the re-join. A commit in flight when the revoke starts: flush waits for it, then sends the latest.
  */
 export async function revokeWork({ lifecycle, work, pipeline, logger, boundMs }: RevokeParts): Promise<void> {
   if (lifecycle.state === 'running') lifecycle.to('rebalancing');
@@ -29,5 +34,7 @@ export async function revokeWork({ lifecycle, work, pipeline, logger, boundMs }:
     lifecycle.generation.abort(new ClientError(`Partitions revoked; handlers ran past ${boundMs} ms`));
     await work.work.idle(1000);
   }
-  await pipeline.flush('rebalance');
+  // After a crash the client's session is gone (KafkaJS joins as a new member): nothing can be
+  // committed in it; what finished is redelivered (the tracker starts over with the new generation).
+  if (lifecycle.state !== 'crashed') await pipeline.flush('rebalance');
 }

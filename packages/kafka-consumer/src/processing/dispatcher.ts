@@ -4,6 +4,7 @@ import type { CommitStrategy } from '../commit/strategy.js';
 import type { Lifecycle } from '../lifecycle.js';
 import type { Logger } from '../logger.js';
 import type { ConsumedMessage, TopicPartition } from '../types.js';
+import type { ConcurrencyLimit } from './limit.js';
 import type { MessageProcessor, Outcome } from './message.js';
 import { decodeFinished } from './metadata.js';
 import type { BatchTrack, OffsetTracker, PartitionTrack } from './offsets.js';
@@ -13,8 +14,8 @@ import { WorkCounter } from './work.js';
 
 export interface DispatcherParts {
   ordering: 'key' | 'unordered';
-  /** Most handler calls in flight in the whole consumer. */
-  concurrency: number;
+  /** Most handler calls in flight in the whole consumer (shared with the processor's backoff). */
+  limit: ConcurrencyLimit;
   /** Buffered (not yet finished) messages of a partition above which its fetch is paused. */
   maxBuffered: number;
   maxUncommitted: number;
@@ -64,11 +65,14 @@ export class Dispatcher {
   readonly #ready = new Fifo<Item>();
   readonly #partitions = new Map<string, PartitionWork>();
   #pumping = false;
+  /** Handler calls started and not finished (in backoff included). */
   #running = 0;
   /** Reading the committed metadata of a new assignment; batches wait for it. */
   #loading: Promise<void> | undefined;
 
-  constructor(private readonly parts: DispatcherParts) {}
+  constructor(private readonly parts: DispatcherParts) {
+    parts.limit.onFreed(() => this.#pump());
+  }
 
   get inFlight(): number {
     return this.#running;
@@ -136,19 +140,26 @@ export class Dispatcher {
     if (this.#pumping) return;
     this.#pumping = true;
     try {
-      const { concurrency, lifecycle, control, strategy, maxUncommitted, pipeline } = this.parts;
-      while (this.#running < concurrency && this.#ready.length > 0) {
+      const { limit, lifecycle, control, strategy, maxUncommitted, pipeline } = this.parts;
+      while (this.#ready.length > 0) {
         if (!lifecycle.accepting) return;
+        if (!limit.tryTake()) return;
         const item = this.#ready.shift() as Item;
+        const skip = () => limit.release();
         const { part } = item;
-        if (part.generation !== lifecycle.generation.id || !item.batch.isActive()) continue;
+        if (part.generation !== lifecycle.generation.id || !item.batch.isActive()) {
+          skip();
+          continue;
+        }
         if (control.isHeld(part.tp.topic, part.tp.partition)) {
+          skip();
           this.#drop(item);
           continue;
         }
         if (strategy.afterMessage && part.offsets.uncommitted >= maxUncommitted) {
           // Back-pressure of per-message: wait for the commit in flight, then go on.
           this.#ready.push(item);
+          skip();
           void pipeline.flush('message').then(() => this.#pump());
           return;
         }
@@ -184,6 +195,7 @@ export class Dispatcher {
     const { part } = item;
     const { strategy, pipeline, lifecycle } = this.parts;
     this.#running--;
+    this.parts.limit.release();
     part.running--;
     part.buffered--;
     if (outcome === 'done' && part.generation === lifecycle.generation.id) {

@@ -13,6 +13,7 @@ import type { Lifecycle } from '../lifecycle.js';
 import type { ResolvedOptions } from '../options.js';
 import type { ConsumedMessage } from '../types.js';
 import { HandlerContext } from './context.js';
+import type { ConcurrencyLimit } from './limit.js';
 import type { PartitionControl } from './partitions.js';
 import { backoffDelay, shouldRetry, sleepWithTicks } from './retry.js';
 
@@ -30,6 +31,8 @@ export class MessageProcessor<T> {
     private readonly publisher: DeadLetterPublisher | undefined,
     /** Handler signals and the stopping signal come from the lifecycle, read at each call. */
     private readonly lifecycle: Lifecycle,
+    /** key / unordered: the slot a call gives back during its backoff. */
+    private readonly limit: ConcurrencyLimit | undefined,
   ) {}
 
   /**
@@ -141,7 +144,13 @@ export class MessageProcessor<T> {
       'handler failed; retrying',
     );
     // Heartbeats while waiting so a long backoff does not get this member evicted; a rebalance rejects.
-    const waited = await sleepWithTicks(delayMs, heartbeatIntervalMs, batch.heartbeat, stopping);
+    this.limit?.release();
+    let waited: boolean;
+    try {
+      waited = await sleepWithTicks(delayMs, heartbeatIntervalMs, batch.heartbeat, stopping);
+    } finally {
+      if (this.limit !== undefined) await this.limit.take();
+    }
     if (!waited) return 'halt';
     return this.#attempt(batch, message, value, attempt + 1);
   }

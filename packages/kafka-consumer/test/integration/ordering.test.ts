@@ -224,3 +224,30 @@ describe("'key' ordering: a partition held", () => {
     expect(new Set(calls).size).toBe(12);
   });
 });
+
+describe("'key' ordering: backoff", () => {
+  it('a message in retry backoff gives its concurrency slot back: with concurrency 1 other keys still run', async () => {
+    const source = await topic('kc-key-slot');
+    await produceMessages(brokers(), source, keyed(3, 3));
+    const done: number[] = [];
+    let failures = 0;
+    const c = consumer({
+      topics: [source],
+      ordering: 'key',
+      concurrency: 1,
+      retry: { maxRetries: 3, initialDelayMs: 1500, maxDelayMs: 1500, jitter: 'none' },
+      handler: async ({ message }) => {
+        if (message.offset === '0' && failures++ === 0) throw new Error('transient');
+        done.push(Number(message.offset));
+      },
+    });
+    const events = record(c, 'message.retrying', 'message.processed');
+    await c.run();
+    await waitFor(() => events['message.retrying'].length === 1, { message: 'offset 0 is in backoff' });
+    // Keys k1 and k2 (6 messages) finish while k0 waits, although only one call may run at a time.
+    await waitFor(() => done.length === 6, { message: 'other keys done during the backoff' });
+    expect(done.includes(0)).toBe(false);
+    await waitFor(() => done.length === 9, { timeoutMs: 10_000, message: 'all done' });
+    expect(done.filter((o) => o % 3 === 0)).toEqual([0, 3, 6]);
+  });
+});
