@@ -16,6 +16,8 @@ export interface ScenarioResult {
   metrics: Metrics;
   criteria: Criterion[];
   durationMs: number;
+  /** A scenario's own measurement, shown in the table (e.g. time until processing resumed). */
+  notes?: string;
   /** Set when the scenario could not run to the end (harness or broker failure). */
   error?: string;
 }

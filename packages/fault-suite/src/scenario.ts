@@ -29,6 +29,8 @@ export interface Evidence {
   criteria: Criterion[];
   /** Criteria on the checker's metrics (e.g. duplicates bounds), judged after the run. */
   judge?: (metrics: Metrics) => Criterion[];
+  /** A measurement for the table's notes column (e.g. the time until processing resumed). */
+  notes?: string;
 }
 
 export interface ScenarioDefinition {
@@ -176,6 +178,7 @@ export async function runScenario(
     metrics,
     criteria: [...baseCriteria(metrics), ...evidence.criteria, ...(evidence.judge?.(metrics) ?? [])],
     durationMs: Date.now() - started,
+    ...(evidence.notes === undefined ? {} : { notes: evidence.notes }),
     ...(error === undefined ? {} : { error }),
   };
 }

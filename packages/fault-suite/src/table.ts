@@ -19,6 +19,7 @@ const COLUMNS = [
   'regress',
   'time',
   'result',
+  'notes',
 ] as const;
 
 function row(r: ScenarioResult): string[] {
@@ -44,6 +45,7 @@ function row(r: ScenarioResult): string[] {
     n(m.commitRegressions),
     `${(r.durationMs / 1000).toFixed(1)}s`,
     passed(r) ? 'PASS' : 'FAIL',
+    r.notes ?? '',
   ];
 }
 

@@ -1,5 +1,6 @@
 import type { ConsumerDependencies, KafkaConsumer } from './api.js';
 import type { ClientHooks } from './client/port.js';
+import { describeUndecodable } from './client/undecodable.js';
 import { createClients } from './clients.js';
 import { createCommitStrategy } from './commit/index.js';
 import { CommitPipeline } from './commit/pipeline.js';
@@ -94,6 +95,8 @@ export function createConsumer<T = Buffer | null>(
       pipeline,
       logger,
       boundMs: Math.max(1000, options.rebalanceTimeoutMs - REVOKE_MARGIN_MS),
+      heartbeat: () => client.heartbeat(),
+      heartbeatIntervalMs: options.heartbeatIntervalMs,
     });
 
   const hooks: ClientHooks = {
@@ -124,7 +127,7 @@ export function createConsumer<T = Buffer | null>(
       tracker.newGeneration(assigned);
       lifecycle.assigned();
       if (work instanceof Dispatcher) work.assigned(assigned);
-      client.resume(assigned.filter((tp) => !control.isHeld(tp.topic, tp.partition)));
+      client.resume(assigned.filter((tp) => !control.isPaused(tp.topic, tp.partition)));
       control.assign(assigned);
       supervisor.assigned();
       logger.info({ assigned }, 'partitions assigned');
@@ -141,6 +144,17 @@ export function createConsumer<T = Buffer | null>(
       events.emit('consumer.crashed', { error, restart });
       if (restart) supervisor.rebalanceStarted();
       else if (!lifecycle.stopping) void recoverOrExit(error);
+    },
+    onUndecodable: (batch) => {
+      const error = new KafkaConsumerError('DECODE_FAILED', describeUndecodable(batch, options.groupId), {
+        cause: batch.error,
+      });
+      logger.error(
+        { err: error, topic: batch.topic, partition: batch.partition, offset: batch.offset },
+        'batch cannot be decoded',
+      );
+      control.hold({ ...batch, reason: 'undecodable-batch', error, attempts: 0 });
+      events.emit('error', { error });
     },
   };
   supervisor.attach(hooks);

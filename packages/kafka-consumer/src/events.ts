@@ -38,7 +38,9 @@ export interface ConsumerEvents {
   'consumer.state': { state: ConsumerState; previous: ConsumerState };
   /** A group join finished: `assigned` is this member's full assignment, `revoked` what it lost since the last one. */
   'group.rebalanced': { assigned: TopicPartition[]; revoked: TopicPartition[] };
-  'partition.paused': TopicPartition & { reason: 'dead-letter-failed' | 'retries-exhausted' };
+  'partition.paused': TopicPartition & {
+    reason: 'dead-letter-failed' | 'retries-exhausted' | 'undecodable-batch';
+  };
   'partition.resumed': TopicPartition;
   /** The client crashed; `restart` tells whether KafkaJS restarts it by itself. */
   'consumer.crashed': { error: Error; restart: boolean };

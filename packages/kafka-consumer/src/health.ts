@@ -7,7 +7,7 @@ export interface HealthInput {
   /** Why the group re-join is considered stuck, if it is. */
   stuck: string | undefined;
   assigned: readonly TopicPartition[];
-  held: ReadonlyArray<TopicPartition & { reason: HoldReason }>;
+  held: ReadonlyArray<TopicPartition & { reason: HoldReason; error?: Error }>;
   inFlight: number;
   lastProgressAt: number | null;
   lastCommitAt: number | null;
@@ -23,7 +23,10 @@ export function healthReport(input: HealthInput): HealthReport {
   if (startError !== undefined) problems.push(`start failed: ${startError.message}`);
   if (crashed !== undefined) problems.push(`client crashed: ${crashed.message}`);
   if (stuck !== undefined) problems.push(`group re-join stuck: ${stuck}`);
-  for (const h of held) problems.push(`${h.topic}[${h.partition}] paused: ${h.reason}`);
+  for (const h of held) {
+    const detail = h.reason === 'undecodable-batch' ? ` (${h.error?.message})` : '';
+    problems.push(`${h.topic}[${h.partition}] paused: ${h.reason}${detail}`);
+  }
   const stopped = lifecycle.stopping;
   return {
     status: stopped
@@ -38,7 +41,7 @@ export function healthReport(input: HealthInput): HealthReport {
     running: state === 'running' || state === 'rebalancing',
     assignedPartitions: input.assigned.map(strip),
     pausedPartitions: held.map(strip),
-    stoppedPartitions: held.filter((h) => h.reason === 'retries-exhausted').map(strip),
+    stoppedPartitions: held.filter((h) => h.reason !== 'dead-letter-failed').map(strip),
     inFlight: input.inFlight,
     lastProgressAt: input.lastProgressAt,
     lastCommitAt: input.lastCommitAt,

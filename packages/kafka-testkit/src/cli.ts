@@ -10,6 +10,7 @@ const { values } = parseArgs({
   options: {
     'fetch-only': { type: 'boolean', default: false },
     port: { type: 'string' },
+    nodes: { type: 'string' },
     version: { type: 'string' },
     help: { type: 'boolean', short: 'h', default: false },
   },
@@ -17,8 +18,9 @@ const { values } = parseArgs({
 
 if (values.help) {
   process.stdout.write(
-    'Usage: pnpm kafka [--port 9092] [--version 4.4.0] [--fetch-only]\n' +
-      'Starts a single-node Apache Kafka broker (KRaft) in the foreground; Ctrl-C stops it.\n',
+    'Usage: pnpm kafka [--port 9092] [--nodes 3] [--version 4.4.0] [--fetch-only]\n' +
+      'Starts a single-node Apache Kafka broker (KRaft) in the foreground; Ctrl-C stops it.\n' +
+      '--nodes 3: a three-node KRaft cluster on free ports (replication factor 3, min.insync.replicas 2).\n',
   );
   process.exit(0);
 }
@@ -32,11 +34,12 @@ if (values['fetch-only']) {
   process.exit(0);
 }
 
+const nodes = values.nodes === undefined ? 1 : Number(values.nodes);
 const port = values.port === undefined ? 9092 : Number(values.port);
-process.stdout.write(`Starting Apache Kafka ${version} ...\n`);
+process.stdout.write(`Starting Apache Kafka ${version}${nodes > 1 ? ` (${nodes} nodes)` : ''} ...\n`);
 const kafka = await startKafka({
   version,
-  port,
+  ...(nodes > 1 ? { nodes } : { port }),
   mode: process.env.KAFKAKIT_TEST_BROKERS ? undefined : 'local',
 }).catch((error: unknown) => {
   process.stderr.write(`pnpm kafka: ${error instanceof Error ? error.message : String(error)}\n`);
@@ -46,7 +49,7 @@ process.stdout.write(
   `Kafka ${kafka.version} is ready in ${(kafka.startupMs / 1000).toFixed(1)} s.\n` +
     `  bootstrap: ${kafka.brokers.join(',')}\n` +
     `  a service: KAFKA_BROKERS=${kafka.brokers.join(',')}; the tests: export KAFKAKIT_TEST_BROKERS=${kafka.brokers.join(',')}\n` +
-    `${kafka.logFile ? `  log: ${kafka.logFile}\n` : ''}Press Ctrl-C to stop.\n`,
+    `${kafka.cluster ? kafka.cluster.nodes.map((n) => `  node ${n.id}: ${n.address} pid ${n.pid} log ${n.logFile}\n`).join('') : kafka.logFile ? `  log: ${kafka.logFile}\n` : ''}Press Ctrl-C to stop.\n`,
 );
 const keepAlive = setInterval(() => undefined, 1 << 30);
 let stopping = false;

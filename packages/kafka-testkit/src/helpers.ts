@@ -58,7 +58,7 @@ export async function createTopic(
           {
             topic,
             numPartitions: partitions,
-            replicationFactor: 1,
+            // The broker's default.replication.factor: 1 on the single node, 3 on a three-node cluster.
             configEntries: Object.entries(config).map(([name, value]) => ({ name, value })),
           },
         ],

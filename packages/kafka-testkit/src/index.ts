@@ -15,9 +15,19 @@ export {
   uniqueName,
   waitFor,
 } from './helpers.js';
+export type { JavaCompression, JavaRecord } from './java-producer.js';
+export { produceWithJavaClient } from './java-producer.js';
 export { ensureBrokerJars } from './local/jars.js';
 export { metadataAnswers } from './probe.js';
+export type { AclOperation, ClientTls, SecureKafkaHandle, SecureKafkaOptions } from './secure.js';
+export { startSecureKafka } from './secure.js';
 export { startKafka } from './start.js';
-export type { BrokerMode, KafkaHandle, StartKafkaOptions } from './types.js';
+export type {
+  BrokerMode,
+  ClusterControl,
+  ClusterNodeHandle,
+  KafkaHandle,
+  StartKafkaOptions,
+} from './types.js';
 export { DEFAULT_KAFKA_VERSION } from './versions.js';
 export { type CopyWorkspaceOptions, copyWorkspace, type WorkspaceCopy } from './workspace.js';

@@ -2,6 +2,7 @@ import { dockerAnswers, startDockerBroker } from './docker.js';
 import { TestkitError } from './errors.js';
 import { useExternalCluster } from './external.js';
 import { startLocalBroker } from './local/broker.js';
+import { startLocalCluster } from './local/cluster.js';
 import type { BrokerMode, KafkaHandle, StartKafkaOptions } from './types.js';
 import { DEFAULT_KAFKA_VERSION } from './versions.js';
 
@@ -14,6 +15,14 @@ export async function startKafka(options: StartKafkaOptions = {}): Promise<Kafka
   const env = process.env;
   const version = options.version ?? env.KAFKA_VERSION ?? DEFAULT_KAFKA_VERSION;
   const timeoutMs = options.startTimeoutMs ?? 120_000;
+  const nodes = options.nodes ?? 1;
+  if (!Number.isInteger(nodes) || nodes < 1 || nodes > 5) {
+    throw new TestkitError('BAD_NODES', `nodes must be an integer from 1 to 5, got ${nodes}`);
+  }
+  if (nodes > 1) {
+    // A cluster whose nodes the test can kill: only the local JVMs give that control.
+    return startLocalCluster({ version, nodes, heap: options.heap, startTimeoutMs: options.startTimeoutMs });
+  }
   const mode =
     options.mode ?? (env.KAFKAKIT_BROKER_MODE as BrokerMode | undefined) ?? (await chooseMode(env));
   switch (mode) {

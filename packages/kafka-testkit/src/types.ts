@@ -16,6 +16,38 @@ export interface StartKafkaOptions {
   heap?: string;
   /** Local mode: keep the temp dir when start-up fails, to read the full log. @default false */
   keepLogOnFailure?: boolean;
+  /**
+   * Local mode: a KRaft cluster of this many nodes (each its own JVM, heap `heap` or 384m), replication
+   * factor = nodes, min.insync.replicas 2; the handle's `cluster` stops, kills and restarts nodes.
+   * 1 (the default) is the single broker as before.
+   */
+  nodes?: number;
+}
+
+export interface ClusterNodeHandle {
+  /** node.id (1..n), as in partition leaders and broker ids. */
+  readonly id: number;
+  /** host:port of its PLAINTEXT listener. */
+  readonly address: string;
+  /** The JVM's pid (a new one after a restart). */
+  readonly pid: number | undefined;
+  readonly running: boolean;
+  readonly logFile: string;
+}
+
+/** Fault control of a multi-node local cluster. */
+export interface ClusterControl {
+  readonly nodes: readonly ClusterNodeHandle[];
+  /** Controlled shutdown of one node (SIGTERM); resolves when its JVM exited. */
+  stopNode(id: number): Promise<void>;
+  /** SIGKILL of one node's JVM; resolves when it is gone. */
+  killNode(id: number): Promise<void>;
+  /** Starts a stopped/killed node again on its ports and data; resolves once it serves metadata. */
+  startNode(id: number): Promise<void>;
+  /** Node id of the current leader of `topic[partition]`. */
+  leaderOf(topic: string, partition: number): Promise<number>;
+  /** Node id hosting `groupId`'s coordinator (the leader of its __consumer_offsets partition). */
+  coordinatorOf(groupId: string): Promise<number>;
 }
 
 export interface KafkaHandle {
@@ -38,6 +70,8 @@ export interface KafkaHandle {
   pause?(): Promise<void>;
   /** Local mode: thaw it (SIGCONT). */
   resume?(): Promise<void>;
+  /** Local multi-node mode (`nodes` > 1): stop, kill and restart nodes, find leaders and coordinators. */
+  readonly cluster?: ClusterControl;
   /** Stops what the kit started (nothing for external clusters) and removes its temp data. */
   stop(options?: { keepData?: boolean }): Promise<void>;
 }

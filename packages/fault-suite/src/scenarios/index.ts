@@ -12,8 +12,9 @@ import { deadLetterUnavailable } from './s09-dlq-unavailable.js';
 import { brokerOutage } from './s10-broker-outage.js';
 import { badPayloadsScenario } from './s11-bad-payloads.js';
 import { secondSignal } from './s12-second-signal.js';
+import { clusterRollingRestart, coordinatorKill, leaderKill } from './s13-failover.js';
 
-/** Every scenario at full size, in issue order (scenario 10 twice: stop/restart and SIGSTOP). */
+/** Every scenario at full size, in issue order (scenario 10 twice: stop/restart and SIGSTOP; 13-15 on a three-node cluster). */
 export function ALL_SCENARIOS(): ScenarioDefinition[] {
   return [
     baseline(),
@@ -29,5 +30,8 @@ export function ALL_SCENARIOS(): ScenarioDefinition[] {
     brokerOutage('sigstop'),
     badPayloadsScenario(STRATEGIES),
     secondSignal(),
+    leaderKill(),
+    coordinatorKill(),
+    clusterRollingRestart(),
   ];
 }

@@ -4,6 +4,8 @@ import type { Logger } from '../logger.js';
 import type { SaslOptions } from '../options.js';
 import type { PendingOffset } from '../processing/offsets.js';
 import type { TopicPartition } from '../types.js';
+import { classifySecurityError, type SecurityContext, SecuritySignals } from './auth-errors.js';
+import './compression.js';
 import { commitError, heartbeatError } from './errors.js';
 import { JoinGate } from './join-gate.js';
 import { KafkaJsTopicAdmin } from './kafkajs-admin.js';
@@ -17,6 +19,7 @@ import type {
   ConsumerClientOptions,
 } from './port.js';
 import { defaultSocketFactory } from './sockets.js';
+import { reportUndecodableTo, type UndecodableBatch } from './undecodable.js';
 
 export interface KafkaJsConnection {
   brokers: string[];
@@ -29,12 +32,13 @@ export interface KafkaJsConnection {
 }
 
 /** KafkaJS's own logs go to the runtime logger: its errors as warn (the runtime reports real failures itself). */
-function logCreator(logger: Logger) {
+function logCreator(logger: Logger, signals: SecuritySignals) {
   return () =>
     ({ level, log }: { level: number; log: { message: string; [key: string]: unknown } }) => {
       const { message, timestamp: _t, logger: _l, ...rest } = log;
+      signals.note(rest.error);
       const fields = { kafkajs: true, ...rest };
-      if (level <= logLevel.WARN) logger.warn(fields, message);
+      if (level <= logLevel.WARN && !signals.repeated(message)) logger.warn(fields, message);
       else logger.debug(fields, message);
     };
 }
@@ -65,11 +69,21 @@ class KafkaJsConsumerClient implements ConsumerClient {
   /** The live session: the latest batch's calls, valid until a crash or stop ends this run. */
   #session: Pick<EachBatchPayload, 'commitOffsetsIfNecessary' | 'heartbeat'> | undefined;
   #unsubscribe: Array<() => void> = [];
+  #hooks: ClientHooks | undefined;
+  /** A batch of this consumer's fetch that KafkaJS cannot decode: pause its partition at once, then tell. */
+  readonly #undecodable = (batch: UndecodableBatch) => {
+    this.#consumer.pause([{ topic: batch.topic, partitions: [batch.partition] }]);
+    this.#hooks?.onUndecodable?.(batch);
+  };
+  /** A security failure KafkaJS crashed with while `run()` was starting: start() rejects with it. */
+  #startFailure: Error | undefined;
+  #starting = false;
 
   constructor(
     private readonly kafka: Kafka,
     private readonly gate: JoinGate,
     private readonly options: ConsumerClientOptions,
+    private readonly security: { ctx: SecurityContext; signals: SecuritySignals },
   ) {
     this.#consumer = this.#create();
   }
@@ -92,8 +106,11 @@ class KafkaJsConsumerClient implements ConsumerClient {
       this.#consumer = this.#create();
     }
     try {
-      await this.#consumer.connect();
+      await reportUndecodableTo(this.#undecodable, () => this.#consumer.connect());
     } catch (error) {
+      const { ctx, signals } = this.security;
+      const security = classifySecurityError(error, ctx, signals, 'connect');
+      if (security !== undefined) throw security;
       throw new ClientError(`Could not connect the consumer: ${toError(error).message}`, {
         cause: error,
         retriable: true,
@@ -104,6 +121,7 @@ class KafkaJsConsumerClient implements ConsumerClient {
   async start(hooks: ClientHooks): Promise<void> {
     const consumer = this.#consumer;
     const { events } = consumer;
+    this.#hooks = hooks;
     this.gate.set(hooks.beforeJoin);
     this.#unsubscribe.push(
       consumer.on(events.REBALANCING, () => hooks.onRebalancing()),
@@ -116,18 +134,38 @@ class KafkaJsConsumerClient implements ConsumerClient {
       }),
       consumer.on(events.CRASH, ({ payload }) => {
         this.#session = undefined;
-        hooks.onCrash(toError(payload.error), payload.restart);
+        const security = classifySecurityError(payload.error, this.security.ctx, this.security.signals);
+        // Failing to start for want of a permission: run() rejects with it, nothing restarts.
+        if (security !== undefined && this.#starting) this.#startFailure = security;
+        else hooks.onCrash(security ?? toError(payload.error), payload.restart);
       }),
     );
     try {
       await consumer.subscribe({ topics: this.options.topics, fromBeginning: this.options.fromBeginning });
     } catch (error) {
+      const security = classifySecurityError(error, this.security.ctx, this.security.signals);
+      if (security !== undefined) throw security;
       throw new ClientError(
         `Could not subscribe to ${this.options.topics.join(', ')}: ${toError(error).message}`,
         { cause: error, retriable: true },
       );
     }
-    await consumer.run({
+    this.#starting = true;
+    this.#startFailure = undefined;
+    try {
+      await reportUndecodableTo(this.#undecodable, () => this.#run(consumer, hooks));
+    } finally {
+      this.#starting = false;
+    }
+    const failure = this.#startFailure;
+    if (failure !== undefined) {
+      await this.stop().catch(() => undefined);
+      throw failure;
+    }
+  }
+
+  #run(consumer: Consumer, hooks: ClientHooks): Promise<void> {
+    return consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
       partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently,
@@ -214,17 +252,27 @@ function rethrowHeartbeat(error: unknown): never {
 /** The client port on KafkaJS; the only module that imports KafkaJS values. */
 export function createKafkaJsFactory(connection: KafkaJsConnection): ClientFactory {
   const gate = new JoinGate(() => connection.joinHoldMs);
+  const signals = new SecuritySignals();
   const kafka = new Kafka({
     brokers: connection.brokers,
     clientId: connection.clientId,
     ssl: connection.ssl,
     sasl: connection.sasl as KafkaConfig['sasl'],
     logLevel: logLevel.WARN,
-    logCreator: logCreator(connection.logger),
+    logCreator: logCreator(connection.logger, signals),
     socketFactory: gate.wrap(defaultSocketFactory),
   });
   return {
-    consumer: (options) => new KafkaJsConsumerClient(kafka, gate, options),
+    consumer: (options) =>
+      new KafkaJsConsumerClient(kafka, gate, options, {
+        signals,
+        ctx: {
+          groupId: options.groupId,
+          topics: options.topics,
+          ssl: Boolean(connection.ssl),
+          sasl: connection.sasl,
+        },
+      }),
     producer: () => new KafkaJsDeadLetterProducer(kafka),
     admin: () => new KafkaJsTopicAdmin(kafka),
   };

@@ -1,5 +1,6 @@
 import type { PendingOffset } from '../processing/offsets.js';
 import type { ConsumedMessage, MessageHeaders, TopicPartition } from '../types.js';
+import type { UndecodableBatch } from './undecodable.js';
 
 /** One fetched batch of a single partition, with the calls valid while it is being processed. */
 export interface ClientBatch {
@@ -28,6 +29,8 @@ export interface ClientHooks {
   beforeJoin(): Promise<void>;
   onAssigned(assigned: TopicPartition[]): void;
   onCrash(error: Error, restart: boolean): void;
+  /** A fetched batch cannot be decoded; the client already paused its partition, the others go on. */
+  onUndecodable?(batch: UndecodableBatch): void;
 }
 
 export interface ConsumerClientOptions {

@@ -81,7 +81,7 @@ export class Dispatcher {
   readonly onBatch = async (batch: ClientBatch): Promise<void> => {
     const { lifecycle, control, client } = this.parts;
     if (this.#loading !== undefined) await this.#loading;
-    if (!lifecycle.accepting || control.isHeld(batch.topic, batch.partition)) return;
+    if (!lifecycle.accepting || control.isPaused(batch.topic, batch.partition)) return;
     const part = this.#partition(batch);
     const { messages } = batch;
     const track = part.offsets.add(messages);
@@ -151,7 +151,7 @@ export class Dispatcher {
           skip();
           continue;
         }
-        if (control.isHeld(part.tp.topic, part.tp.partition)) {
+        if (control.isPaused(part.tp.topic, part.tp.partition)) {
           skip();
           this.#drop(item);
           continue;

@@ -2,7 +2,7 @@ import type { ConsumerClient } from '../client/port.js';
 import type { TypedEmitter } from '../events.js';
 import type { TopicPartition } from '../types.js';
 
-export type HoldReason = 'dead-letter-failed' | 'retries-exhausted';
+export type HoldReason = 'dead-letter-failed' | 'retries-exhausted' | 'undecodable-batch';
 
 interface Hold {
   topic: string;
@@ -41,13 +41,19 @@ export class PartitionControl {
     return this.#holds.size;
   }
 
-  /** Held for any reason (the dispatcher starts nothing there). */
-  isHeld(topic: string, partition: number): boolean {
-    return this.#holds.size !== 0 && this.#holds.has(key(topic, partition));
+  /**
+   * Paused right now: stopped, or waiting out a failed DLQ write's recovery delay. A partition that
+   * resumed but still owes its DLQ write is not paused (the write is retried when the message comes).
+   */
+  isPaused(topic: string, partition: number): boolean {
+    if (this.#holds.size === 0) return false;
+    const hold = this.#holds.get(key(topic, partition));
+    return hold !== undefined && (hold.reason !== 'dead-letter-failed' || hold.timer !== undefined);
   }
 
   isStopped(topic: string, partition: number): boolean {
-    return this.#holds.get(key(topic, partition))?.reason === 'retries-exhausted';
+    const reason = this.#holds.get(key(topic, partition))?.reason;
+    return reason !== undefined && reason !== 'dead-letter-failed';
   }
 
   /** The dead-letter write still owed for this exact message, if any. */
@@ -97,14 +103,20 @@ export class PartitionControl {
       if (!keep.has(id)) {
         clearTimeout(hold.timer);
         this.#holds.delete(id);
-      } else if (hold.reason === 'retries-exhausted' || hold.timer !== undefined) {
+      } else if (hold.reason !== 'dead-letter-failed' || hold.timer !== undefined) {
         this.client.pause([hold]);
       }
     }
   }
 
-  held(): Array<TopicPartition & { reason: HoldReason }> {
-    return [...this.#holds.values()].map(({ topic, partition, reason }) => ({ topic, partition, reason }));
+  held(): Array<TopicPartition & { reason: HoldReason; offset: string; error: Error }> {
+    return [...this.#holds.values()].map(({ topic, partition, reason, offset, error }) => ({
+      topic,
+      partition,
+      reason,
+      offset,
+      error,
+    }));
   }
 
   /** Stops recovery timers (shutdown). */
@@ -118,7 +130,7 @@ export class PartitionControl {
   #resume(hold: Hold, forget: boolean): void {
     clearTimeout(hold.timer);
     hold.timer = undefined;
-    if (forget || hold.reason === 'retries-exhausted') this.#holds.delete(key(hold.topic, hold.partition));
+    if (forget || hold.reason !== 'dead-letter-failed') this.#holds.delete(key(hold.topic, hold.partition));
     this.reopen({ topic: hold.topic, partition: hold.partition });
     if (this.events.has('partition.resumed')) {
       this.events.emit('partition.resumed', { topic: hold.topic, partition: hold.partition });

@@ -162,6 +162,9 @@ describe('health server', () => {
     expect(String((livez.body.reasons as string[])[0])).toContain(`${source}[0]`);
     expect(await metric(registry, 'kafka_consumer_stuck')).toBe(1);
     expect(transitions).toEqual([[`${source}[0]`]]);
+    expect(
+      await metric(registry, 'kafka_consumer_partition_waiting_seconds', { topic: source, partition: '0' }),
+    ).toBeGreaterThanOrEqual(stuckAfterMs / 1000);
     expect((await probe(server.port, '/readyz')).status).toBe(200);
 
     const lagMatchesAdmin = async () => {

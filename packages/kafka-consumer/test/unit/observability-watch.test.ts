@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildDeadLetterHeaders } from '../../src/index.js';
 import { PartitionBook } from '../../src/observability/watch/partition-book.js';
+import { findStuck, type StuckInput } from '../../src/observability/watch/stuck.js';
 
 describe('PartitionBook (lag bookkeeping)', () => {
   it('lag is end minus committed; before any commit, end minus where this member started reading', () => {
@@ -92,5 +93,39 @@ describe('PartitionBook progress', () => {
     expect([book.get('t', 0)?.progressAt, book.get('t', 1)?.progressAt]).toEqual([50, 0]);
     book.sample(90);
     expect(book.get('t', 0)?.progressAt).toBe(50);
+  });
+});
+
+describe('the stuck rule', () => {
+  const part = (over: Partial<StuckInput>): StuckInput => ({
+    topic: 't',
+    partition: 0,
+    lag: 3,
+    progressAt: 0,
+    waitingSince: 0,
+    held: false,
+    ...over,
+  });
+
+  it('lag and nothing finished anywhere for stuckAfterMs: stuck, with the waiting partitions', () => {
+    expect(
+      findStuck([part({}), part({ partition: 1, lag: 0, waitingSince: undefined })], 1000, 1000),
+    ).toEqual([{ topic: 't', partition: 0, lag: 3, waitingSeconds: 1 }]);
+    expect(findStuck([part({})], 999, 1000)).toEqual([]);
+  });
+
+  it('a partition idle for long that just got lag is not stuck until it waited stuckAfterMs', () => {
+    expect(findStuck([part({ progressAt: 0, waitingSince: 5000 })], 5500, 1000)).toEqual([]);
+    expect(findStuck([part({ progressAt: 0, waitingSince: 5000 })], 6000, 1000)).toHaveLength(1);
+  });
+
+  it('progress on another partition means the consumer is busy, not stuck', () => {
+    expect(findStuck([part({}), part({ partition: 1, lag: 0, progressAt: 900 })], 1500, 1000)).toEqual([]);
+  });
+
+  it('held partitions and unknown lag never count', () => {
+    expect(findStuck([part({ held: true }), part({ partition: 1, lag: undefined })], 10_000, 1000)).toEqual(
+      [],
+    );
   });
 });

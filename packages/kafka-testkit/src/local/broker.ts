@@ -72,13 +72,13 @@ function formatStorage(
 }
 
 /** `--ignore-formatted` keeps an existing id (restart on the same data): read what is on disk. */
-function readClusterId(dataDir: string): string | undefined {
+export function readClusterId(dataDir: string): string | undefined {
   const file = join(dataDir, 'meta.properties');
   if (!existsSync(file)) return undefined;
   return /^cluster\.id=(.+)$/m.exec(readFileSync(file, 'utf8'))?.[1]?.trim();
 }
 
-function waitForExit(child: ChildProcess, ms: number): Promise<void> {
+export function waitForExit(child: ChildProcess, ms: number): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => {
     const timer = setTimeout(resolve, ms);
@@ -198,7 +198,7 @@ export async function startLocalBroker(options: StartKafkaOptions, version: stri
   throw lastError;
 }
 
-function exited(guardian: ChildProcess, logFile: string): Promise<never> {
+export function exited(guardian: ChildProcess, logFile: string): Promise<never> {
   return new Promise((_, reject) => {
     guardian.once('exit', () =>
       reject(

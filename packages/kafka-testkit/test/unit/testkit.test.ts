@@ -54,3 +54,29 @@ describe('test kit pure parts', () => {
     expect(uniqueName('orders')).not.toBe(a);
   });
 });
+
+describe('three-node cluster config', () => {
+  it('renders each node with the shared quorum and replication factor 3, min.insync.replicas 2', async () => {
+    const { clusterNodeProperties } = await import('../../src/local/cluster-config.js');
+    const voters = [1, 2, 3].map((id) => ({ id, port: 9000 + id, controllerPort: 9100 + id }));
+    const props = clusterNodeProperties({
+      node: voters[1] as (typeof voters)[number],
+      voters,
+      dataDir: '/d',
+    });
+    expect(props).toContain('node.id=2\n');
+    expect(props).toContain('controller.quorum.voters=1@127.0.0.1:9101,2@127.0.0.1:9102,3@127.0.0.1:9103\n');
+    expect(props).toContain('advertised.listeners=PLAINTEXT://127.0.0.1:9002\n');
+    expect(props).toContain('default.replication.factor=3\n');
+    expect(props).toContain('min.insync.replicas=2\n');
+    expect(props).toContain('offsets.topic.replication.factor=3\n');
+  });
+
+  it("places a group like Kafka does: Java's String.hashCode, abs, modulo the partitions", async () => {
+    const { javaStringHash, offsetsPartitionFor } = await import('../../src/local/cluster-config.js');
+    expect(javaStringHash('hello')).toBe(99162322);
+    expect(javaStringHash('polygenelubricants')).toBe(-2147483648);
+    expect(offsetsPartitionFor('polygenelubricants', 3)).toBe(0);
+    expect(offsetsPartitionFor('hello', 3)).toBe(99162322 % 3);
+  });
+});

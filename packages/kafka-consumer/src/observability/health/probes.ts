@@ -29,7 +29,7 @@ export function readiness(consumer: KafkaConsumer, watch: ConsumerWatch): ProbeR
       state,
       assignedPartitions: health.assignedPartitions,
       pausedPartitions: holds,
-      stoppedPartitions: holds.filter((h) => h.reason === 'retries-exhausted'),
+      stoppedPartitions: holds.filter((h) => h.reason !== 'dead-letter-failed'),
       problems: health.problems,
     },
   };

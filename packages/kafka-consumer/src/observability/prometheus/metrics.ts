@@ -132,11 +132,11 @@ export function createMetrics(
       ),
       gauge(
         'partition_stopped',
-        '1 per partition stopped by a message that exhausted its retries with the DLQ disabled (resumePartition to retry).',
+        '1 per partition stopped (reason retries-exhausted: a message out of retries with the DLQ disabled; undecodable-batch: a batch that cannot be decoded); resumePartition to retry.',
         [...TP, 'reason'],
         (g) => {
           for (const h of watch.holds()) {
-            if (h.reason === 'retries-exhausted')
+            if (h.reason !== 'dead-letter-failed')
               g.set({ ...tpLabels(h.topic, h.partition), reason: h.reason }, 1);
           }
         },
@@ -160,6 +160,14 @@ export function createMetrics(
         TP,
         (g) => {
           for (const p of watch.partitions()) g.set(tpLabels(p.topic, p.partition), p.idleSeconds);
+        },
+      ),
+      gauge(
+        'partition_waiting_seconds',
+        'Seconds the partition has had lag > 0 with no message finishing there (0 without lag): a hang on one partition shows here even while others progress.',
+        TP,
+        (g) => {
+          for (const p of watch.partitions()) g.set(tpLabels(p.topic, p.partition), p.waitingSeconds);
         },
       ),
       gauge('seconds_since_progress', 'Seconds since the consumer last finished a message.', [], (g) =>

@@ -3,7 +3,8 @@ import type { ConsumerState } from '../../lifecycle.js';
 import type { HealthReport, TopicPartition } from '../../types.js';
 import { HoldBook, type HoldView } from './holds.js';
 import { LagRefresher } from './lag-refresher.js';
-import { PartitionBook, tpKey } from './partition-book.js';
+import { PartitionBook, type PartitionFacts, tpKey } from './partition-book.js';
+import { findStuck, type StuckPartition } from './stuck.js';
 
 export type { HoldView };
 
@@ -26,13 +27,20 @@ export interface PartitionView extends TopicPartition {
   committed: number | undefined;
   /** Seconds since a message finished here (or since it was assigned / resumed). */
   idleSeconds: number;
+  /** Seconds with lag > 0 and nothing finished (0 while the lag is 0). */
+  waitingSeconds: number;
 }
 
 export interface StuckReport {
   /** Epoch ms when the consumer was first seen stuck. */
   since: number;
-  partitions: Array<TopicPartition & { lag: number; idleSeconds: number }>;
+  partitions: StuckPartition[];
 }
+
+const waitingSeconds = (facts: PartitionFacts, now: number): number =>
+  facts.waitingSince === undefined
+    ? 0
+    : Math.max(0, (now - Math.max(facts.progressAt, facts.waitingSince)) / 1000);
 
 const STATES: readonly ConsumerState[] = [
   'idle',
@@ -157,6 +165,7 @@ export class ConsumerWatch {
         end: facts.end,
         committed: facts.committed,
         idleSeconds: Math.max(0, (now - facts.progressAt) / 1000),
+        waitingSeconds: waitingSeconds(facts, now),
       });
     }
     return out;
@@ -176,13 +185,16 @@ export class ConsumerWatch {
     }
     const health = this.#consumer.health();
     const held = new Set(health.pausedPartitions.map((tp) => tpKey(tp.topic, tp.partition)));
-    const partitions: StuckReport['partitions'] = [];
-    for (const p of this.partitions(now)) {
-      if (held.has(tpKey(p.topic, p.partition))) continue;
-      if (p.lag !== undefined && p.lag > 0 && p.idleSeconds * 1000 >= this.stuckAfterMs) {
-        partitions.push({ topic: p.topic, partition: p.partition, lag: p.lag, idleSeconds: p.idleSeconds });
-      }
-    }
+    this.book.sample(now);
+    const inputs = [...this.book.all()].map((facts) => ({
+      topic: facts.topic,
+      partition: facts.partition,
+      lag: this.book.lag(facts),
+      progressAt: facts.progressAt,
+      waitingSince: facts.waitingSince,
+      held: held.has(tpKey(facts.topic, facts.partition)),
+    }));
+    const partitions = findStuck(inputs, now, this.stuckAfterMs);
     this.#setStuck(partitions.length === 0 ? undefined : { since: this.stuck?.since ?? now, partitions });
     return this.stuck;
   }

@@ -1,9 +1,10 @@
 import type { KafkaConsumer } from '../../consumer.js';
+import type { HoldReason } from '../../processing/partitions.js';
 import type { HealthReport, TopicPartition } from '../../types.js';
 import { tpKey } from './partition-book.js';
 
 export interface HoldView extends TopicPartition {
-  reason: 'dead-letter-failed' | 'retries-exhausted';
+  reason: HoldReason;
   /** The message that could not finish, when the watch saw it fail. */
   offset?: string;
   attempts?: number;
@@ -35,7 +36,8 @@ export class HoldBook {
       }),
       consumer.on('partition.resumed', (tp) => {
         const id = tpKey(tp.topic, tp.partition);
-        if (this.#holds.get(id)?.reason === 'retries-exhausted') this.#holds.delete(id);
+        const held = this.#holds.get(id)?.reason;
+        if (held !== undefined && held !== 'dead-letter-failed') this.#holds.delete(id);
         onResumed(tp);
       }),
     ];
@@ -53,8 +55,12 @@ export class HoldBook {
     const stopped = new Set(health.stoppedPartitions.map((tp) => tpKey(tp.topic, tp.partition)));
     return health.pausedPartitions.map(({ topic, partition }) => {
       const id = tpKey(topic, partition);
-      const reason = stopped.has(id) ? 'retries-exhausted' : 'dead-letter-failed';
       const seen = this.#holds.get(id);
+      const reason: HoldReason = stopped.has(id)
+        ? seen?.reason === 'undecodable-batch'
+          ? 'undecodable-batch'
+          : 'retries-exhausted'
+        : 'dead-letter-failed';
       return seen?.reason === reason ? { ...seen } : { topic, partition, reason, since: Date.now() };
     });
   }

@@ -15,6 +15,8 @@ export interface PartitionFacts extends TopicPartition {
   /** Messages finished here (processed or dead-lettered); `sample` turns a change into progressAt. */
   finished: number;
   sampled: number;
+  /** Since when the lag has been > 0 (set by `sample`; undefined while 0 or unknown). */
+  waitingSince: number | undefined;
   /** Bumped by every commit event, so an admin answer older than a commit does not overwrite it. */
   commitSeq: number;
 }
@@ -62,6 +64,7 @@ export class PartitionBook {
           progressAt: now,
           finished: 0,
           sampled: 0,
+          waitingSince: undefined,
           commitSeq: 0,
         });
       } else {
@@ -109,13 +112,19 @@ export class PartitionBook {
     facts.finished++;
   }
 
-  /** Partitions whose finished count moved since the last sample progressed at `now`. */
+  /**
+   * Partitions whose finished count moved since the last sample progressed at `now`; a lag that
+   * appeared since the last sample starts waiting at `now`.
+   */
   sample(now: number): void {
     for (const facts of this.#parts.values()) {
       if (facts.finished !== facts.sampled) {
         facts.sampled = facts.finished;
         facts.progressAt = now;
       }
+      const lag = this.lag(facts);
+      if (lag === undefined || lag <= 0) facts.waitingSince = undefined;
+      else facts.waitingSince ??= now;
     }
   }
 

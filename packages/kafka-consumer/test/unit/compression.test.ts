@@ -1,0 +1,47 @@
+import { randomBytes } from 'node:crypto';
+import { CompressionCodecs, CompressionTypes } from 'kafkajs';
+import * as snappy from 'snappyjs';
+import { describe, expect, it } from 'vitest';
+import { lz4Decompress, snappyDecompress } from '../../src/client/compression.js';
+import '../../src/client/kafkajs.js';
+
+const xerial = (chunks: Buffer[]) => {
+  const header = Buffer.from([0x82, 0x53, 0x4e, 0x41, 0x50, 0x50, 0x59, 0, 0, 0, 0, 1, 0, 0, 0, 1]);
+  const parts = chunks.flatMap((chunk) => {
+    const compressed = Buffer.from(snappy.compress(chunk));
+    const size = Buffer.alloc(4);
+    size.writeUInt32BE(compressed.length);
+    return [size, compressed];
+  });
+  return Buffer.concat([header, ...parts]);
+};
+
+describe('compression codecs', () => {
+  it('registers snappy, lz4 and zstd with KafkaJS once the adapter is loaded', () => {
+    const codecs = CompressionCodecs as Record<number, () => { decompress: unknown }>;
+    for (const type of [CompressionTypes.Snappy, CompressionTypes.LZ4, CompressionTypes.ZSTD]) {
+      expect(() => codecs[type]?.()).not.toThrow();
+    }
+  });
+
+  it('decodes raw snappy and the xerial framing of the Java client, chunk by chunk', () => {
+    const a = randomBytes(5000);
+    const b = Buffer.from('x'.repeat(70_000));
+    expect(snappyDecompress(Buffer.from(snappy.compress(a)))).toEqual(a);
+    expect(snappyDecompress(xerial([a, b]))).toEqual(Buffer.concat([a, b]));
+  });
+
+  it('rejects a truncated xerial frame instead of returning partial data', () => {
+    const framed = xerial([randomBytes(1000)]);
+    expect(() => snappyDecompress(framed.subarray(0, framed.length - 10))).toThrow(/Truncated/);
+  });
+
+  it('round-trips an LZ4 frame of several blocks', async () => {
+    const data = Buffer.concat([randomBytes(100_000), Buffer.from('y'.repeat(100_000))]);
+    const codec = (
+      CompressionCodecs as Record<number, () => { compress(e: { buffer: Buffer }): Promise<Buffer> }>
+    )[CompressionTypes.LZ4]?.();
+    const compressed = await codec?.compress({ buffer: data });
+    expect(lz4Decompress(compressed as Buffer)).toEqual(data);
+  });
+});
