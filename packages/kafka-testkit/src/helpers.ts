@@ -51,17 +51,31 @@ export async function createTopic(
   config: Record<string, string> = {},
 ): Promise<void> {
   await withAdmin(brokers, async (admin) => {
-    await admin.createTopics({
-      waitForLeaders: true,
-      topics: [
-        {
-          topic,
-          numPartitions: partitions,
-          // The broker's default.replication.factor: 1 on the single node, 3 on a three-node cluster.
-          configEntries: Object.entries(config).map(([name, value]) => ({ name, value })),
+    try {
+      await admin.createTopics({
+        waitForLeaders: true,
+        topics: [
+          {
+            topic,
+            numPartitions: partitions,
+            // The broker's default.replication.factor: 1 on the single node, 3 on a three-node cluster.
+            configEntries: Object.entries(config).map(([name, value]) => ({ name, value })),
+          },
+        ],
+      });
+    } catch (error) {
+      // On a loaded machine the leader wait can see the topic before its partitions
+      // (UNKNOWN_TOPIC_OR_PARTITION), which KafkaJS does not retry: wait for the leaders here.
+      if ((error as { type?: string }).type !== 'UNKNOWN_TOPIC_OR_PARTITION') throw error;
+      await waitFor(
+        async () => {
+          const metadata = await admin.fetchTopicMetadata({ topics: [topic] }).catch(() => undefined);
+          const found = metadata?.topics[0]?.partitions ?? [];
+          return found.length === partitions && found.every((p) => p.leader >= 0);
         },
-      ],
-    });
+        { timeoutMs: 30_000, message: `topic ${topic} has no leader for every partition` },
+      );
+    }
   });
 }
 
