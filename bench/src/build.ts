@@ -43,7 +43,7 @@ export async function buildChild(): Promise<string> {
     target: 'node20',
     format: 'esm',
     sourcemap: 'linked',
-    external: ['kafkajs', '@platformatic/kafka'],
+    external: ['kafkajs', '@platformatic/kafka', 'prom-client'],
     ...candidateRuntime(),
     logLevel: 'warning',
   });

@@ -26,7 +26,7 @@ const passes = new Set((process.env.BENCH_PASSES ?? 'throughput,latency,drain').
 
 const entry = await buildChild();
 useChildEntry(entry);
-const kafka = await startKafka({ mode: process.env.KAFKA_BROKERS ? undefined : 'local', heap: '1g' });
+const kafka = await startKafka({ mode: process.env.KAFKAKIT_TEST_BROKERS ? undefined : 'local', heap: '1g' });
 const brokers = kafka.brokers;
 log(`Kafka ${kafka.version} (${kafka.mode}) at ${brokers.join(',')}; load ${loadBefore.join(' ')}`);
 try {

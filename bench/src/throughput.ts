@@ -4,6 +4,8 @@ import { startChild } from './spawn.js';
 import type { ChildResult, ContenderId, RoundResult } from './types.js';
 
 const MB = 1024 * 1024;
+/** BENCH_CONTENDERS=a,b runs only these contenders (a focused comparison). */
+const onlyContenders = process.env.BENCH_CONTENDERS?.split(',');
 
 export interface ThroughputContext {
   brokers: string[];
@@ -50,6 +52,7 @@ export async function runWorkload(ctx: ThroughputContext, workload: Workload): P
   const results: RoundResult[] = [];
   for (let round = 1; round <= workload.rounds; round++) {
     for (const contender of workload.contenders) {
+      if (onlyContenders && !onlyContenders.includes(contender)) continue;
       const result = toRound(await runOne(ctx, workload, contender, round), workload, round);
       results.push(result);
       ctx.log(

@@ -5,6 +5,7 @@ export type ContenderId =
   | 'kafkajs-eachBatch'
   | 'runtime-per-message'
   | 'runtime-per-batch'
+  | 'runtime-per-batch-metrics'
   | 'runtime-interval'
   | 'runtime-dlq-1pct'
   | 'platformatic'

@@ -1,4 +1,10 @@
-import { type CommitOption, createConsumer, NonRetryableError, noopLogger } from '@kafkakit/kafka-consumer';
+import {
+  type CommitOption,
+  createConsumer,
+  type KafkaConsumer,
+  NonRetryableError,
+  noopLogger,
+} from '@kafkakit/kafka-consumer';
 import type { ChildSpec } from '../types.js';
 import { POISON, type Work } from './handler.js';
 import type { Meter } from './meter.js';
@@ -6,9 +12,18 @@ import type { Meter } from './meter.js';
 const COMMIT: Record<string, CommitOption> = {
   'runtime-per-message': 'per-message',
   'runtime-per-batch': 'per-batch',
+  'runtime-per-batch-metrics': 'per-batch',
   'runtime-interval': { strategy: 'interval', intervalMs: 1000 },
   'runtime-dlq-1pct': 'per-batch',
 };
+
+async function withMetrics(consumer: KafkaConsumer): Promise<void> {
+  const { Registry } = await import('prom-client');
+  const { registerConsumerMetrics } = await import('@kafkakit/kafka-consumer/prometheus');
+  const registry = new Registry();
+  registerConsumerMetrics(consumer, { registry });
+  setInterval(() => void registry.metrics(), 1000).unref();
+}
 
 /**
  * The runtime with its defaults (DLQ on, retries on) except: a silent logger, no signal handling
@@ -40,6 +55,8 @@ export async function runRuntime(spec: ChildSpec, meter: Meter, work: Work): Pro
       for (const o of offsets) meter.committed(o.partition, o.offset);
     });
   }
+  // The Prometheus instrumentation on, scraped every second (a real Prometheus scrapes every 15-60 s).
+  if (spec.contender === 'runtime-per-batch-metrics') await withMetrics(consumer);
   await consumer.connect();
   await consumer.run();
 }

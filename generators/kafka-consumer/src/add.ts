@@ -109,34 +109,70 @@ function insertAfterKeys(pkg: Record<string, unknown>, dependencies: Record<stri
   return out;
 }
 
-/** The lines to add to an entry point at `entryPath`, relative to the service folder. */
-export function wiringLines(entryPath: string): { importLine: string; startLines: string[] } {
+/** The lines that start the consumer from an entry point at `entryPath` (relative to the service folder). */
+export function wiringLines(entryPath: string): {
+  importLine: string;
+  startLines: string[];
+  stopLine: string;
+} {
   let specifier = posix.relative(posix.dirname(entryPath), `${MODULE_DIR}/consumer.js`);
   if (!specifier.startsWith('.')) specifier = `./${specifier}`;
   return {
     importLine: `import { ${START_SYMBOL} } from '${specifier}';`,
     startLines: [
       '',
-      '// Kafka consumer (added by `pnpm plop kafka-consumer:add`): starts with the service, drains and',
-      '// commits on SIGTERM/SIGINT before the process exits.',
-      `const kafkaConsumer = await ${START_SYMBOL}();`,
-      "for (const signal of ['SIGTERM', 'SIGINT'] as const) {",
-      '  process.once(signal, () => {',
-      '    void kafkaConsumer.stop().finally(() => process.exit(process.exitCode ?? 0));',
-      '  });',
-      '}',
+      '// Kafka consumer (added by `pnpm plop kafka-consumer:add`): starts in the background (the service',
+      "// starts even when Kafka is down; see kafkaConsumer.health()); stop it in the service's shutdown.",
+      `const kafkaConsumer = ${START_SYMBOL}();`,
     ],
+    stopLine: 'await kafkaConsumer.stop(); // drains in-flight messages, commits, leaves the group',
   };
 }
 
 export type WireResult =
   | { kind: 'unchanged'; reason: string }
-  | { kind: 'edit'; after: string }
+  | { kind: 'edit'; after: string; stop: 'wired' | { manual: string } }
   | { kind: 'manual'; reason: string };
 
+type Ts = typeof TypeScript;
+
+/** The host's own SIGTERM/SIGINT handler: `process.on|once('SIGTERM', async () => { ... })`. */
+function findShutdownHandler(ts: Ts, file: TypeScript.SourceFile) {
+  let found: { body: TypeScript.Block; isAsync: boolean; line: number } | undefined;
+  const visit = (node: TypeScript.Node) => {
+    if (found) return;
+    if (
+      ts.isCallExpression(node) &&
+      ts.isPropertyAccessExpression(node.expression) &&
+      node.expression.expression.getText(file) === 'process' &&
+      ['on', 'once', 'addListener'].includes(node.expression.name.text)
+    ) {
+      const [event, listener] = node.arguments;
+      if (
+        event &&
+        ts.isStringLiteralLike(event) &&
+        ['SIGTERM', 'SIGINT'].includes(event.text) &&
+        listener &&
+        (ts.isArrowFunction(listener) || ts.isFunctionExpression(listener)) &&
+        ts.isBlock(listener.body)
+      ) {
+        const isAsync = (ts.getCombinedModifierFlags(listener) & ts.ModifierFlags.Async) !== 0;
+        const line = file.getLineAndCharacterOfPosition(node.getStart(file)).line + 1;
+        found = { body: listener.body, isAsync, line };
+        return;
+      }
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(file);
+  return found;
+}
+
 /**
- * Wires start/stop into an entry point when that is safe: an ES module (top-level await), parsed
- * cleanly by TypeScript. The import goes after the last import, the start block at the end.
+ * Wires the consumer into an entry point when that is safe: an ES module parsed cleanly by
+ * TypeScript. The import goes after the last import and the (non-blocking) start at the end. The
+ * stop goes first into the host's own async SIGTERM/SIGINT handler when there is one; otherwise the
+ * exact line to add is returned. It never adds signal handlers or process.exit of its own.
  */
 export function wireEntry(source: string, entryPath: string, isEsm: boolean): WireResult {
   if (source.includes(START_SYMBOL))
@@ -144,29 +180,45 @@ export function wireEntry(source: string, entryPath: string, isEsm: boolean): Wi
   if (!isEsm && !entryPath.endsWith('.mts')) {
     return {
       kind: 'manual',
-      reason: 'the package is not an ES module ("type": "module"), so top-level await is unavailable',
+      reason: 'the package is not an ES module ("type": "module"), so it is not edited automatically',
     };
   }
   const ts = loadTypeScript();
   const file = ts.createSourceFile(entryPath, source, ts.ScriptTarget.ES2022, true, ts.ScriptKind.TS);
   const diagnostics = (file as unknown as { parseDiagnostics?: unknown[] }).parseDiagnostics ?? [];
   if (diagnostics.length > 0) return { kind: 'manual', reason: `${entryPath} does not parse cleanly` };
-  const { importLine, startLines } = wiringLines(entryPath);
-  const imports = file.statements.filter(ts.isImportDeclaration);
-  const last = imports[imports.length - 1];
+  const { importLine, startLines, stopLine } = wiringLines(entryPath);
+  const handler = findShutdownHandler(ts, file);
+  let text = source;
+  let stop: 'wired' | { manual: string };
+  if (handler?.isAsync) {
+    const at = handler.body.getStart(file) + 1;
+    const indent = `${/^[ \t]*/.exec(source.slice(source.lastIndexOf('\n', at - 1) + 1))?.[0] ?? ''}  `;
+    text = `${source.slice(0, at)}\n${indent}${stopLine}${source.slice(at)}`;
+    stop = 'wired';
+  } else if (handler) {
+    stop = {
+      manual: `${entryPath}:${handler.line}: make your ${'SIGTERM'} handler async and start it with:\n  ${stopLine}`,
+    };
+  } else {
+    stop = {
+      manual: `${entryPath} has no SIGTERM/SIGINT handler of its own; in your shutdown (before the process exits), add:\n  ${stopLine}`,
+    };
+  }
+  const updated = ts.createSourceFile(entryPath, text, ts.ScriptTarget.ES2022, true, ts.ScriptKind.TS);
+  const last = updated.statements.filter(ts.isImportDeclaration).at(-1);
   let head: string;
   let rest: string;
   if (last) {
-    const end = last.getEnd();
-    head = `${source.slice(0, end)}\n${importLine}`;
-    rest = source.slice(end);
+    head = `${text.slice(0, last.getEnd())}\n${importLine}`;
+    rest = text.slice(last.getEnd());
   } else {
-    const shebang = /^#!.*\n/.exec(source)?.[0] ?? '';
+    const shebang = /^#!.*\n/.exec(text)?.[0] ?? '';
     head = `${shebang}${importLine}\n`;
-    rest = source.slice(shebang.length);
+    rest = text.slice(shebang.length);
   }
   const body = `${head}${rest}`.replace(/\s*$/, '');
-  return { kind: 'edit', after: `${body}\n${startLines.join('\n')}\n` };
+  return { kind: 'edit', after: `${body}\n${startLines.join('\n')}\n`, stop };
 }
 
 /** Path of `file` relative to the workspace root, with forward slashes. */

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { NodePlopAPI } from 'node-plop';
+import { ActionReport, describeResult } from './actions/report.js';
 import { inspectService } from './add.js';
 import { helpText, parseFlags } from './flags.js';
 import { ADD_FIELDS, ADD_GENERATOR, SERVICE_FIELDS, SERVICE_GENERATOR } from './generators.js';
@@ -14,7 +15,7 @@ import {
   resolveAnswers,
   validateGiven,
 } from './schema.js';
-import { assertFreshTarget } from './target.js';
+import { assertFreshTarget, assertInWorkspace } from './target.js';
 
 /**
  * `pnpm plop <generator> [-- flags]`: flags first (util.parseArgs), prompts (plop's inquirer) only
@@ -83,74 +84,40 @@ function nameFromPackage(root: string, dir: string): string | undefined {
   }
 }
 
-function workspaceGlobs(root: string): string[] {
-  const file = join(root, 'pnpm-workspace.yaml');
-  if (!existsSync(file)) return [];
-  const globs: string[] = [];
-  let inPackages = false;
-  for (const line of readFileSync(file, 'utf8').split('\n')) {
-    if (/^packages:\s*$/.test(line)) inPackages = true;
-    else if (/^\S/.test(line)) inPackages = false;
-    else if (inPackages) {
-      const match = /^\s*-\s*["']?([^"']+)["']?\s*$/.exec(line);
-      if (match?.[1]) globs.push(match[1]);
-    }
-  }
-  return globs;
-}
-
-/** True when `dir` is matched by a one-level workspace glob such as services/*. */
-export function inWorkspace(root: string, dir: string): boolean {
-  const normal = dir.replace(/\\/g, '/').replace(/^\.\//, '').replace(/\/$/, '');
-  return workspaceGlobs(root).some((glob) => {
-    if (glob.endsWith('/*')) {
-      const parent = glob.slice(0, -2);
-      return normal.startsWith(`${parent}/`) && !normal.slice(parent.length + 1).includes('/');
-    }
-    return glob === normal;
-  });
-}
-
-function summarise(
-  io: CliIo,
-  generator: string,
-  answers: Answers,
-  changes: { type: string; path: string }[],
-  dryRun: boolean,
-  seconds: number,
-) {
-  const lines = changes.map((change) => change.path).filter(Boolean);
-  const files = lines.filter((line) => /^(created|changed|would create|would change|unchanged) /.test(line));
-  if (dryRun) {
-    io.out(
-      `Dry run: nothing was written. ${files.filter((f) => f.startsWith('would')).length} file(s) would be created or changed:`,
-    );
-    for (const line of files) io.out(`  ${line}`);
+function summarise(io: CliIo, generator: string, answers: Answers, report: ActionReport, seconds: number) {
+  const files = report.files();
+  if (files.some((file) => file.kind === 'would-create' || file.kind === 'would-change')) {
+    const planned = files.filter((file) => file.kind !== 'unchanged').length;
+    io.out(`Dry run: nothing was written. ${planned} file(s) would be created or changed:`);
+    for (const file of files) io.out(`  ${describeResult(file)}`);
     return;
   }
-  const written = files.filter((line) => /^(created|changed) /.test(line));
+  const written = files.filter((file) => file.kind === 'created' || file.kind === 'changed');
+  const unchanged = files.length - written.length;
   io.out('');
   io.out(
-    `Done in ${seconds.toFixed(1)}s. ${written.length} file(s) written${files.length > written.length ? `, ${files.length - written.length} unchanged` : ''}:`,
+    `Done in ${seconds.toFixed(1)}s. ${written.length} file(s) written${unchanged > 0 ? `, ${unchanged} unchanged` : ''}:`,
   );
-  for (const line of files) io.out(`  ${line}`);
-  const testLine = lines.find((line) => line.startsWith('tests passed'));
-  if (testLine) io.out(`Tests: ${testLine.replace(/^tests passed:?\s*/, '') || 'passed'}`);
-  const installLine = lines.find((line) => line.startsWith('installed'));
-  if (installLine) io.out(`Install: ${installLine}`);
+  for (const file of files) io.out(`  ${describeResult(file)}`);
+  const tested = report.find('tested');
+  if (tested) io.out(`Tests: ${tested.detail ?? 'passed'}`);
+  const installed = report.find('typechecked') ?? report.find('installed');
+  if (installed) io.out(`Install: ${describeResult(installed)}`);
+  const manual = report.find('manual');
+  if (manual?.detail) io.out(`\n${manual.detail}`);
   const dir = shellWord(answers.dir);
   io.out('');
   io.out('Next steps:');
+  if (!answers.install) io.out('  pnpm install');
   if (generator === SERVICE_GENERATOR) {
-    if (!answers.install) io.out('  pnpm install');
     io.out(`  edit ${answers.dir}/src/handler.ts (the one function you implement)`);
+    io.out(`  pnpm --dir ${dir} dev           # reads ${answers.dir}/.env (your answers)`);
     io.out(`  pnpm --dir ${dir} test          # unit + real-broker integration tests`);
-    io.out(`  KAFKA_BROKERS=localhost:9092 pnpm --dir ${dir} start`);
+    io.out(`  pnpm deploy:service ${shellWord(answers.name)} <folder>   # then: node dist/main.js there`);
   } else {
-    if (!answers.install) io.out('  pnpm install');
     io.out(`  implement ${answers.dir}/src/kafka/handler.ts`);
     io.out(
-      `  start the service as usual; KAFKA_* variables configure the consumer (see src/kafka/config.ts)`,
+      '  start the service as usual; its KAFKA_* variables configure the consumer (src/kafka/config.ts)',
     );
   }
 }
@@ -241,6 +208,7 @@ export async function runCli(argv: string[], root: string, io: CliIo = defaultIo
       raw = await promptForMissing(inquirer, raw, generatorSpec.fields);
     }
     answers = resolveAnswers(raw, { useDefaults: true });
+    assertInWorkspace(dest, answers.dir);
     if (name === SERVICE_GENERATOR) assertFreshTarget(dest, answers.dir);
   } catch (error) {
     if (error instanceof OptionsError || error instanceof MissingOptionError) {
@@ -250,18 +218,13 @@ export async function runCli(argv: string[], root: string, io: CliIo = defaultIo
     io.err(`${(error as Error).message}`);
     return 1;
   }
-  if (!inWorkspace(dest, answers.dir)) {
-    io.err(
-      `Warning: ${answers.dir} is not matched by pnpm-workspace.yaml's packages globs; ` +
-        '`workspace:*` dependencies will not resolve there.',
-    );
-  }
 
   const started = Date.now();
   const generator = (await loadPlop()).getGenerator(name);
   let result: Awaited<ReturnType<typeof generator.runActions>>;
+  const report = new ActionReport();
   try {
-    result = await generator.runActions({ ...answers, dryRun: flags.dryRun }, {
+    result = await generator.runActions({ ...answers, dryRun: flags.dryRun, report }, {
       onComment: (line: string) => io.out(line),
     } as never);
   } catch (error) {
@@ -274,9 +237,9 @@ export async function runCli(argv: string[], root: string, io: CliIo = defaultIo
       const text = f.error ?? f.message ?? String(failure);
       if (text !== 'Aborted due to previous action failure') io.err(`Failed: ${text}`);
     }
-    for (const change of result.changes) io.err(`  done before the failure: ${change.path}`);
+    for (const done of report.results) io.err(`  done before the failure: ${describeResult(done)}`);
     return 1;
   }
-  summarise(io, name, answers, result.changes, flags.dryRun, (Date.now() - started) / 1000);
+  summarise(io, name, answers, report, (Date.now() - started) / 1000);
   return 0;
 }

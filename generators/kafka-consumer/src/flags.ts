@@ -1,12 +1,5 @@
 import { parseArgs } from 'node:util';
-import {
-  COMMIT_STRATEGIES,
-  COMMIT_TRADE_OFFS,
-  FIELD_ORDER,
-  FIELDS,
-  type FieldKey,
-  type RawAnswers,
-} from './schema.js';
+import { FIELD_ORDER, FIELDS, type FieldKey, type RawAnswers } from './schema.js';
 
 /**
  * Command-line flags, derived from the schema's field table. Parsed with node's own util.parseArgs
@@ -127,10 +120,11 @@ export function helpText(generator: string, fields: readonly FieldKey[], summary
     `  ${'--cwd <path>'.padEnd(34)} workspace root that --dir is relative to (default: this repo)`,
     `  ${'-h, --help'.padEnd(34)} this text`,
   );
-  if (fields.includes('commit')) {
-    lines.push('', 'Commit strategies:');
-    for (const strategy of COMMIT_STRATEGIES)
-      lines.push(`  ${strategy.padEnd(12)} ${COMMIT_TRADE_OFFS[strategy]}`);
+  for (const key of fields) {
+    const { choices, message } = FIELDS[key];
+    if (!choices) continue;
+    lines.push('', `${message}:`);
+    for (const [value, line] of Object.entries(choices)) lines.push(`  ${value.padEnd(12)} ${line}`);
   }
   lines.push(
     '',

@@ -1,33 +1,39 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { NodePlopAPI } from 'node-plop';
 import { INSTALL, type InstallConfig, installAction } from './actions/install.js';
-import { RENDER_EJS, type RenderEjsConfig, renderEjsAction } from './actions/render-ejs.js';
+import type { ActionReport } from './actions/report.js';
 import { WRITE_FILE, type WriteFileConfig, writeFileAction } from './actions/write-file.js';
+import { WRITE_NEW_FILE, type WriteNewFileConfig, writeNewFileAction } from './actions/write-new-file.js';
 import { addDependency, inspectService, MODULE_DIR, wireEntry, wiringLines } from './add.js';
 import { ADD_FIELDS, ADD_GENERATOR, SERVICE_FIELDS, SERVICE_GENERATOR } from './generators.js';
 import { type PromptApi, promptForMissing } from './prompts.js';
-import { listTemplates, templateContext } from './render.js';
+import { renderSet, templateContext } from './render.js';
 import { type Answers, type RawAnswers, resolveAnswers } from './schema.js';
 import { assertFreshTarget } from './target.js';
 
-/** What the actions functions receive from node-plop's runActions: answers plus run flags. */
-export type RunData = RawAnswers & { dryRun?: boolean };
+/** What the actions functions receive from node-plop's runActions: answers, run flags, the report. */
+export type RunData = RawAnswers & { dryRun?: boolean; report: ActionReport };
 
-type Action = RenderEjsConfig | InstallConfig | WriteFileConfig | string | (() => string);
+type Action = WriteNewFileConfig | InstallConfig | WriteFileConfig;
 
-/** Actions for a new service: one render per template, then install + typecheck + tests. */
-export function serviceActions(answers: Answers, dryRun: boolean): Action[] {
-  const context = templateContext(answers);
-  const actions: Action[] = listTemplates('service').map((file) => ({
-    type: RENDER_EJS,
-    template: file.template,
+/**
+ * Actions for a new service: every template is rendered first (a template error writes nothing),
+ * then one write per file, then install + build + typecheck + tests.
+ */
+export function serviceActions(answers: Answers, dryRun: boolean, report: ActionReport): Action[] {
+  const files = renderSet('service', templateContext(answers));
+  const actions: Action[] = files.map((file) => ({
+    type: WRITE_NEW_FILE,
     path: `${answers.dir}/${file.path}`,
-    context,
+    content: file.content,
     dryRun,
     ifExists: 'fail' as const,
+    report,
   }));
-  if (answers.install && !dryRun) actions.push({ type: INSTALL, dir: answers.dir, verify: 'full' });
+  if (answers.install && !dryRun) {
+    actions.push({ type: INSTALL, dir: answers.dir, verify: 'full', packageName: answers.name, report });
+  }
   return actions;
 }
 
@@ -38,7 +44,7 @@ export interface AddPlan {
 }
 
 /** Actions for adding the consumer to an existing service at answers.dir (relative to root). */
-export function addPlan(root: string, answers: Answers, dryRun: boolean): AddPlan {
+export function addPlan(root: string, answers: Answers, dryRun: boolean, report: ActionReport): AddPlan {
   const serviceDir = resolve(root, answers.dir);
   const info = inspectService(serviceDir);
   const actions: Action[] = [];
@@ -50,16 +56,18 @@ export function addPlan(root: string, answers: Answers, dryRun: boolean): AddPla
     before: pkgBefore,
     after: addDependency(pkgBefore),
     dryRun,
+    report,
   });
-  const context = templateContext(answers, { moduleDir: MODULE_DIR });
-  for (const file of listTemplates('add')) {
+  const files = renderSet('add', templateContext(answers, { moduleDir: MODULE_DIR }));
+  assertSameAnswers(serviceDir, answers.dir, files);
+  for (const file of files) {
     actions.push({
-      type: RENDER_EJS,
-      template: file.template,
+      type: WRITE_NEW_FILE,
       path: `${answers.dir}/${file.path}`,
-      context,
+      content: file.content,
       dryRun,
       ifExists: 'skip',
+      report,
     });
   }
   let manual: string | undefined;
@@ -67,18 +75,19 @@ export function addPlan(root: string, answers: Answers, dryRun: boolean): AddPla
     const before = readFileSync(join(serviceDir, info.entry), 'utf8');
     const wired = wireEntry(before, info.entry, info.isEsm);
     if (wired.kind === 'edit') {
+      if (wired.stop !== 'wired') manual = wired.stop.manual;
       actions.push({
         type: WRITE_FILE,
         path: `${answers.dir}/${info.entry}`,
         before,
         after: wired.after,
         dryRun,
+        report,
       });
     } else if (wired.kind === 'manual') {
       manual = manualText(info.entry, wired.reason);
     } else {
-      const line = `unchanged ${answers.dir}/${info.entry} (${wired.reason})`;
-      actions.push(() => line);
+      report.record({ kind: 'unchanged', path: `${answers.dir}/${info.entry}`, detail: wired.reason });
     }
   } else {
     manual = manualText(
@@ -86,24 +95,72 @@ export function addPlan(root: string, answers: Answers, dryRun: boolean): AddPla
       'no entry point found (package.json main/start, src/index.ts, src/main.ts)',
     );
   }
-  if (answers.install && !dryRun) actions.push({ type: INSTALL, dir: answers.dir, verify: 'typecheck' });
+  if (answers.install && !dryRun) {
+    actions.push({
+      type: INSTALL,
+      dir: answers.dir,
+      verify: 'typecheck',
+      packageName: info.packageName,
+      report,
+    });
+  }
   return { actions, manual };
 }
 
+/** Files the user is expected to edit: a re-run leaves them alone whatever they hold. */
+const USER_OWNED = new Set([`${MODULE_DIR}/handler.ts`]);
+
+export class AnswersChangedError extends Error {
+  override name = 'AnswersChangedError';
+}
+
+/**
+ * A re-run with other answers than the first: show what would differ and write nothing (the user
+ * decides: edit the file, or delete it and run again).
+ */
+function assertSameAnswers(serviceDir: string, dir: string, files: { path: string; content: string }[]) {
+  const differences: string[] = [];
+  for (const file of files) {
+    const target = join(serviceDir, file.path);
+    if (USER_OWNED.has(file.path) || !existsSync(target)) continue;
+    const current = readFileSync(target, 'utf8');
+    if (current === file.content) continue;
+    const before = current.split('\n');
+    const after = file.content.split('\n');
+    differences.push(
+      `${dir}/${file.path}:`,
+      ...before.filter((line) => !after.includes(line)).map((line) => `  - ${line}`),
+      ...after.filter((line) => !before.includes(line)).map((line) => `  + ${line}`),
+    );
+  }
+  if (differences.length > 0) {
+    throw new AnswersChangedError(
+      [
+        'The consumer was added before with other answers; these files would differ (- now, + with these answers):',
+        ...differences,
+        'Edit them by hand, or delete them and run again.',
+      ].join('\n'),
+    );
+  }
+}
+
 function manualText(entry: string, reason: string): string {
-  const { importLine, startLines } = wiringLines(entry);
+  const { importLine, startLines, stopLine } = wiringLines(entry);
   return [
     `Not wired automatically: ${reason}.`,
     `Add these lines to your entry point (paths as seen from ${entry}):`,
     '',
     `  ${importLine}`,
     ...startLines.map((line) => (line ? `  ${line}` : '')),
+    '',
+    "and in the service's shutdown, before it exits:",
+    `  ${stopLine}`,
   ].join('\n');
 }
 
 /** Registers both generators and the custom action types on a plop instance. */
 export function registerGenerators(plop: NodePlopAPI): void {
-  plop.setActionType(RENDER_EJS, renderEjsAction);
+  plop.setActionType(WRITE_NEW_FILE, writeNewFileAction);
   plop.setActionType(INSTALL, installAction);
   plop.setActionType(WRITE_FILE, writeFileAction);
 
@@ -114,7 +171,7 @@ export function registerGenerators(plop: NodePlopAPI): void {
       const run = (data ?? {}) as RunData;
       const answers = resolveAnswers(run, { useDefaults: true });
       assertFreshTarget(plop.getDestBasePath(), answers.dir);
-      return serviceActions(answers, Boolean(run.dryRun)) as never;
+      return serviceActions(answers, Boolean(run.dryRun), run.report) as never;
     },
   });
 
@@ -124,8 +181,9 @@ export function registerGenerators(plop: NodePlopAPI): void {
     actions: (data) => {
       const run = (data ?? {}) as RunData;
       const answers = resolveAnswers(run, { useDefaults: true });
-      const plan = addPlan(plop.getDestBasePath(), answers, Boolean(run.dryRun));
-      return (plan.manual ? [...plan.actions, plan.manual] : plan.actions) as never;
+      const plan = addPlan(plop.getDestBasePath(), answers, Boolean(run.dryRun), run.report);
+      if (plan.manual) run.report.record({ kind: 'manual', detail: plan.manual });
+      return plan.actions as never;
     },
   });
 }

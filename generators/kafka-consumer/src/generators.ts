@@ -4,5 +4,7 @@ import { FIELD_ORDER, type FieldKey } from './schema.js';
 export const SERVICE_GENERATOR = 'kafka-consumer';
 export const ADD_GENERATOR = 'kafka-consumer:add';
 
-export const SERVICE_FIELDS: readonly FieldKey[] = FIELD_ORDER;
+/** A new service reads the runtime's own KAFKA_* names. */
+export const SERVICE_FIELDS: readonly FieldKey[] = FIELD_ORDER.filter((key) => key !== 'envPrefix');
+/** Adding to a host service: its variables may need a prefix (--env-prefix). */
 export const ADD_FIELDS: readonly FieldKey[] = FIELD_ORDER;

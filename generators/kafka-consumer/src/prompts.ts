@@ -1,13 +1,4 @@
-import {
-  type Answers,
-  COMMIT_STRATEGIES,
-  COMMIT_TRADE_OFFS,
-  checkField,
-  FIELD_ORDER,
-  FIELDS,
-  type FieldKey,
-  type RawAnswers,
-} from './schema.js';
+import { type Answers, checkField, FIELD_ORDER, FIELDS, type FieldKey, type RawAnswers } from './schema.js';
 
 /** The slice of inquirer (plop's own, `plop.inquirer`) the prompts use. */
 export interface PromptApi {
@@ -52,8 +43,8 @@ export function buildQuestions(preset: RawAnswers, keys: readonly FieldKey[] = F
       questions.push({
         ...base,
         type: 'list',
-        choices: COMMIT_STRATEGIES.map((value) => ({
-          name: `${value.padEnd(12)} ${COMMIT_TRADE_OFFS[value]}`,
+        choices: Object.entries(field.choices ?? {}).map(([value, line]) => ({
+          name: `${value.padEnd(12)} ${line}`,
           value,
           short: value,
         })),

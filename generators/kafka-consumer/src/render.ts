@@ -1,10 +1,11 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ENV_VARIABLES, type EnvVariable } from '@kafkakit/kafka-consumer';
 import ejs from 'ejs';
 import * as naming from './naming.js';
-import { type Answers, COMMIT_TRADE_OFFS } from './schema.js';
+import { type Answers, COMMIT_TRADE_OFFS, DLQ_PER_TOPIC } from './schema.js';
+import { type ServiceVariable, serviceVariables } from './service-env.js';
+import { readWorkspace } from './workspace.js';
 
 /** templates/ next to src/. */
 export const TEMPLATES_DIR = fileURLToPath(new URL('../templates/', import.meta.url));
@@ -38,20 +39,36 @@ export function listTemplates(set: string): PlannedFile[] {
   return out.sort((a, b) => a.path.localeCompare(b.path));
 }
 
-/** The KAFKA_* variables (and values) the generated config.ts bakes in as defaults. */
-export function bakedEnv(answers: Answers): Record<string, string> {
+/** The generator's own workspace (where the runtime and the catalog live). */
+const GENERATOR_WORKSPACE = fileURLToPath(new URL('../../../', import.meta.url));
+
+/** Versions the emitted package.json pins: the workspace catalog's, written out (no `catalog:` in a service). */
+export function serviceVersions(): Record<string, string> {
+  const { catalog } = readWorkspace(GENERATOR_WORKSPACE);
+  const pick = (name: string) => {
+    const version = catalog[name];
+    if (version === undefined) throw new Error(`pnpm-workspace.yaml has no catalog entry for ${name}`);
+    return version;
+  };
+  const root = JSON.parse(readFileSync(join(GENERATOR_WORKSPACE, 'package.json'), 'utf8')) as {
+    packageManager?: string;
+  };
   return {
-    KAFKA_BROKERS: answers.brokers.join(','),
-    KAFKA_CLIENT_ID: answers.name,
-    KAFKA_GROUP_ID: answers.groupId,
-    KAFKA_TOPICS: answers.topics.join(','),
-    KAFKA_FROM_BEGINNING: String(answers.fromBeginning),
-    KAFKA_COMMIT_STRATEGY: answers.commit,
-    ...(answers.commit === 'interval' ? { KAFKA_COMMIT_INTERVAL_MS: '5000' } : {}),
-    KAFKA_MAX_RETRIES: String(answers.maxRetries),
-    KAFKA_DLQ_TOPIC: answers.dlqTopic ?? 'none',
+    pnpm: /^pnpm@(\d+\.\d+\.\d+)/.exec(root.packageManager ?? '')?.[1] ?? '10',
+    node: NODE_ENGINE,
+    runtime: 'workspace:*',
+    testkit: 'workspace:*',
+    '@types/node': pick('@types/node'),
+    tsx: pick('tsx'),
+    typescript: pick('typescript'),
+    vitest: pick('vitest'),
   };
 }
+
+/** The service's `engines.node`: the oldest Node the emitted code and scripts run on (--env-file-if-exists). */
+export const NODE_ENGINE = '>=20.19';
+/** The Node image the Dockerfile pins: the current LTS line. */
+export const NODE_IMAGE = 'node:24.11.1-slim';
 
 /** What every template sees as `it`. */
 export interface TemplateContext {
@@ -60,25 +77,32 @@ export interface TemplateContext {
   /** Escaping and naming helpers: templates print user input only through these. */
   h: typeof naming;
   commitTradeOff: string;
-  /** The KAFKA_* defaults baked into the service (variable -> value). */
-  defaults: Record<string, string>;
-  /** The runtime's environment variables (README table). */
-  env: readonly EnvVariable[];
-  /** Relative path from the service folder to the workspace root. */
-  root: string;
+  /** Every variable the service reads, with the generator's answer where there is one (.env, README). */
+  env: readonly ServiceVariable[];
+  /** The dead-letter answer: per source topic (runtime default), none, or one named topic. */
+  dlq: { mode: 'per-topic' | 'none' | 'topic'; topic: string | undefined };
+  versions: Record<string, string>;
+  nodeImage: string;
   /** For the add generator: import path of the consumer module etc. */
   extra: Record<string, string>;
 }
 
 export function templateContext(answers: Answers, extra: Record<string, string> = {}): TemplateContext {
+  const dlq =
+    answers.dlqTopic === null
+      ? ({ mode: 'none', topic: undefined } as const)
+      : answers.dlqTopic === DLQ_PER_TOPIC
+        ? ({ mode: 'per-topic', topic: undefined } as const)
+        : ({ mode: 'topic', topic: answers.dlqTopic } as const);
   return {
     a: answers,
     names: naming.deriveNames(answers.name),
     h: naming,
     commitTradeOff: COMMIT_TRADE_OFFS[answers.commit],
-    defaults: bakedEnv(answers),
-    env: ENV_VARIABLES,
-    root: naming.pathToRoot(answers.dir),
+    env: serviceVariables(answers, answers.envPrefix),
+    dlq,
+    versions: serviceVersions(),
+    nodeImage: NODE_IMAGE,
     extra,
   };
 }

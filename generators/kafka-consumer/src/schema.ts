@@ -1,3 +1,12 @@
+import { DEFAULTS } from '@kafkakit/kafka-consumer';
+import {
+  brokerProblem,
+  DEFAULT_ENV_PREFIX,
+  deadLetterTopicName,
+  envPrefixProblem,
+  groupIdProblem,
+  topicProblem,
+} from '@kafkakit/kafka-consumer/naming';
 import { z } from 'zod';
 
 /**
@@ -17,21 +26,32 @@ export const COMMIT_TRADE_OFFS: Record<CommitStrategy, string> = {
 };
 
 const KEBAB = /^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$/;
-const TOPIC_CHARS = /^[a-zA-Z0-9._-]+$/;
-const HOST =
-  /^(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*|\[[0-9a-fA-F:]+\])$/;
+/** Service names that would make an unusable folder or package. */
+const RESERVED_NAME_SET = new Set([
+  'con',
+  'prn',
+  'aux',
+  'nul',
+  'node-modules',
+  'favicon',
+  ...Array.from({ length: 9 }, (_, i) => `com${i + 1}`),
+  ...Array.from({ length: 9 }, (_, i) => `lpt${i + 1}`),
+]);
 
-/** Kafka's own topic rules (kafka.common.internals.Topic). Returns a message, or undefined when valid. */
-export function topicProblem(topic: string): string | undefined {
-  if (topic.length === 0) return 'a topic name cannot be empty';
-  if (topic === '.' || topic === '..') return `topic "${topic}" is not allowed ("." and ".." are reserved)`;
-  if (topic.length > 249)
-    return `topic "${topic.slice(0, 20)}..." is ${topic.length} characters; at most 249`;
-  if (!TOPIC_CHARS.test(topic)) {
-    return `topic ${JSON.stringify(topic)} may only contain letters, digits, ".", "_" and "-"`;
-  }
-  return undefined;
-}
+export { brokerProblem, topicProblem };
+
+/** The dead-letter answer that means the runtime's own default: `<topic>.dlq` for each source topic. */
+export const DLQ_PER_TOPIC = '<topic>.dlq';
+
+export const ORDERINGS = ['partition', 'key', 'unordered'] as const;
+export type Ordering = (typeof ORDERINGS)[number];
+
+/** One line each: what the ordering guarantees. Shown by the prompt and by --help. */
+export const ORDERING_TRADE_OFFS: Record<Ordering, string> = {
+  partition: 'one message at a time per partition, in offset order (the runtime default)',
+  key: 'messages with the same key in order, different keys in parallel (up to the concurrency)',
+  unordered: 'any message beside any other (up to the concurrency): fastest, no order at all',
+};
 
 /** Splits "a, b,,c" into ["a","b","c"]. */
 export function splitList(raw: string): string[] {
@@ -53,7 +73,11 @@ const nameSchema = z
   .regex(
     KEBAB,
     'the name must be kebab-case: lowercase letters and digits in dash-separated words, e.g. "orders"',
-  );
+  )
+  .refine((name) => !RESERVED_NAME_SET.has(name), {
+    error: (issue) =>
+      `the name ${JSON.stringify(issue.input)} is reserved (a device or tool name); choose another`,
+  });
 
 const topicsSchema = listInput.superRefine((topics, ctx) => {
   if (topics.length === 0) ctx.addIssue({ code: 'custom', message: 'at least one topic is required' });
@@ -69,20 +93,10 @@ const topicsSchema = listInput.superRefine((topics, ctx) => {
 const groupIdSchema = z
   .string()
   .trim()
-  .min(1, 'a consumer group id is required')
-  .max(249, 'the group id must be at most 249 characters')
-  .regex(TOPIC_CHARS, 'the group id may only contain letters, digits, ".", "_" and "-"');
-
-export function brokerProblem(broker: string): string | undefined {
-  const match = /^(.*):(\d{1,5})$/.exec(broker);
-  if (!match) return `broker ${JSON.stringify(broker)} must be host:port, e.g. localhost:9092`;
-  const [, host = '', port = ''] = match;
-  if (!HOST.test(host)) return `broker ${JSON.stringify(broker)} has an invalid host`;
-  const portNumber = Number(port);
-  if (portNumber < 1 || portNumber > 65535)
-    return `broker ${JSON.stringify(broker)} has a port outside 1-65535`;
-  return undefined;
-}
+  .superRefine((groupId, ctx) => {
+    const problem = groupIdProblem(groupId);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  });
 
 const brokersSchema = listInput.superRefine((brokers, ctx) => {
   if (brokers.length === 0)
@@ -112,10 +126,12 @@ const maxRetriesSchema = z
   })
   .pipe(z.number().int().min(0).max(1000, 'max retries must be at most 1000'));
 
-/** `none` (or empty) disables the dead-letter queue. */
+/** `none` disables the dead-letter queue; empty or `<topic>.dlq` keeps the runtime's per-topic default. */
 const dlqSchema = z.union([z.null(), z.string()]).transform((input, ctx) => {
-  const raw = input?.trim() ?? '';
-  if (raw === '' || raw.toLowerCase() === 'none') return null;
+  if (input === null) return null;
+  const raw = input.trim();
+  if (raw === '' || raw === DLQ_PER_TOPIC) return DLQ_PER_TOPIC;
+  if (raw.toLowerCase() === 'none') return null;
   const problem = topicProblem(raw);
   if (problem) {
     ctx.addIssue({ code: 'custom', message: `dead-letter ${problem}` });
@@ -123,6 +139,33 @@ const dlqSchema = z.union([z.null(), z.string()]).transform((input, ctx) => {
   }
   return raw;
 });
+
+const orderingSchema = z.enum(ORDERINGS, {
+  error: () => `the ordering must be one of ${ORDERINGS.join(', ')}`,
+});
+
+const concurrencySchema = z
+  .union([z.number(), z.string()])
+  .transform((raw, ctx) => {
+    const text = String(raw).trim();
+    if (!/^\d+$/.test(text) || Number(text) < 1) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `concurrency must be a whole number >= 1, got ${JSON.stringify(text)}`,
+      });
+      return z.NEVER;
+    }
+    return Number(text);
+  })
+  .pipe(z.number().int().max(10_000, 'concurrency must be at most 10000'));
+
+const envPrefixSchema = z
+  .string()
+  .trim()
+  .superRefine((prefix, ctx) => {
+    const problem = envPrefixProblem(prefix);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  });
 
 const booleanInput = z.union([z.boolean(), z.string()]).transform((raw, ctx) => {
   if (typeof raw === 'boolean') return raw;
@@ -133,11 +176,53 @@ const booleanInput = z.union([z.boolean(), z.string()]).transform((raw, ctx) => 
   return z.NEVER;
 });
 
+/** Windows device names: a folder called like this cannot be created or checked out there. */
+const RESERVED_NAMES = new Set([
+  'con',
+  'prn',
+  'aux',
+  'nul',
+  ...Array.from({ length: 9 }, (_, i) => `com${i + 1}`),
+  ...Array.from({ length: 9 }, (_, i) => `lpt${i + 1}`),
+]);
+/** Names a package folder must not take (npm's and git's own). */
+const RESERVED_FOLDERS = new Set(['node_modules', '.git', 'favicon.ico']);
+
+/** What is wrong with a target folder (relative to the workspace root), or undefined. */
+export function dirProblem(dir: string): string | undefined {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters is the point
+  if (/[\u0000-\u001f\u007f]/.test(dir)) return 'the target folder may not contain control characters';
+  if (dir.startsWith('/') || dir.startsWith('\\') || /^[a-zA-Z]:/.test(dir) || dir.startsWith('~')) {
+    return `the target folder must be relative to the workspace root, got ${JSON.stringify(dir)}`;
+  }
+  if (dir.includes('\\')) return 'the target folder uses "/" as separator, not "\\"';
+  if (dir.length > 200) return 'the target folder must be at most 200 characters';
+  const segments = dir.replace(/^\.\//, '').replace(/\/$/, '').split('/');
+  for (const segment of segments) {
+    if (segment === '..') return 'the target folder may not contain ".." (it must stay inside the workspace)';
+    if (segment === '' || segment === '.')
+      return `the target folder ${JSON.stringify(dir)} has an empty segment`;
+    if (
+      RESERVED_FOLDERS.has(segment.toLowerCase()) ||
+      RESERVED_NAMES.has(segment.toLowerCase().split('.')[0] ?? '')
+    ) {
+      return `the target folder may not use the reserved name ${JSON.stringify(segment)}`;
+    }
+    if (!/^[a-zA-Z0-9_][a-zA-Z0-9._-]*$/.test(segment)) {
+      return `the target folder segment ${JSON.stringify(segment)} may only contain letters, digits, ".", "_" and "-" (not starting with "." or "-")`;
+    }
+  }
+  return undefined;
+}
+
 const dirSchema = z
   .string()
-  .trim()
   .min(1, 'the target folder cannot be empty')
-  .refine((dir) => !dir.split(/[\\/]/).includes('..'), 'the target folder may not contain ".."');
+  .superRefine((dir, ctx) => {
+    const problem = dirProblem(dir);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  })
+  .transform((dir) => dir.replace(/^\.\//, '').replace(/\/$/, ''));
 
 /** Answers as collected (strings from prompts or flags, or already-typed values). */
 export type RawAnswers = Partial<Record<FieldKey, unknown>>;
@@ -154,6 +239,8 @@ interface Field {
   prompt: boolean;
   /** Shown in --help. */
   hint?: string;
+  /** For `list` fields: each value with the line that explains it. */
+  choices?: Readonly<Record<string, string>>;
 }
 
 /** Parsed, validated generator options. */
@@ -163,16 +250,30 @@ export interface Answers {
   groupId: string;
   brokers: string[];
   commit: CommitStrategy;
+  ordering: Ordering;
+  concurrency: number;
   maxRetries: number;
+  /** A topic, DLQ_PER_TOPIC (the runtime's `<topic>.dlq` per source topic) or null (no DLQ). */
   dlqTopic: string | null;
   fromBeginning: boolean;
   install: boolean;
   dir: string;
+  /** Prefix of the consumer's environment variables (the add generator; a service uses KAFKA_). */
+  envPrefix: string;
 }
 
 export type FieldKey = keyof Answers;
 
 export const FIELDS: Record<FieldKey, Field> = {
+  envPrefix: {
+    flag: 'env-prefix',
+    message: "Prefix of the consumer's environment variables",
+    schema: envPrefixSchema,
+    default: () => DEFAULT_ENV_PREFIX,
+    kind: 'input',
+    prompt: false,
+    hint: `default: ${DEFAULT_ENV_PREFIX} (e.g. BILLING_KAFKA_ gives BILLING_KAFKA_BROKERS)`,
+  },
   name: {
     flag: 'name',
     message: 'Service name (kebab-case)',
@@ -211,10 +312,30 @@ export const FIELDS: Record<FieldKey, Field> = {
     flag: 'commit',
     message: 'Commit strategy',
     schema: commitSchema,
-    default: () => 'per-message',
+    default: () => DEFAULTS.commit,
     kind: 'list',
+    choices: COMMIT_TRADE_OFFS,
     prompt: true,
-    hint: `${COMMIT_STRATEGIES.join(' | ')}, default: per-message`,
+    hint: `${COMMIT_STRATEGIES.join(' | ')}, default: ${DEFAULTS.commit} (the runtime's)`,
+  },
+  ordering: {
+    flag: 'ordering',
+    message: 'Ordering',
+    schema: orderingSchema,
+    default: () => 'partition',
+    kind: 'list',
+    choices: ORDERING_TRADE_OFFS,
+    prompt: true,
+    hint: `${ORDERINGS.join(' | ')}, default: partition`,
+  },
+  concurrency: {
+    flag: 'concurrency',
+    message: 'Most handler calls in flight at once (integer >= 1)',
+    schema: concurrencySchema,
+    default: () => DEFAULTS.concurrency,
+    kind: 'input',
+    prompt: true,
+    hint: `default: ${DEFAULTS.concurrency}`,
   },
   maxRetries: {
     flag: 'max-retries',
@@ -229,10 +350,10 @@ export const FIELDS: Record<FieldKey, Field> = {
     flag: 'dlq-topic',
     message: 'Dead-letter topic ("none" to disable)',
     schema: dlqSchema,
-    default: (a) => `${a.topics[0] ?? 'events'}.dlq`,
+    default: () => DLQ_PER_TOPIC,
     kind: 'input',
     prompt: true,
-    hint: 'default: <first topic>.dlq; "none" disables',
+    hint: `default: ${DLQ_PER_TOPIC} (one per source topic, the runtime's default); "none" disables`,
   },
   fromBeginning: {
     flag: 'from-beginning',
@@ -270,11 +391,14 @@ export const FIELD_ORDER: FieldKey[] = [
   'groupId',
   'brokers',
   'commit',
+  'ordering',
+  'concurrency',
   'maxRetries',
   'dlqTopic',
   'fromBeginning',
   'install',
   'dir',
+  'envPrefix',
 ];
 
 export type FieldResult<K extends FieldKey> =
@@ -292,13 +416,29 @@ export function checkField<K extends FieldKey>(
     return { ok: false, message: result.error.issues.map((issue) => issue.message).join('; ') };
   }
   const value = result.data as Answers[K];
-  if (key === 'dlqTopic' && typeof value === 'string' && answers.topics?.includes(value)) {
-    return {
-      ok: false,
-      message: `the dead-letter topic ${JSON.stringify(value)} cannot be one of the source topics`,
-    };
+  const problem =
+    key === 'dlqTopic' ? deadLetterProblem(value as string | null, answers.topics ?? []) : undefined;
+  return problem ? { ok: false, message: problem } : { ok: true, value };
+}
+
+/** A dead-letter topic may not be a source topic; the per-topic default must be derivable for each. */
+function deadLetterProblem(dlq: string | null, topics: readonly string[]): string | undefined {
+  if (dlq === null) return undefined;
+  if (dlq !== DLQ_PER_TOPIC) {
+    return topics.includes(dlq)
+      ? `the dead-letter topic ${JSON.stringify(dlq)} cannot be one of the source topics`
+      : undefined;
   }
-  return { ok: true, value };
+  for (const topic of topics) {
+    const derived = deadLetterTopicName(topic);
+    if (topics.includes(derived)) {
+      return `the default dead-letter topic of ${JSON.stringify(topic)} is ${JSON.stringify(derived)}, also a source topic; name one with --dlq-topic`;
+    }
+    if (topicProblem(derived)) {
+      return `topic ${JSON.stringify(topic.slice(0, 20))}... is too long for its default dead-letter topic (${derived.length} characters); name one with --dlq-topic`;
+    }
+  }
+  return undefined;
 }
 
 export class OptionsError extends Error {

@@ -1,4 +1,11 @@
-import type { AckedMessage, CommitSample, DeadLetterRecord, HandlerEntry, LedgerEntry } from './types.js';
+import type {
+  AckedMessage,
+  CommitSample,
+  DeadLetterRecord,
+  HandlerEntry,
+  LedgerEntry,
+  Ordering,
+} from './types.js';
 
 /** What the checker found in one scenario run. Pure data; the scenario decides which numbers must be 0. */
 export interface Metrics {
@@ -13,8 +20,14 @@ export interface Metrics {
   duplicates: number;
   /** Duplicates of a message whose offset a logged commit had already covered when it was redelivered. */
   duplicatesOutsideWindow: number;
-  /** Within one process and one assignment, a partition's completions did not move strictly forward. */
+  /** 'partition' ordering: within one process and one assignment, a partition's completions did not move strictly forward. */
   orderViolations: number;
+  /** 'key' ordering: a call started while another message of the same key was running in that process. */
+  keyOverlaps: number;
+  /** 'key' ordering: within one process and one assignment, a key's completions did not move strictly forward. */
+  keyOrderViolations: number;
+  /** Messages called but unfinished in one process and completed by a later one (in flight at a crash or revoke). */
+  redeliveredInFlight: number;
   /** Handler calls on a partition the process was not (or no longer) assigned. */
   callsAfterRevoke: number;
   /** Committed offsets that went backwards: admin samples plus commits the consumers logged. */
@@ -22,7 +35,8 @@ export interface Metrics {
 }
 
 const tp = (t: string, p: number) => `${t}\u0000${p}`;
-const isHandler = (e: LedgerEntry): e is HandlerEntry => e.ev === 'call' || e.ev === 'done';
+const isHandler = (e: LedgerEntry): e is HandlerEntry =>
+  e.ev === 'call' || e.ev === 'done' || e.ev === 'fail';
 
 /** Completions per id, in ledger order. */
 export function completionsById(ledger: readonly LedgerEntry[]): Map<string, HandlerEntry[]> {
@@ -128,6 +142,61 @@ export function callsAfterRevoke(ledger: readonly LedgerEntry[]): number {
   return violations;
 }
 
+/**
+ * 'key' ordering, per process: two calls of one key (same partition) never overlap, and within one
+ * assignment a key's completions move strictly forward (redeliveries after a restart or a
+ * rebalance start a new process or assignment).
+ */
+export function keyViolations(ledger: readonly LedgerEntry[]): { overlaps: number; order: number } {
+  const running = new Map<string, string>();
+  const epoch = new Map<number, number>();
+  const last = new Map<string, bigint>();
+  let overlaps = 0;
+  let order = 0;
+  for (const e of ledger) {
+    if (e.ev === 'assigned') {
+      epoch.set(e.pid, (epoch.get(e.pid) ?? 0) + 1);
+      for (const k of [...running.keys()]) if (k.startsWith(`${e.pid}|`)) running.delete(k);
+      continue;
+    }
+    if (!isHandler(e) || e.k === undefined) continue;
+    const lane = `${e.pid}|${tp(e.t, e.p)}|${e.k}`;
+    if (e.ev === 'call') {
+      const other = running.get(lane);
+      if (other !== undefined && other !== e.id) overlaps++;
+      running.set(lane, e.id);
+    } else {
+      if (running.get(lane) === e.id) running.delete(lane);
+      if (e.ev !== 'done') continue;
+      const key = `${e.pid}|${epoch.get(e.pid) ?? 0}|${tp(e.t, e.p)}|${e.k}`;
+      const offset = BigInt(e.o);
+      const previous = last.get(key);
+      if (previous !== undefined && offset <= previous) order++;
+      last.set(key, offset);
+    }
+  }
+  return { overlaps, order };
+}
+
+/** Ids called in some process without finishing there, later completed by another process. */
+export function redeliveredInFlight(ledger: readonly LedgerEntry[]): number {
+  const open = new Map<string, Set<number>>();
+  const counted = new Set<string>();
+  for (const e of ledger) {
+    if (!isHandler(e)) continue;
+    const pids = open.get(e.id) ?? new Set<number>();
+    if (e.ev === 'call') {
+      pids.add(e.pid);
+      open.set(e.id, pids);
+    } else if (e.ev === 'done') {
+      pids.delete(e.pid);
+      if (pids.size > 0 && !counted.has(e.id)) counted.add(e.id);
+      pids.clear();
+    } else pids.delete(e.pid);
+  }
+  return counted.size;
+}
+
 /** Backward moves of committed offsets across admin samples and across logged commits. */
 export function commitRegressions(samples: readonly CommitSample[], ledger: readonly LedgerEntry[]): number {
   let regressions = 0;
@@ -153,7 +222,11 @@ export function check(input: {
   ledger: readonly LedgerEntry[];
   dlq?: readonly DeadLetterRecord[];
   samples?: readonly CommitSample[];
+  /** Which order the run promised. @default 'partition' */
+  ordering?: Ordering;
 }): Metrics {
+  const ordering = input.ordering ?? 'partition';
+  const keys = ordering === 'key' ? keyViolations(input.ledger) : { overlaps: 0, order: 0 };
   const dlq = input.dlq ?? [];
   const ackedIds = new Set(input.acked.map((m) => m.id));
   const completed = new Set<string>();
@@ -166,7 +239,10 @@ export function check(input: {
     lost: lostIds(input.acked, input.ledger, dlq),
     duplicates: dups.total,
     duplicatesOutsideWindow: dups.outsideWindow,
-    orderViolations: orderViolations(input.ledger),
+    orderViolations: ordering === 'partition' ? orderViolations(input.ledger) : 0,
+    keyOverlaps: keys.overlaps,
+    keyOrderViolations: keys.order,
+    redeliveredInFlight: redeliveredInFlight(input.ledger),
     callsAfterRevoke: callsAfterRevoke(input.ledger),
     commitRegressions: commitRegressions(input.samples ?? [], input.ledger),
   };

@@ -13,10 +13,13 @@ export interface OutgoingMessage {
   headers?: IHeaders;
 }
 
-/** The standard numbered message: id `partition:seq`, key = id, JSON value, id header. */
+/** Distinct keys per partition of the standard messages (each key repeats, for the per-key checks). */
+export const KEYS_PER_PARTITION = 32;
+
+/** The standard numbered message: id `partition:seq`, key `k<seq % 32>`, JSON value, id header. */
 export function numbered(partition: number, seq: number): OutgoingMessage {
   const id = `${partition}:${seq}`;
-  return { id, partition, key: id, value: JSON.stringify({ id, seq }) };
+  return { id, partition, key: `k${seq % KEYS_PER_PARTITION}`, value: JSON.stringify({ id, seq }) };
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { Metrics } from './checker.js';
-import type { CommitStrategy } from './types.js';
+import type { CommitStrategy, Ordering } from './types.js';
 
 /** A scenario-specific pass criterion and what was observed. */
 export interface Criterion {
@@ -12,6 +12,7 @@ export interface ScenarioResult {
   id: number;
   title: string;
   strategy: CommitStrategy;
+  ordering: Ordering;
   metrics: Metrics;
   criteria: Criterion[];
   durationMs: number;
@@ -29,7 +30,9 @@ export function criterion(name: string, ok: boolean, detail: string): Criterion 
 export function baseCriteria(m: Metrics): Criterion[] {
   return [
     criterion('0 lost', m.lost.length === 0, `lost ${m.lost.length}${lostSample(m.lost)}`),
-    criterion('0 order violations', m.orderViolations === 0, `${m.orderViolations}`),
+    criterion('0 order violations (partition ordering)', m.orderViolations === 0, `${m.orderViolations}`),
+    criterion('0 overlapping calls of one key (key ordering)', m.keyOverlaps === 0, `${m.keyOverlaps}`),
+    criterion('0 key order violations (key ordering)', m.keyOrderViolations === 0, `${m.keyOrderViolations}`),
     criterion('0 committed-offset regressions', m.commitRegressions === 0, `${m.commitRegressions}`),
     criterion('0 calls after revoke', m.callsAfterRevoke === 0, `${m.callsAfterRevoke}`),
   ];

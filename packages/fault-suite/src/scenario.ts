@@ -8,7 +8,18 @@ import { type ConsumerChild, spawnConsumer } from './child/spawn.js';
 import { readLedger } from './ledger.js';
 import { baseCriteria, type Criterion, type ScenarioResult } from './result.js';
 import { type OffsetSampler, startOffsetSampler } from './sampler.js';
-import type { AckedMessage, CommitSample, CommitStrategy, DeadLetterRecord, LedgerEntry } from './types.js';
+import {
+  type AckedMessage,
+  type CommitSample,
+  type CommitStrategy,
+  DEFAULT_ORDERINGS,
+  type DeadLetterRecord,
+  type LedgerEntry,
+  type Ordering,
+} from './types.js';
+
+/** Handler calls in flight for the key / unordered runs. */
+const KEYED_CONCURRENCY = 8;
 
 /** What a scenario hands back for checking: the producer's acks, the DLQ, samples and its own criteria. */
 export interface Evidence {
@@ -27,6 +38,8 @@ export interface ScenarioDefinition {
   title: string;
   /** Commit strategies this scenario runs under (all three where the strategy matters). */
   strategies: readonly CommitStrategy[];
+  /** Orderings it runs under. @default DEFAULT_ORDERINGS ('partition' and 'key') */
+  orderings?: readonly Ordering[];
   run(ctx: RunContext): Promise<Evidence>;
   /** A broker of its own (scenario 10 stops it); runs get its addresses instead of the suite's. */
   setup?(): Promise<{ brokers: string[]; teardown(): Promise<void> }>;
@@ -45,6 +58,7 @@ export class RunContext {
     readonly brokers: string[],
     readonly strategy: CommitStrategy,
     readonly workDir: string,
+    readonly ordering: Ordering = 'partition',
   ) {
     this.ledgerPath = join(workDir, 'ledger.jsonl');
   }
@@ -69,6 +83,8 @@ export class RunContext {
       groupId: this.groupId,
       topic,
       commit: this.strategy,
+      ordering: this.ordering,
+      concurrency: this.ordering === 'partition' ? 1 : KEYED_CONCURRENCY,
       intervalMs: 1000,
       ledgerPath: this.ledgerPath,
       codec: 'json',
@@ -115,14 +131,19 @@ export class RunContext {
   }
 }
 
-/** Runs one scenario under one strategy and checks its evidence; never throws. */
+/** The orderings a scenario runs under. */
+export const orderingsOf = (def: ScenarioDefinition): readonly Ordering[] =>
+  def.orderings ?? DEFAULT_ORDERINGS;
+
+/** Runs one scenario under one strategy and one ordering and checks its evidence; never throws. */
 export async function runScenario(
   def: ScenarioDefinition,
   strategy: CommitStrategy,
   brokers: string[],
+  ordering: Ordering = 'partition',
   baseDir = join(tmpdir(), 'kafkakit-faults'),
 ): Promise<ScenarioResult> {
-  const workDir = join(baseDir, `${def.id}-${strategy}-${uniqueName('run')}`);
+  const workDir = join(baseDir, `${def.id}-${strategy}-${ordering}-${uniqueName('run')}`);
   mkdirSync(workDir, { recursive: true });
   const started = Date.now();
   let evidence: Evidence = { acked: [], criteria: [] };
@@ -131,7 +152,7 @@ export async function runScenario(
     error ??= `${what}${failure instanceof Error ? failure.message : String(failure)} (work dir ${workDir})`;
   };
   const own = def.setup === undefined ? undefined : await def.setup().catch(fail('broker setup: '));
-  const ctx = new RunContext(own?.brokers ?? brokers, strategy, workDir);
+  const ctx = new RunContext(own?.brokers ?? brokers, strategy, workDir, ordering);
   if (error === undefined) {
     try {
       evidence = await def.run(ctx);
@@ -147,11 +168,13 @@ export async function runScenario(
     ledger: ctx.ledger(),
     dlq: evidence.dlq ?? [],
     samples: evidence.samples ?? [],
+    ordering,
   });
   return {
     id: def.id,
     title: def.title,
     strategy,
+    ordering,
     metrics,
     criteria: [...baseCriteria(metrics), ...evidence.criteria, ...(evidence.judge?.(metrics) ?? [])],
     durationMs: Date.now() - started,

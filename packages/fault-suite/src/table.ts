@@ -4,13 +4,17 @@ const COLUMNS = [
   '#',
   'scenario',
   'commit',
+  'ordering',
   'acked',
   'done',
   'dlq',
   'lost',
   'dups',
   'dups>win',
+  're-inflight',
   'order',
+  'key-ovl',
+  'key-order',
   'revoked',
   'regress',
   'time',
@@ -26,13 +30,17 @@ function row(r: ScenarioResult): string[] {
     String(r.id),
     r.title,
     r.strategy,
+    r.ordering,
     n(m.acked),
     n(m.completed),
     n(m.deadLettered),
     n(m.lost.length),
     n(m.duplicates),
     n(m.duplicatesOutsideWindow),
+    n(m.redeliveredInFlight),
     n(m.orderViolations),
+    n(m.keyOverlaps),
+    n(m.keyOrderViolations),
     n(m.callsAfterRevoke),
     n(m.commitRegressions),
     `${(r.durationMs / 1000).toFixed(1)}s`,
@@ -52,9 +60,10 @@ export function formatTable(results: readonly ScenarioResult[]): string {
   if (failures.length > 0) {
     out.push('', 'Failed criteria:');
     for (const r of failures) {
-      if (r.error !== undefined) out.push(`  ${r.id} ${r.title} [${r.strategy}]: error: ${r.error}`);
+      if (r.error !== undefined)
+        out.push(`  ${r.id} ${r.title} [${r.strategy}/${r.ordering}]: error: ${r.error}`);
       for (const c of r.criteria.filter((x) => !x.ok))
-        out.push(`  ${r.id} ${r.title} [${r.strategy}]: ${c.name}: ${c.detail}`);
+        out.push(`  ${r.id} ${r.title} [${r.strategy}/${r.ordering}]: ${c.name}: ${c.detail}`);
     }
   }
   const ok = results.length - failures.length;

@@ -4,9 +4,16 @@ export type CommitStrategy = 'per-message' | 'per-batch' | 'interval';
 
 export const STRATEGIES: readonly CommitStrategy[] = ['per-message', 'per-batch', 'interval'];
 
-/** One handler invocation ('call' when it starts, 'done' just before it resolves). */
+export type Ordering = 'partition' | 'key' | 'unordered';
+
+/** Every scenario runs under these unless it says otherwise ('unordered' where it matters). */
+export const DEFAULT_ORDERINGS: readonly Ordering[] = ['partition', 'key'];
+
+/** One handler invocation ('call' when it starts, 'done' just before it resolves, 'fail' when it throws). */
 export interface HandlerEntry {
-  ev: 'call' | 'done';
+  ev: 'call' | 'done' | 'fail';
+  /** The message key as text ('' for a null key). */
+  k?: string;
   /** topic, partition, offset, message id (`partition:seq`), attempt, process id, epoch ms */
   t: string;
   p: number;

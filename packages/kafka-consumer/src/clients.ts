@@ -1,13 +1,13 @@
 import { createKafkaJsFactory } from './client/kafkajs.js';
-import type { ClientFactory, ConsumerClient } from './client/port.js';
+import type { ClientFactory, ConsumerClient, TopicAdmin } from './client/port.js';
 import { DeadLetterPublisher } from './dead-letter/publisher.js';
 import type { ResolvedOptions } from './options.js';
 
-/** The consumer client and the dead-letter publisher (none with `deadLetter: false`) for these options. */
+/** The consumer client, the dead-letter publisher (none with `deadLetter: false`) and a topic admin. */
 export function createClients<T>(
   options: ResolvedOptions<T>,
   clientFactory: ClientFactory | undefined,
-): { client: ConsumerClient; publisher: DeadLetterPublisher | undefined } {
+): { client: ConsumerClient; publisher: DeadLetterPublisher | undefined; admin: TopicAdmin } {
   const { logger } = options;
   const factory =
     clientFactory ??
@@ -15,14 +15,17 @@ export function createClients<T>(
       brokers: options.brokers,
       clientId: options.clientId,
       ssl: options.ssl,
-      sasl: options.sasl,
+      sasl: options.sasl as never,
       logger,
+      joinHoldMs: options.rebalanceTimeoutMs,
     });
   const client = factory.consumer({
     groupId: options.groupId,
     topics: options.topics,
     fromBeginning: options.fromBeginning,
-    concurrency: options.concurrency,
+    // 'partition': each client batch runs its messages, so the client runs `concurrency` of them;
+    // 'key' / 'unordered': a batch call only hands messages over, one at a time is enough.
+    partitionsConsumedConcurrently: options.ordering === 'partition' ? options.concurrency : 1,
     sessionTimeoutMs: options.sessionTimeoutMs,
     heartbeatIntervalMs: options.heartbeatIntervalMs,
     rebalanceTimeoutMs: options.rebalanceTimeoutMs,
@@ -40,5 +43,5 @@ export function createClients<T>(
           },
           logger,
         );
-  return { client, publisher };
+  return { client, publisher, admin: factory.admin() };
 }

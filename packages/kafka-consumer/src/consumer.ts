@@ -1,121 +1,133 @@
-import { bounded } from './bounded.js';
-import type { ClientFactory, ClientHooks } from './client/port.js';
+import type { ConsumerDependencies, KafkaConsumer } from './api.js';
+import type { ClientHooks } from './client/port.js';
 import { describeUndecodable } from './client/undecodable.js';
 import { createClients } from './clients.js';
-import { Committer } from './commit/committer.js';
 import { createCommitStrategy } from './commit/index.js';
+import { CommitPipeline } from './commit/pipeline.js';
+import { ensureDeadLetterTopics } from './dead-letter/topics.js';
 import { ClientError, KafkaConsumerError, toError } from './errors.js';
-import { type EventName, type Listener, TypedEmitter } from './events.js';
+import { TypedEmitter } from './events.js';
+import { revokeWork } from './group/revoke.js';
 import { RejoinSupervisor } from './group/supervisor.js';
 import { healthReport } from './health.js';
+import { Lifecycle } from './lifecycle.js';
 import { type ConsumerOptions, type ResolvedOptions, resolveOptions } from './options.js';
+import { Dispatcher } from './processing/dispatcher.js';
+import { ConcurrencyLimit } from './processing/limit.js';
 import { MessageProcessor } from './processing/message.js';
 import { OffsetTracker } from './processing/offsets.js';
 import { PartitionControl } from './processing/partitions.js';
-import { Runner } from './processing/runner.js';
+import { PartitionRunner } from './processing/runner.js';
 import { EXIT_CODES, installSignalHandlers } from './shutdown.js';
-import type { HealthReport, ShutdownReport } from './types.js';
+import { stopConsumer } from './stop.js';
+import type { ShutdownReport } from './types.js';
 
-export interface KafkaConsumer {
-  /** Connects to the cluster (and the dead-letter producer). Idempotent. */
-  connect(): Promise<void>;
-  /** Subscribes and starts consuming; resolves once the group was joined. Connects first if needed. */
-  run(): Promise<void>;
-  /** Graceful stop: drain (bounded by drainTimeoutMs), commit, leave the group, close. Idempotent; never hangs. */
-  disconnect(): Promise<ShutdownReport>;
-  health(): HealthReport;
-  /** Resumes a partition the runtime paused; its unfinished message is delivered again (attempts start at 1). */
-  resumePartition(topic: string, partition: number): boolean;
-  on<K extends EventName>(name: K, listener: Listener<K>): () => void;
-  once<K extends EventName>(name: K, listener: Listener<K>): () => void;
-  off<K extends EventName>(name: K, listener: Listener<K>): void;
-  /** The validated options with defaults applied. */
-  readonly options: Readonly<ResolvedOptions<unknown>>;
-}
+export type { ConsumerDependencies, KafkaConsumer };
 
-/** Test seam: plug another client in place of KafkaJS. */
-export interface ConsumerDependencies {
-  clientFactory?: ClientFactory;
-  /** How the process exits (signal shutdown, fatal crash with `exitProcess`). @default process.exit */
-  exit?: (code: number) => void;
-}
-
-const STOP_TIMEOUT_MS = 10_000;
-/** How often the runner asks the client for a (due) heartbeat between messages. */
+/** How often a batch asks the client for a (due) heartbeat between messages. */
 const HEARTBEAT_CHECK_MS = 100;
+/** A revoke waits for in-flight handlers this much less than the rebalance timeout, then aborts them. */
+const REVOKE_MARGIN_MS = 3000;
 
-/** Creates a consumer. Synchronous; throws ConfigError at once on invalid options. */
+/** Creates a consumer. Synchronous; throws ConfigError at once on invalid options. Builds every part, in order. */
 export function createConsumer<T = Buffer | null>(
   input: ConsumerOptions<T>,
   dependencies: ConsumerDependencies = {},
 ): KafkaConsumer {
-  const options = resolveOptions(input);
+  const options = resolveOptions(input) as ResolvedOptions<unknown>;
   const { logger } = options;
   const exit = dependencies.exit ?? ((code: number) => process.exit(code));
   const events = new TypedEmitter(logger);
-  const { client, publisher } = createClients(options, dependencies.clientFactory);
-  const tracker = new OffsetTracker();
-  let stopping: Promise<ShutdownReport> | undefined;
+  const lifecycle = new Lifecycle(events);
+  const { client, publisher, admin } = createClients(options, dependencies.clientFactory);
+  const tracker = new OffsetTracker((tp, count) =>
+    logger.debug(
+      { ...tp, finished: count },
+      'finished offsets do not fit the commit metadata; committed without',
+    ),
+  );
   const supervisor = new RejoinSupervisor({
     client,
     events,
     logger,
     timeoutMs: options.rebalanceTimeoutMs + options.sessionTimeoutMs,
-    stopping: () => stopping !== undefined,
-    beforeRestart: () => runner.onRebalancing(),
+    stopping: () => lifecycle.stopping,
+    beforeRestart: () => revoke(),
   });
-  const committer = new Committer(
-    tracker,
-    events,
-    logger,
-    (cause) => supervisor.notice(cause),
-    () => {
-      if (!runner.rebalancing) supervisor.progress();
-    },
-  );
+  const pipeline = new CommitPipeline(tracker, (offsets) => client.commit(offsets), events, logger, {
+    withMetadata: options.ordering !== 'partition',
+    attempts: 5,
+    initialDelayMs: 100,
+    onFailed: (error) => supervisor.notice(error),
+  });
   const strategy = createCommitStrategy(options.commit);
-  const control = new PartitionControl(client, events);
-  const runner = new Runner(
+  const control = new PartitionControl(
     client,
-    tracker,
-    committer,
-    strategy,
-    control,
-    logger,
-    Math.min(HEARTBEAT_CHECK_MS, options.heartbeatIntervalMs),
+    events,
+    options.ordering === 'partition' ? undefined : (tp) => void (work as Dispatcher).rewind(tp),
   );
-  const processor = new MessageProcessor(options, events, control, publisher, runner.signals, (error) =>
-    client.isRebalanceError(error),
-  );
-  runner.processor = processor as MessageProcessor<unknown>;
+  const limit = options.ordering === 'partition' ? undefined : new ConcurrencyLimit(options.concurrency);
+  const processor = new MessageProcessor(options, events, control, publisher, lifecycle, limit);
+  const common = { tracker, pipeline, strategy, control, processor, lifecycle };
+  const maxUncommitted = options.commit.maxUncommitted;
+  const work =
+    options.ordering === 'partition'
+      ? new PartitionRunner({
+          ...common,
+          maxUncommitted,
+          heartbeatCheckMs: Math.min(HEARTBEAT_CHECK_MS, options.heartbeatIntervalMs),
+        })
+      : new Dispatcher({
+          ...common,
+          ordering: options.ordering,
+          limit: limit as ConcurrencyLimit,
+          maxBuffered: options.maxBufferedPerPartition,
+          maxUncommitted,
+          client,
+          logger,
+        });
 
-  let connected = false;
-  let connecting: Promise<void> | undefined;
-  let started: Promise<void> | undefined;
-  let joined = false;
-  let crashed: Error | undefined;
-  let stopped = false;
-  let uninstallSignals: () => void = () => undefined;
+  /** Before any (re-)join: start nothing more, wait for running handlers (bounded), commit what finished. */
+  const revoke = () =>
+    revokeWork({
+      lifecycle,
+      work,
+      pipeline,
+      logger,
+      boundMs: Math.max(1000, options.rebalanceTimeoutMs - REVOKE_MARGIN_MS),
+    });
 
   const hooks: ClientHooks = {
     onBatch: (batch) => {
-      if (!runner.rebalancing) supervisor.progress();
-      return runner.onBatch(batch).catch((error: unknown) => {
+      if (lifecycle.state === 'running') supervisor.progress();
+      if (events.has('batch.received') && batch.messages.length > 0) {
+        events.emit('batch.received', {
+          topic: batch.topic,
+          partition: batch.partition,
+          highWatermark: batch.highWatermark,
+          firstOffset: (batch.messages[0] as { offset: string }).offset,
+          lastOffset: (batch.messages[batch.messages.length - 1] as { offset: string }).offset,
+          count: batch.messages.length,
+        });
+      }
+      return work.onBatch(batch).catch((error: unknown) => {
         supervisor.notice(error);
         throw error;
       });
     },
     onRebalancing: () => {
       supervisor.rebalanceStarted();
-      runner.onRebalancing();
+      if (lifecycle.state === 'running') lifecycle.to('rebalancing');
     },
+    beforeJoin: () => (lifecycle.stopping ? Promise.resolve() : revoke()),
     onAssigned: (assigned) => {
       const previous = control.assigned;
+      tracker.newGeneration(assigned);
+      lifecycle.assigned();
+      if (work instanceof Dispatcher) work.assigned(assigned);
+      client.resume(assigned.filter((tp) => !control.isHeld(tp.topic, tp.partition)));
       control.assign(assigned);
-      runner.onAssigned();
       supervisor.assigned();
-      joined = true;
-      crashed = undefined;
       logger.info({ assigned }, 'partitions assigned');
       if (events.has('group.rebalanced')) {
         const now = new Set(assigned.map((tp) => `${tp.topic}:${tp.partition}`));
@@ -124,11 +136,12 @@ export function createConsumer<T = Buffer | null>(
       }
     },
     onCrash: (error, restart) => {
-      crashed = error;
+      lifecycle.crashed = error;
+      lifecycle.to('crashed');
       logger.error({ err: error, restart }, 'consumer crashed');
       events.emit('consumer.crashed', { error, restart });
       if (restart) supervisor.rebalanceStarted();
-      else if (stopping === undefined) void recoverOrExit(error);
+      else if (!lifecycle.stopping) void recoverOrExit(error);
     },
     onUndecodable: (batch) => {
       const error = new KafkaConsumerError('DECODE_FAILED', describeUndecodable(batch, options.groupId), {
@@ -142,25 +155,31 @@ export function createConsumer<T = Buffer | null>(
       events.emit('error', { error });
     },
   };
-
   supervisor.attach(hooks);
 
   /** A crash KafkaJS will not restart from: restart the client ourselves; give up after a few tries. */
   const recoverOrExit = async (error: Error): Promise<void> => {
     let outcome = await supervisor.recoverFromCrash(error);
     while (outcome === 'failed') outcome = await supervisor.recoverFromCrash(error);
-    if (outcome === 'exhausted' && stopping === undefined && options.shutdown.exitProcess) {
+    if (outcome === 'exhausted' && !lifecycle.stopping && options.shutdown.exitProcess) {
       await disconnect().finally(() => exit(EXIT_CODES.CRASH));
     }
   };
 
+  let connecting: Promise<void> | undefined;
+  let started: Promise<void> | undefined;
+  let stopping: Promise<ShutdownReport> | undefined;
+  let uninstallSignals: () => void = () => undefined;
+
   const connect = (): Promise<void> => {
-    if (stopping !== undefined)
+    if (lifecycle.stopping)
       return Promise.reject(
         new KafkaConsumerError('STATE_INVALID', 'consumer was disconnected; create a new one'),
       );
     connecting ??= (async () => {
+      lifecycle.to('connecting');
       await client.connect();
+      await ensureDeadLetterTopics(admin, options, logger);
       if (publisher !== undefined) {
         try {
           await publisher.connect();
@@ -171,10 +190,11 @@ export function createConsumer<T = Buffer | null>(
           });
         }
       }
-      connected = true;
+      lifecycle.connected = true;
       logger.info({ brokers: options.brokers, groupId: options.groupId }, 'consumer connected');
     })();
-    connecting.catch(() => {
+    connecting.catch((error: unknown) => {
+      lifecycle.startError = toError(error);
       connecting = undefined;
     });
     return connecting;
@@ -183,6 +203,7 @@ export function createConsumer<T = Buffer | null>(
   const run = (): Promise<void> => {
     started ??= (async () => {
       await connect();
+      lifecycle.startError = undefined;
       if (options.shutdown.signals.length > 0) {
         uninstallSignals = installSignalHandlers({
           signals: options.shutdown.signals,
@@ -192,79 +213,68 @@ export function createConsumer<T = Buffer | null>(
           exit,
         });
       }
-      strategy.start(runner.commitNow);
+      strategy.start(() => {
+        if (lifecycle.state === 'running') pipeline.request('interval');
+      });
       await client.start(hooks);
-      logger.info({ topics: options.topics, commit: options.commit.strategy }, 'consumer running');
+      logger.info(
+        { topics: options.topics, commit: options.commit.strategy, ordering: options.ordering },
+        'consumer running',
+      );
     })();
     started.catch((error: unknown) => {
       // A failed start (connect/subscribe) can be retried with run(); nothing stays installed.
+      lifecycle.startError = toError(error);
       logger.error({ err: error }, 'consumer failed to start');
-      crashed = toError(error); // health() names why the start failed (until a successful join)
       strategy.stop();
       uninstallSignals();
       uninstallSignals = () => undefined;
-      if (stopping === undefined) started = undefined;
+      if (!lifecycle.stopping) started = undefined;
     });
     return started;
   };
 
   const disconnect = (): Promise<ShutdownReport> => {
     stopping ??= (async () => {
-      const begin = Date.now();
       supervisor.stop();
-      const result =
-        started === undefined
-          ? { drained: true, abandoned: 0 }
-          : await runner.drain(options.shutdown.drainTimeoutMs);
       strategy.stop();
-      try {
-        await bounded(client.stop(), STOP_TIMEOUT_MS, 'leaving the group');
-      } catch (error) {
-        logger.error({ err: error }, 'stopping the client failed');
-        events.emit('error', { error: toError(error) });
-      }
-      if (publisher !== undefined) {
-        try {
-          await bounded(publisher.close(), STOP_TIMEOUT_MS, 'closing the dead-letter producer');
-        } catch (error) {
-          logger.error({ err: error }, 'closing the dead-letter producer failed');
-        }
-      }
-      connected = false;
-      stopped = true;
+      const report = await stopConsumer({
+        lifecycle,
+        client,
+        publisher,
+        admin,
+        pipeline,
+        control,
+        work,
+        events,
+        logger,
+        drainTimeoutMs: options.shutdown.drainTimeoutMs,
+        started: started !== undefined,
+      });
       uninstallSignals();
-      const report: ShutdownReport = { ...result, durationMs: Date.now() - begin };
-      logger.info({ ...report }, 'consumer stopped');
-      events.emit('consumer.stopped', report);
       return report;
     })();
     return stopping;
   };
 
-  const health = (): HealthReport =>
-    healthReport({
-      stopped: stopped || stopping !== undefined,
-      joined,
-      connected,
-      running: started !== undefined && stopping === undefined && crashed === undefined,
-      crashed,
-      stuck: supervisor.stuck,
-      assigned: control.assigned,
-      held: control.held(),
-      inFlight: processor.inFlight,
-      lastProgressAt: runner.lastProgressAt,
-      lastCommitAt: committer.lastCommitAt,
-    });
-
   return {
     connect,
     run,
     disconnect,
-    health,
+    health: () =>
+      healthReport({
+        lifecycle,
+        stuck: supervisor.stuck,
+        assigned: control.assigned,
+        held: control.held(),
+        inFlight: work.inFlight,
+        lastProgressAt: work.lastProgressAt,
+        lastCommitAt: pipeline.lastCommitAt,
+      }),
     resumePartition: (topic, partition) => control.release(topic, partition),
     on: (name, listener) => events.on(name, listener),
     once: (name, listener) => events.once(name, listener),
     off: (name, listener) => events.off(name, listener),
-    options: options as ResolvedOptions<unknown>,
+    options,
   };
 }

@@ -11,6 +11,8 @@ export type ErrorCode =
   | 'AUTHENTICATION_FAILED'
   | 'AUTHORIZATION_FAILED'
   | 'TLS_FAILED'
+  | 'REBALANCING'
+  | 'TOPIC_MISSING'
   | 'DRAIN_TIMEOUT'
   | 'STATE_INVALID';
 
@@ -83,8 +85,8 @@ export class PartitionStoppedError extends KafkaConsumerError {
 
 /** Committing offsets failed (rebalance in progress, fenced member, broker error). */
 export class CommitError extends KafkaConsumerError {
-  constructor(message: string, options: { cause?: unknown } = {}) {
-    super('COMMIT_FAILED', message, { cause: options.cause, retriable: true });
+  constructor(message: string, options: { cause?: unknown; retriable?: boolean } = {}) {
+    super('COMMIT_FAILED', message, { cause: options.cause, retriable: options.retriable ?? true });
     this.name = 'CommitError';
   }
 }
@@ -94,6 +96,33 @@ export class ClientError extends KafkaConsumerError {
   constructor(message: string, options: { cause?: unknown; retriable?: boolean } = {}) {
     super('CLIENT_FAILED', message, options);
     this.name = 'ClientError';
+  }
+}
+
+/**
+ * The group is rebalancing or this member's generation is over (fenced). Only the client adapter
+ * creates it, from its own heartbeat and commit failures: it is the one type that means "stop work
+ * for a re-join". Errors a handler throws are handler failures, whatever fields they carry.
+ */
+export class RebalanceError extends KafkaConsumerError {
+  /** 'rebalancing': a re-join is due; 'fenced': this member is unknown or its generation is stale. */
+  readonly kind: 'rebalancing' | 'fenced';
+
+  constructor(message: string, kind: 'rebalancing' | 'fenced', options: { cause?: unknown } = {}) {
+    super('REBALANCING', message, { cause: options.cause, retriable: true });
+    this.name = 'RebalanceError';
+    this.kind = kind;
+  }
+}
+
+/** A topic the consumer needs (e.g. a dead-letter topic) does not exist and may not be created. */
+export class TopicMissingError extends KafkaConsumerError {
+  readonly topic: string;
+
+  constructor(topic: string, message: string, options: { cause?: unknown } = {}) {
+    super('TOPIC_MISSING', message, { cause: options.cause });
+    this.name = 'TopicMissingError';
+    this.topic = topic;
   }
 }
 

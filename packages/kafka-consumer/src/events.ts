@@ -1,3 +1,4 @@
+import type { ConsumerState } from './lifecycle.js';
 import type { Logger } from './logger.js';
 import type { ShutdownReport, TopicPartition } from './types.js';
 
@@ -17,8 +18,24 @@ export interface ConsumerEvents {
   'message.failed': MessageRef & { attempts: number; error: Error; retryable: boolean };
   /** A failed message was durably written to the dead-letter topic; its offset may now be committed. */
   'message.dead-lettered': MessageRef & { deadLetterTopic: string; attempts: number; error: Error };
-  /** Offsets were committed (`offset` is the next offset to read, Kafka convention). */
-  'offsets.committed': { offsets: Array<TopicPartition & { offset: string }>; reason: CommitReason };
+  /** The broker acknowledged a commit (`offset` is the next offset to read, Kafka convention). */
+  'offsets.committed': {
+    offsets: Array<TopicPartition & { offset: string }>;
+    reason: CommitReason;
+    /** From sending the OffsetCommit to its acknowledgement (retries included). */
+    durationMs: number;
+  };
+  /** A commit failed for good (after its in-place retries, or fenced). */
+  'offsets.commit-failed': { error: Error; reason: CommitReason };
+  /** A fetched batch reached the runtime (`highWatermark`: the partition's end offset as the fetch saw it). */
+  'batch.received': TopicPartition & {
+    highWatermark: string;
+    firstOffset: string;
+    lastOffset: string;
+    count: number;
+  };
+  /** The lifecycle moved (idle, connecting, running, rebalancing, stopping, stopped, crashed). */
+  'consumer.state': { state: ConsumerState; previous: ConsumerState };
   /** A group join finished: `assigned` is this member's full assignment, `revoked` what it lost since the last one. */
   'group.rebalanced': { assigned: TopicPartition[]; revoked: TopicPartition[] };
   'partition.paused': TopicPartition & {
@@ -33,7 +50,7 @@ export interface ConsumerEvents {
   error: { error: Error; topic?: string; partition?: number };
 }
 
-export type CommitReason = 'message' | 'batch' | 'interval' | 'rebalance' | 'shutdown';
+export type CommitReason = 'message' | 'batch' | 'interval' | 'rebalance' | 'shutdown' | 'restart';
 export type EventName = keyof ConsumerEvents;
 export type Listener<K extends EventName> = (payload: ConsumerEvents[K]) => void;
 

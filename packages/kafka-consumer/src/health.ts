@@ -1,12 +1,9 @@
+import type { Lifecycle } from './lifecycle.js';
 import type { HoldReason } from './processing/partitions.js';
 import type { HealthReport, TopicPartition } from './types.js';
 
 export interface HealthInput {
-  stopped: boolean;
-  joined: boolean;
-  connected: boolean;
-  running: boolean;
-  crashed: Error | undefined;
+  lifecycle: Lifecycle;
   /** Why the group re-join is considered stuck, if it is. */
   stuck: string | undefined;
   assigned: readonly TopicPartition[];
@@ -18,26 +15,30 @@ export interface HealthInput {
 
 const strip = ({ topic, partition }: TopicPartition): TopicPartition => ({ topic, partition });
 
-/** The `health()` snapshot from the consumer's state. */
+/** The `health()` snapshot, derived from the lifecycle and the parts' own state. */
 export function healthReport(input: HealthInput): HealthReport {
-  const { held, crashed, stuck } = input;
+  const { held, stuck, lifecycle } = input;
+  const { state, crashed, startError } = lifecycle;
   const problems: string[] = [];
+  if (startError !== undefined) problems.push(`start failed: ${startError.message}`);
   if (crashed !== undefined) problems.push(`client crashed: ${crashed.message}`);
   if (stuck !== undefined) problems.push(`group re-join stuck: ${stuck}`);
   for (const h of held) {
     const detail = h.reason === 'undecodable-batch' ? ` (${h.error?.message})` : '';
     problems.push(`${h.topic}[${h.partition}] paused: ${h.reason}${detail}`);
   }
+  const stopped = lifecycle.stopping;
   return {
-    status: input.stopped
+    status: stopped
       ? 'stopped'
       : problems.length > 0
         ? 'unhealthy'
-        : input.joined
+        : lifecycle.joined
           ? 'healthy'
           : 'starting',
-    connected: input.connected,
-    running: input.running,
+    state,
+    connected: lifecycle.connected,
+    running: state === 'running' || state === 'rebalancing',
     assignedPartitions: input.assigned.map(strip),
     pausedPartitions: held.map(strip),
     stoppedPartitions: held.filter((h) => h.reason !== 'dead-letter-failed').map(strip),

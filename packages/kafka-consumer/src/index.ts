@@ -19,8 +19,11 @@ export {
   KafkaConsumerError,
   NonRetryableError,
   PartitionStoppedError,
+  RebalanceError,
+  TopicMissingError,
 } from './errors.js';
 export type { CommitReason, ConsumerEvents, EventName, Listener } from './events.js';
+export type { ConsumerState } from './lifecycle.js';
 export { createJsonLogger, type Logger, type LogLevel, noopLogger } from './logger.js';
 export {
   type CommitOption,
@@ -28,6 +31,7 @@ export {
   type ConsumerOptions,
   DEFAULTS,
   type DeadLetterOptions,
+  type Ordering,
   type ResolvedOptions,
   type RetryOptions,
   resolveOptions,
@@ -36,6 +40,7 @@ export {
 } from './options.js';
 export { backoffCeiling, backoffDelay, shouldRetry } from './processing/retry.js';
 export { EXIT_CODES, type ExitCode } from './shutdown.js';
+export { STOP_BOUND_MS } from './stop.js';
 export type {
   ConsumedMessage,
   Handler,

@@ -1,166 +1,245 @@
 import type { ConnectionOptions } from 'node:tls';
+import { z } from 'zod';
 import { type Codec, rawCodec } from './codec.js';
 import { DEFAULTS } from './defaults.js';
+import { ConfigError } from './errors.js';
 import { createJsonLogger, type Logger } from './logger.js';
 import type { Handler } from './types.js';
-import { checkOptions, type Namer, type OptionData, optionName } from './validation.js';
+import * as f from './validation.js';
 
 export { DEFAULTS };
 
-export type CommitStrategyName = 'per-message' | 'per-batch' | 'interval';
-export type CommitOption = CommitStrategyName | { strategy: CommitStrategyName; intervalMs?: number };
+const commitObject = z.strictObject({
+  strategy: f.strategy,
+  /** Commit period of the interval strategy. @default 5000 */
+  intervalMs: f.int(1, 'milliseconds').optional(),
+  /**
+   * per-message: finished-but-uncommitted messages of a partition before the next handler waits for
+   * the commit in flight (1 = every message waits for its own acknowledged commit). @default 500
+   */
+  maxUncommitted: f.int(1, 'messages; 1 waits for every commit').optional(),
+});
 
-export interface RetryOptions {
-  /** Retries after the first attempt (0 = no retry). @default 3 */
-  maxRetries?: number;
-  /** Upper bound of the first backoff delay. @default 100 */
-  initialDelayMs?: number;
-  /** Cap of any backoff delay. @default 30000 */
-  maxDelayMs?: number;
-  /** Growth factor per attempt. @default 2 */
-  multiplier?: number;
-  /** 'full': a random delay between 0 and the exponential cap (AWS "full jitter"); 'none': exactly the cap. @default 'full' */
-  jitter?: 'full' | 'none';
-}
-
-export interface DeadLetterOptions {
-  /** One DLQ topic for every source topic. @default `${sourceTopic}.dlq` */
-  topic?: string;
-  /** Write attempts before the partition is paused. @default 3 */
-  writeAttempts?: number;
-  /** How long a partition stays paused after a failed DLQ write before the write is tried again. @default 5000 */
-  recoveryDelayMs?: number;
-}
-
-export interface ShutdownOptions {
-  /** Time in-flight handlers get to finish on disconnect/signal before their `signal` is aborted. @default 30000 */
-  drainTimeoutMs?: number;
-  /** Signals that trigger a graceful shutdown; `[]` disables signal handling. @default ['SIGTERM', 'SIGINT'] */
-  signals?: NodeJS.Signals[];
-  /** Exit the process (EXIT_CODES) after a signal-triggered shutdown or a fatal crash. @default true when signals are handled */
-  exitProcess?: boolean;
-}
-
-export type SaslOptions =
-  | { mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512'; username: string; password: string }
-  | { mechanism: 'aws' | 'oauthbearer'; [key: string]: unknown };
-
-export interface ConsumerOptions<T = Buffer | null> {
+/**
+ * The consumer options: one schema is the source of their types, defaults and validation. Its
+ * input type is `ConsumerOptions`, its output type `ResolvedOptions`.
+ */
+const shape = {
   /** Bootstrap brokers, `host:port`. */
-  brokers: string[];
+  brokers: z.array(f.broker, { error: 'must be an array of "host:port" strings' }).min(1, {
+    error: 'must list at least one broker, e.g. ["localhost:9092"]',
+  }),
   /** Client id reported to the brokers. @default groupId */
-  clientId?: string;
+  clientId: f.name.optional(),
   /** Consumer group id. @default clientId */
-  groupId?: string;
+  groupId: f.name.optional(),
   /** Topics to subscribe to (at least one). */
-  topics: string[];
+  topics: z.array(f.topicName, { error: 'must be an array of topic names' }).min(1, {
+    error: 'must list at least one topic to consume, e.g. ["orders.placed"]',
+  }),
   /** Start from the earliest offset when the group has no committed offset. @default false */
-  fromBeginning?: boolean;
+  fromBeginning: z.boolean({ error: 'must be true or false' }).default(DEFAULTS.fromBeginning),
   /** When finished offsets are committed. @default 'per-batch' */
-  commit?: CommitOption;
-  retry?: RetryOptions;
+  commit: z
+    .union([f.strategy, commitObject], {
+      error: 'must be "per-message", "per-batch", "interval" or { strategy: "interval", intervalMs: 5000 }',
+    })
+    .default(DEFAULTS.commit)
+    .transform((c) => {
+      const o = typeof c === 'string' ? { strategy: c } : c;
+      return {
+        strategy: o.strategy,
+        intervalMs: o.intervalMs ?? DEFAULTS.commitIntervalMs,
+        maxUncommitted: o.maxUncommitted ?? DEFAULTS.maxUncommitted,
+      };
+    }),
+  /**
+   * 'partition': one message at a time per partition, in offset order; 'key': one at a time per
+   * message key (byte-equal; null keys are one key per partition), different keys in parallel;
+   * 'unordered': any message beside any other. @default 'partition'
+   */
+  ordering: f.ordering.default(DEFAULTS.ordering),
+  /**
+   * Most handler calls in flight in the whole consumer. With 'partition' ordering that is at most
+   * one per partition (partitions processed at once). @default 1
+   */
+  concurrency: f.int(1, 'handler calls in flight at once').default(DEFAULTS.concurrency),
+  /** 'key' / 'unordered': buffered messages of a partition above which its fetch pauses. @default 2000 */
+  maxBufferedPerPartition: f
+    .int(1, 'messages buffered per partition')
+    .default(DEFAULTS.maxBufferedPerPartition),
+  retry: z
+    .strictObject({
+      /** Retries after the first attempt (0 = no retry). @default 3 */
+      maxRetries: f.int(0, 'use 0 to disable retries').default(DEFAULTS.retry.maxRetries),
+      /** Upper bound of the first backoff delay. @default 100 */
+      initialDelayMs: f.int(0, 'milliseconds').default(DEFAULTS.retry.initialDelayMs),
+      /** Cap of any backoff delay. @default 30000 */
+      maxDelayMs: f.int(0, 'milliseconds').default(DEFAULTS.retry.maxDelayMs),
+      /** Growth factor per attempt. @default 2 */
+      multiplier: z
+        .number({ error: 'must be a number' })
+        .min(1, { error: 'must be >= 1' })
+        .default(DEFAULTS.retry.multiplier),
+      /** 'full': random delay in [0, cap] (AWS "full jitter"); 'none': exactly the cap. @default 'full' */
+      jitter: z.enum(['full', 'none'], { error: 'must be "full" or "none"' }).default(DEFAULTS.retry.jitter),
+    })
+    .prefault({}),
   /** Dead-letter queue, or `false` to stop the partition instead. @default {} (topic `${sourceTopic}.dlq`) */
-  deadLetter?: DeadLetterOptions | false;
-  shutdown?: ShutdownOptions;
+  deadLetter: z
+    .union([
+      z.literal(false),
+      z.strictObject({
+        /** One DLQ topic for every source topic. @default `${sourceTopic}.dlq` */
+        topic: f.topicName.optional(),
+        /** Write attempts before the partition is paused. @default 3 */
+        writeAttempts: f.int(1, 'at least one write attempt').default(DEFAULTS.deadLetter.writeAttempts),
+        /** How long a partition stays paused after a failed DLQ write before it is tried again. @default 5000 */
+        recoveryDelayMs: f.int(0, 'milliseconds').default(DEFAULTS.deadLetter.recoveryDelayMs),
+        /**
+         * Create missing DLQ topics at connect (explicit partitions and replication factor); false:
+         * start-up fails naming the missing topic. Never created implicitly by a write. @default true
+         */
+        createTopics: z.boolean({ error: 'must be true or false' }).default(DEFAULTS.deadLetter.createTopics),
+        /** Partitions of a created DLQ topic. @default 1 */
+        partitions: f.int(1, 'partitions').default(DEFAULTS.deadLetter.partitions),
+        /** Replication factor of a created DLQ topic. @default 3, or the number of brokers when fewer */
+        replicationFactor: f.int(1, 'replicas').optional(),
+      }),
+    ])
+    .prefault({}),
+  shutdown: z
+    .strictObject({
+      /** Time in-flight handlers get to finish on disconnect/signal before their `signal` aborts. @default 30000 */
+      drainTimeoutMs: f.int(0, 'milliseconds').default(DEFAULTS.shutdown.drainTimeoutMs),
+      /** Signals that trigger a graceful shutdown; `[]` disables signal handling. @default ['SIGTERM', 'SIGINT'] */
+      signals: z
+        .array(z.string().regex(/^SIG[A-Z0-9]+$/, { error: 'must be a signal name like "SIGTERM"' }))
+        .default([...DEFAULTS.shutdown.signals])
+        .transform((s) => s as NodeJS.Signals[]),
+      /** Exit the process (EXIT_CODES) after a signal-triggered shutdown or a fatal crash. @default true when signals are handled */
+      exitProcess: z.boolean({ error: 'must be true or false' }).optional(),
+    })
+    .prefault({}),
   /** Decodes `message.value` into `value`; a decode failure goes straight to the DLQ. @default raw (Buffer | null) */
-  codec?: Codec<T>;
+  codec: f.codec.default(rawCodec as Codec<unknown>),
   /** pino-compatible logger. @default JSON lines to stderr at level info */
-  logger?: Logger;
+  logger: f.logger.optional(),
   /** TLS: `true` or Node TLS options, passed to KafkaJS. @default undefined (plaintext) */
-  ssl?: boolean | ConnectionOptions;
+  ssl: z
+    .union([z.boolean(), z.record(z.string(), z.unknown())], { error: 'must be true/false or TLS options' })
+    .transform((v) => v as boolean | ConnectionOptions)
+    .optional(),
   /** SASL credentials, passed to KafkaJS. @default undefined */
-  sasl?: SaslOptions;
-  /** Partitions processed concurrently (order is kept within each partition). @default 1 */
-  concurrency?: number;
+  sasl: f.sasl.optional(),
   /** Group session timeout. @default 30000 */
-  sessionTimeoutMs?: number;
-  /** Heartbeat interval (must be below sessionTimeoutMs). @default 3000 */
-  heartbeatIntervalMs?: number;
-  /** Group rebalance timeout. @default 60000 */
-  rebalanceTimeoutMs?: number;
+  sessionTimeoutMs: f.int(1000, 'milliseconds').default(DEFAULTS.sessionTimeoutMs),
+  /** Heartbeat interval (below sessionTimeoutMs). @default 3000 */
+  heartbeatIntervalMs: f.int(1, 'milliseconds').default(DEFAULTS.heartbeatIntervalMs),
+  /** Group rebalance timeout; also bounds how long a revoke waits for in-flight handlers. @default 60000 */
+  rebalanceTimeoutMs: f.int(1000, 'milliseconds').default(DEFAULTS.rebalanceTimeoutMs),
   /** Longest a fetch waits for data; bounds how long an idle consumer takes to stop. @default 500 */
-  maxWaitTimeMs?: number;
-  handler: Handler<T>;
+  maxWaitTimeMs: f.int(0, 'milliseconds').default(DEFAULTS.maxWaitTimeMs),
+};
+
+type Data = z.output<z.ZodObject<typeof shape>>;
+
+/** Rules that span fields. */
+function crossCheck(data: Data, ctx: z.RefinementCtx): void {
+  const issue = (path: PropertyKey[], message: string) => ctx.addIssue({ code: 'custom', path, message });
+  if (data.clientId === undefined && data.groupId === undefined)
+    issue(['groupId'], 'set groupId (or clientId, which it defaults to)');
+  if (data.retry.maxDelayMs < data.retry.initialDelayMs)
+    issue(['retry', 'maxDelayMs'], `must be >= retry.initialDelayMs (${data.retry.initialDelayMs})`);
+  if (data.heartbeatIntervalMs >= data.sessionTimeoutMs)
+    issue(
+      ['heartbeatIntervalMs'],
+      `must be below sessionTimeoutMs (${data.sessionTimeoutMs}), typically a third of it`,
+    );
+  if (data.deadLetter === false) return;
+  const dlq = data.deadLetter.topic;
+  for (const topic of data.topics) {
+    const target = dlq ?? `${topic}${DEFAULTS.deadLetterSuffix}`;
+    if (target === topic)
+      issue(
+        ['deadLetter', 'topic'],
+        `"${target}" is also a source topic; use a separate topic such as "${topic}.dlq"`,
+      );
+    else if (dlq === undefined && !f.TOPIC_RE.test(target))
+      issue(
+        ['topics'],
+        `"${topic}" is too long to derive its dead-letter topic "${target}"; set deadLetter.topic`,
+      );
+  }
 }
 
-/** Options after validation and defaults; what the runtime works with. */
-export interface ResolvedOptions<T = Buffer | null> {
-  brokers: string[];
-  clientId: string;
-  groupId: string;
-  topics: string[];
-  fromBeginning: boolean;
-  commit: { strategy: CommitStrategyName; intervalMs: number };
-  retry: Required<RetryOptions>;
-  deadLetter: { topic: string | undefined; writeAttempts: number; recoveryDelayMs: number } | false;
-  shutdown: { drainTimeoutMs: number; signals: NodeJS.Signals[]; exitProcess: boolean };
+const dataSchema = z.strictObject(shape).superRefine(crossCheck);
+const optionsSchema = z
+  .strictObject({
+    ...shape,
+    /** The one function you implement: resolve = processed; throw = failed (retried unless NonRetryableError). */
+    handler: f.isFunction<Handler<unknown>>('an async function ({ topic, partition, message, value }) => {}'),
+  })
+  .superRefine(crossCheck)
+  .transform((o) => {
+    const groupId = (o.groupId ?? o.clientId) as string;
+    return {
+      ...o,
+      groupId,
+      clientId: o.clientId ?? groupId,
+      logger: o.logger ?? createJsonLogger({ level: 'info', bindings: { groupId } }),
+      shutdown: { ...o.shutdown, exitProcess: o.shutdown.exitProcess ?? o.shutdown.signals.length > 0 },
+    };
+  });
+
+type Input = z.input<typeof optionsSchema>;
+type Output = z.output<typeof optionsSchema>;
+
+/** What createConsumer takes (the schema's input type, typed by the handler's value). */
+export type ConsumerOptions<T = Buffer | null> = Omit<Input, 'handler' | 'codec'> & {
+  handler: Handler<T>;
+  codec?: Codec<T>;
+};
+/** Options after validation and defaults (the schema's output type); what the runtime works with. */
+export type ResolvedOptions<T = Buffer | null> = Omit<Output, 'handler' | 'codec' | 'logger'> & {
+  handler: Handler<T>;
   codec: Codec<T>;
   logger: Logger;
-  ssl: boolean | ConnectionOptions | undefined;
-  sasl: SaslOptions | undefined;
-  concurrency: number;
-  sessionTimeoutMs: number;
-  heartbeatIntervalMs: number;
-  rebalanceTimeoutMs: number;
-  maxWaitTimeMs: number;
-  handler: Handler<T>;
-}
+};
+export type CommitStrategyName = ResolvedOptions['commit']['strategy'];
+export type CommitOption = NonNullable<Input['commit']>;
+export type Ordering = ResolvedOptions['ordering'];
+export type RetryOptions = NonNullable<Input['retry']>;
+export type DeadLetterOptions = Exclude<NonNullable<Input['deadLetter']>, false>;
+export type ShutdownOptions = NonNullable<Input['shutdown']>;
+export type SaslOptions = NonNullable<Input['sasl']>;
 
-function resolve<T>(data: OptionData, handler: Handler<T>): ResolvedOptions<T> {
-  const commit = typeof data.commit === 'object' ? data.commit : { strategy: data.commit ?? DEFAULTS.commit };
-  const signals = (data.shutdown?.signals ?? [...DEFAULTS.shutdown.signals]) as NodeJS.Signals[];
-  const groupId = (data.groupId ?? data.clientId) as string;
-  return {
-    brokers: data.brokers,
-    clientId: data.clientId ?? groupId,
-    groupId,
-    topics: data.topics,
-    fromBeginning: data.fromBeginning ?? DEFAULTS.fromBeginning,
-    commit: {
-      strategy: commit.strategy,
-      intervalMs: ('intervalMs' in commit && commit.intervalMs) || DEFAULTS.commitIntervalMs,
-    },
-    retry: { ...DEFAULTS.retry, ...data.retry },
-    deadLetter:
-      data.deadLetter === false
-        ? false
-        : { topic: data.deadLetter?.topic, ...DEFAULTS.deadLetter, ...withoutTopic(data.deadLetter) },
-    shutdown: {
-      drainTimeoutMs: data.shutdown?.drainTimeoutMs ?? DEFAULTS.shutdown.drainTimeoutMs,
-      signals,
-      exitProcess: data.shutdown?.exitProcess ?? signals.length > 0,
-    },
-    codec: (data.codec as Codec<T> | undefined) ?? (rawCodec as Codec<T>),
-    logger: (data.logger as Logger | undefined) ?? createJsonLogger({ level: 'info', bindings: { groupId } }),
-    ssl: data.ssl as ResolvedOptions['ssl'],
-    sasl: data.sasl as SaslOptions | undefined,
-    concurrency: data.concurrency ?? DEFAULTS.concurrency,
-    sessionTimeoutMs: data.sessionTimeoutMs ?? DEFAULTS.sessionTimeoutMs,
-    heartbeatIntervalMs: data.heartbeatIntervalMs ?? DEFAULTS.heartbeatIntervalMs,
-    rebalanceTimeoutMs: data.rebalanceTimeoutMs ?? DEFAULTS.rebalanceTimeoutMs,
-    maxWaitTimeMs: data.maxWaitTimeMs ?? DEFAULTS.maxWaitTimeMs,
-    handler,
-  };
-}
+export type Namer = f.Namer;
 
-function withoutTopic(dl: { topic?: string; writeAttempts?: number; recoveryDelayMs?: number } | undefined) {
-  const out: { writeAttempts?: number; recoveryDelayMs?: number } = {};
-  if (dl?.writeAttempts !== undefined) out.writeAttempts = dl.writeAttempts;
-  if (dl?.recoveryDelayMs !== undefined) out.recoveryDelayMs = dl.recoveryDelayMs;
-  return out;
+function issuesOf(error: z.ZodError, nameOf: Namer): string[] {
+  const issues: string[] = [];
+  for (const issue of error.issues) {
+    if (issue.code === 'unrecognized_keys') {
+      for (const key of issue.keys)
+        issues.push(`${nameOf([...issue.path, key])}: unknown option, remove it or check its spelling`);
+    } else issues.push(`${nameOf(issue.path)}: ${issue.message}`);
+  }
+  return issues;
 }
 
 /** Validates consumer options and applies defaults. Throws ConfigError naming every bad field and its fix. */
 export function resolveOptions<T>(input: ConsumerOptions<T>): ResolvedOptions<T> {
-  const data = checkOptions(input, true, optionName);
-  return resolve(data, input.handler);
+  const parsed = optionsSchema.safeParse(input);
+  if (!parsed.success) throw new ConfigError(issuesOf(parsed.error, f.optionName), { cause: parsed.error });
+  return parsed.data as unknown as ResolvedOptions<T>;
 }
 
 /** Validates options without a handler (env loader); `nameOf` maps an option path to the name shown in errors. */
 export function validateOptionsWithoutHandler<T extends Omit<ConsumerOptions<unknown>, 'handler'>>(
   input: T,
-  nameOf: Namer = optionName,
+  nameOf: Namer = f.optionName,
 ): T {
-  checkOptions(input, false, nameOf);
+  const parsed = dataSchema.safeParse(input);
+  if (!parsed.success) throw new ConfigError(issuesOf(parsed.error, nameOf), { cause: parsed.error });
   return input;
 }

@@ -43,9 +43,11 @@ export type HealthStatus = 'starting' | 'healthy' | 'unhealthy' | 'stopped';
 /** Snapshot returned by `consumer.health()`; cheap to call from a readiness probe. */
 export interface HealthReport {
   status: HealthStatus;
-  /** Connected to the cluster (between connect() and disconnect()). */
+  /** The lifecycle state: idle, connecting, running, rebalancing, stopping, stopped or crashed. */
+  state: import('./lifecycle.js').ConsumerState;
+  /** Connected to the cluster (between connect() and the end of disconnect()). */
   connected: boolean;
-  /** run() was called and the consumer has not stopped or crashed. */
+  /** Consuming: running or rebalancing (not before the join, not after a crash or once stopping). */
   running: boolean;
   assignedPartitions: TopicPartition[];
   /** Partitions paused by the runtime (dead-letter write failing, or stopped by an exhausted message). */

@@ -40,14 +40,15 @@ process.stdout.write(`Starting Apache Kafka ${version}${nodes > 1 ? ` (${nodes} 
 const kafka = await startKafka({
   version,
   ...(nodes > 1 ? { nodes } : { port }),
-  mode: process.env.KAFKA_BROKERS ? undefined : 'local',
+  mode: process.env.KAFKAKIT_TEST_BROKERS ? undefined : 'local',
 }).catch((error: unknown) => {
   process.stderr.write(`pnpm kafka: ${error instanceof Error ? error.message : String(error)}\n`);
   process.exit(1);
 });
 process.stdout.write(
   `Kafka ${kafka.version} is ready in ${(kafka.startupMs / 1000).toFixed(1)} s.\n` +
-    `  bootstrap: ${kafka.brokers.join(',')}\n  export KAFKA_BROKERS=${kafka.brokers.join(',')}\n` +
+    `  bootstrap: ${kafka.brokers.join(',')}\n` +
+    `  a service: KAFKA_BROKERS=${kafka.brokers.join(',')}; the tests: export KAFKAKIT_TEST_BROKERS=${kafka.brokers.join(',')}\n` +
     `${kafka.cluster ? kafka.cluster.nodes.map((n) => `  node ${n.id}: ${n.address} pid ${n.pid} log ${n.logFile}\n`).join('') : kafka.logFile ? `  log: ${kafka.logFile}\n` : ''}Press Ctrl-C to stop.\n`,
 );
 const keepAlive = setInterval(() => undefined, 1 << 30);

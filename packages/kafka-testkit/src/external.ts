@@ -10,17 +10,17 @@ export function parseBrokerList(value: string): string[] {
   for (const broker of brokers) {
     if (!/^[^\s:]+:\d{1,5}$/.test(broker)) {
       throw new TestkitError(
-        'BAD_KAFKA_BROKERS',
-        `KAFKA_BROKERS entry "${broker}" is not host:port (e.g. localhost:9092)`,
+        'BAD_TEST_BROKERS',
+        `KAFKAKIT_TEST_BROKERS entry "${broker}" is not host:port (e.g. localhost:9092)`,
       );
     }
   }
   if (brokers.length === 0)
-    throw new TestkitError('BAD_KAFKA_BROKERS', 'KAFKA_BROKERS is empty: set it to host:port');
+    throw new TestkitError('BAD_TEST_BROKERS', 'KAFKAKIT_TEST_BROKERS is empty: set it to host:port');
   return brokers;
 }
 
-/** Uses an existing cluster named by KAFKA_BROKERS; starts and stops nothing. */
+/** Uses an existing cluster named by KAFKAKIT_TEST_BROKERS; starts and stops nothing. */
 export async function useExternalCluster(value: string, timeoutMs: number): Promise<KafkaHandle> {
   const started = Date.now();
   const brokers = parseBrokerList(value);
@@ -29,7 +29,7 @@ export async function useExternalCluster(value: string, timeoutMs: number): Prom
     if (Date.now() > deadline) {
       throw new TestkitError(
         'BROKER_UNREACHABLE',
-        `KAFKA_BROKERS=${value} does not answer a metadata request: start that cluster or unset KAFKA_BROKERS`,
+        `KAFKAKIT_TEST_BROKERS=${value} does not answer a metadata request: start that cluster or unset KAFKAKIT_TEST_BROKERS`,
       );
     }
     await new Promise((resolve) => setTimeout(resolve, 500));

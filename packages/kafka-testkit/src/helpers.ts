@@ -1,9 +1,33 @@
 import { randomBytes } from 'node:crypto';
 import { type Admin, type IHeaders, Kafka, logLevel, type Producer } from 'kafkajs';
 
-/** A name no other test uses: `${prefix}-<time>-<random>` (valid as a topic and a group id). */
+/**
+ * Set by the global setup for the whole run (workers inherit it): every name made with uniqueName
+ * starts with it, so a run on a shared test cluster can find and delete exactly what it made.
+ */
+export const RUN_PREFIX_ENV = 'KAFKAKIT_TEST_RUN_PREFIX';
+
+/** A name no other test uses: `[<run prefix>]${prefix}-<time>-<random>` (valid as a topic and a group id). */
 export function uniqueName(prefix: string): string {
-  return `${prefix}-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
+  const run = process.env[RUN_PREFIX_ENV] ?? '';
+  return `${run}${prefix}-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
+}
+
+/** Deletes every topic and consumer group whose name starts with `prefix`; returns how many of each. */
+export async function deleteByPrefix(
+  brokers: string[],
+  prefix: string,
+): Promise<{ topics: number; groups: number }> {
+  if (prefix.length < 8) throw new Error(`refusing to delete by the short prefix "${prefix}"`);
+  return withAdmin(brokers, async (admin) => {
+    const topics = (await admin.listTopics()).filter((topic) => topic.startsWith(prefix));
+    if (topics.length > 0) await admin.deleteTopics({ topics });
+    const groups = (await admin.listGroups()).groups
+      .map((group) => group.groupId)
+      .filter((groupId) => groupId.startsWith(prefix));
+    if (groups.length > 0) await admin.deleteGroups(groups).catch(() => undefined);
+    return { topics: topics.length, groups: groups.length };
+  });
 }
 
 export function testClient(brokers: string[], clientId = 'kafkakit-testkit'): Kafka {

@@ -5,8 +5,10 @@ export type { ConsumedRecord, TestMessage } from './helpers.js';
 export {
   consumeAll,
   createTopic,
+  deleteByPrefix,
   deleteTopics,
   produceMessages,
+  RUN_PREFIX_ENV,
   readCommittedOffsets,
   readEndOffsets,
   testClient,
@@ -28,3 +30,4 @@ export type {
   StartKafkaOptions,
 } from './types.js';
 export { DEFAULT_KAFKA_VERSION } from './versions.js';
+export { type CopyWorkspaceOptions, copyWorkspace, type WorkspaceCopy } from './workspace.js';

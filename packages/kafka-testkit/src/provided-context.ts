@@ -6,7 +6,7 @@ declare module 'vitest' {
     kafkaBrokers: string[];
     /** Its Kafka version. */
     kafkaVersion: string;
-    /** How the test kit got it: external (KAFKA_BROKERS), docker or local. */
+    /** How the test kit got it: external (KAFKAKIT_TEST_BROKERS), docker or local. */
     kafkaMode: 'external' | 'docker' | 'local';
   }
 }

@@ -7,7 +7,7 @@ import type { BrokerMode, KafkaHandle, StartKafkaOptions } from './types.js';
 import { DEFAULT_KAFKA_VERSION } from './versions.js';
 
 /**
- * A real broker, chosen in this order: KAFKA_BROKERS (use that cluster, start nothing), a Docker
+ * A real broker, chosen in this order: KAFKAKIT_TEST_BROKERS (use that cluster, start nothing), a Docker
  * engine that answers (Testcontainers, KRaft), else a local single-node KRaft JVM built from the
  * Apache Kafka jars on Maven Central. KAFKAKIT_BROKER_MODE=external|docker|local forces one.
  */
@@ -27,10 +27,13 @@ export async function startKafka(options: StartKafkaOptions = {}): Promise<Kafka
     options.mode ?? (env.KAFKAKIT_BROKER_MODE as BrokerMode | undefined) ?? (await chooseMode(env));
   switch (mode) {
     case 'external':
-      if (!env.KAFKA_BROKERS) {
-        throw new TestkitError('BAD_KAFKA_BROKERS', 'Broker mode "external" needs KAFKA_BROKERS=host:port');
+      if (!env.KAFKAKIT_TEST_BROKERS) {
+        throw new TestkitError(
+          'BAD_TEST_BROKERS',
+          'Broker mode "external" needs KAFKAKIT_TEST_BROKERS=host:port',
+        );
       }
-      return useExternalCluster(env.KAFKA_BROKERS, timeoutMs);
+      return useExternalCluster(env.KAFKAKIT_TEST_BROKERS, timeoutMs);
     case 'docker':
       return startDockerBroker(version);
     case 'local':
@@ -44,7 +47,7 @@ export async function startKafka(options: StartKafkaOptions = {}): Promise<Kafka
 }
 
 async function chooseMode(env: NodeJS.ProcessEnv): Promise<BrokerMode> {
-  if (env.KAFKA_BROKERS) return 'external';
+  if (env.KAFKAKIT_TEST_BROKERS) return 'external';
   if (await dockerAnswers(env)) return 'docker';
   return 'local';
 }

@@ -1,4 +1,6 @@
+import { randomBytes } from 'node:crypto';
 import type { TestProject } from 'vitest/node';
+import { deleteByPrefix, RUN_PREFIX_ENV } from './helpers.js';
 import type {} from './provided-context.js';
 import { startKafka } from './start.js';
 
@@ -13,6 +15,13 @@ export default async function setup(project: TestProject): Promise<(() => Promis
   const names = project.vitest.projects.map((p) => p.name);
   if (names.length > 0 && names.every((name) => NEEDS_NO_BROKER.has(name))) return undefined;
   const kafka = await startKafka();
+  // On a shared cluster (KAFKAKIT_TEST_BROKERS) every topic and group of this run carries one prefix,
+  // and the teardown deletes what has it. A broker started for the run dies with its data anyway.
+  const runPrefix =
+    kafka.mode === 'external' && process.env[RUN_PREFIX_ENV] === undefined
+      ? `kktest-${randomBytes(4).toString('hex')}-`
+      : undefined;
+  if (runPrefix !== undefined) process.env[RUN_PREFIX_ENV] = runPrefix;
   const detail =
     kafka.mode === 'local'
       ? `local KRaft JVM pid ${kafka.pid}, started in ${(kafka.startupMs / 1000).toFixed(1)} s${
@@ -28,6 +37,13 @@ export default async function setup(project: TestProject): Promise<(() => Promis
   project.provide('kafkaVersion', kafka.version);
   project.provide('kafkaMode', kafka.mode);
   return async () => {
+    if (runPrefix !== undefined) {
+      const removed = await deleteByPrefix(kafka.brokers, runPrefix);
+      process.stdout.write(
+        `[kafka-testkit] deleted ${removed.topics} topic(s) and ${removed.groups} group(s) named ${runPrefix}*\n`,
+      );
+      delete process.env[RUN_PREFIX_ENV];
+    }
     await kafka.stop();
     process.stdout.write('[kafka-testkit] broker stopped\n');
   };

@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import { execa } from 'execa';
 import { createSpinner } from 'nanospinner';
 import type { NodePlopAPI } from 'node-plop';
+import type { ActionReport } from './report.js';
 
 export const INSTALL = 'kafkakit:install';
 
@@ -10,8 +11,11 @@ export interface InstallConfig {
   type: typeof INSTALL;
   /** Service folder relative to the workspace root. */
   dir: string;
-  /** 'full': typecheck and tests (a generated service); 'typecheck': only its typecheck script, if any (add path). */
+  /** 'full': build, typecheck and tests (a generated service); 'typecheck': only its typecheck script, if any (add path). */
   verify: 'full' | 'typecheck';
+  /** The package's name (its build runs with its workspace dependencies: `pnpm --filter <name>... build`). */
+  packageName: string;
+  report: ActionReport;
 }
 
 export interface Step {
@@ -22,7 +26,12 @@ export interface Step {
 }
 
 /** The steps after writing: install the workspace (the new package joins it), then typecheck and test it. */
-export function installSteps(root: string, dir: string, verify: 'full' | 'typecheck' | 'none'): Step[] {
+export function installSteps(
+  root: string,
+  dir: string,
+  verify: 'full' | 'typecheck' | 'none',
+  packageName = '',
+): Step[] {
   const service = resolve(root, dir);
   const steps: Step[] = [
     {
@@ -33,6 +42,15 @@ export function installSteps(root: string, dir: string, verify: 'full' | 'typech
       cwd: root,
     },
   ];
+  if (verify === 'full') {
+    // The runtime's dist/ (what plain node and the service's types use) and the service's own.
+    steps.push({
+      title: 'build',
+      command: 'pnpm',
+      args: ['--filter', `${packageName}...`, 'run', 'build'],
+      cwd: root,
+    });
+  }
   if (verify === 'full' || (verify === 'typecheck' && hasScript(service, 'typecheck'))) {
     steps.push({ title: 'typecheck', command: 'pnpm', args: ['run', 'typecheck'], cwd: service });
   }
@@ -118,12 +136,14 @@ export async function runSteps(
   return tests === undefined ? { durations } : { tests, durations };
 }
 
-/** Plop action: install (and verify) the service; its return line carries the test result. */
+/** Plop action: install (and verify) the service; records what ran, with the test count. */
 export async function installAction(_answers: unknown, config: unknown, plop?: NodePlopAPI): Promise<string> {
   const cfg = config as InstallConfig;
   const root = plop?.getDestBasePath() ?? process.cwd();
-  const steps = installSteps(root, cfg.dir, cfg.verify);
+  const steps = installSteps(root, cfg.dir, cfg.verify, cfg.packageName);
   const { tests } = await runSteps(steps);
-  if (cfg.verify === 'full') return `tests passed${tests ? `: ${tests}` : ''}`;
-  return steps.some((step) => step.title === 'typecheck') ? 'installed and typechecked' : 'installed';
+  if (cfg.verify === 'full')
+    return cfg.report.record({ kind: 'tested', ...(tests ? { detail: tests } : {}) });
+  const typechecked = steps.some((step) => step.title === 'typecheck');
+  return cfg.report.record({ kind: typechecked ? 'typechecked' : 'installed' });
 }

@@ -1,114 +1,217 @@
-import { cpSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import {
+  copyWorkspace,
+  createTopic,
+  deleteTopics,
+  produceMessages,
+  readCommittedOffsets,
+  uniqueName,
+  type WorkspaceCopy,
+  waitFor,
+} from '@kafkakit/kafka-testkit';
 import type {} from '@kafkakit/kafka-testkit/vitest-setup';
 import { execa } from 'execa';
-import { afterAll, describe, expect, inject, it } from 'vitest';
-import { REPO_ROOT, runPlop } from '../helpers/golden.js';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { PLOP_NODE_ARGS, REPO_ROOT, runPlop } from '../helpers/golden.js';
 import { ENTER, Terminal } from '../helpers/terminal.js';
 
 /**
- * The whole promise, for real: `pnpm plop kafka-consumer` with flags writes a service into the
- * workspace, installs it, typechecks it and runs its own tests against this run's broker
- * (KAFKA_BROKERS, so the service's test kit reuses it). Afterwards the folder is removed and the
- * workspace (lockfile, node_modules) is put back as it was.
+ * The whole promise, for real, in a temporary copy of this workspace (the checkout is never
+ * written to): `pnpm plop kafka-consumer` writes a service, installs, builds, typechecks it and runs
+ * its own tests against this run's broker (KAFKAKIT_TEST_BROKERS, so the service's test kit reuses
+ * it); `pnpm deploy:service` writes a folder outside the workspace that runs with `node dist/main.js`.
  */
 const brokers = inject('kafkaBrokers');
-const stamp = Date.now().toString(36);
-const serviceName = `e2e-orders-${stamp}`;
-const addName = `e2e-billing-${stamp}`;
-const interactiveName = `e2e-itx-${stamp}`;
-const lockfile = join(REPO_ROOT, 'pnpm-lock.yaml');
-const lockBefore = readFileSync(lockfile, 'utf8');
-const names = [serviceName, addName, interactiveName];
-const created = names.map((name) => join(REPO_ROOT, 'services', name));
-const mentions = (lock: string) => names.some((name) => lock.includes(name));
+const serviceName = 'e2e-orders';
+let workspace: WorkspaceCopy;
+const temp: string[] = [];
+const children: ChildProcess[] = [];
 
-afterAll(async () => {
-  for (const dir of created) rmSync(dir, { recursive: true, force: true });
-  // Re-resolve without the removed packages (keeps anyone else's lockfile changes), offline.
-  await execa('pnpm', ['install', '--offline', '--no-frozen-lockfile'], { cwd: REPO_ROOT, reject: false });
-  const lockAfter = readFileSync(lockfile, 'utf8');
-  if (mentions(lockAfter)) {
-    writeFileSync(lockfile, lockBefore);
-    await execa('pnpm', ['install', '--offline', '--frozen-lockfile'], { cwd: REPO_ROOT, reject: false });
-  }
-  const lockFinal = readFileSync(lockfile, 'utf8');
-  expect(mentions(lockFinal)).toBe(false);
+beforeAll(() => {
+  workspace = copyWorkspace(REPO_ROOT, { prefix: 'kafkakit-e2e-' });
 }, 180_000);
 
+afterAll(() => {
+  for (const child of children) child.kill('SIGKILL');
+  workspace?.remove();
+  for (const dir of temp) rmSync(dir, { recursive: true, force: true });
+});
+
+/** A handler that holds each message until SIGTERM arrives: "started <offset>", then "finished <offset>". */
+const HOLDING_HANDLER = `import { once } from 'node:events';
+import type { Handler } from '@kafkakit/kafka-consumer';
+
+export const handler: Handler<unknown> = async ({ message }) => {
+  const signalled = once(process, 'SIGTERM');
+  process.stdout.write(\`started \${message.offset}\\n\`);
+  await signalled;
+  process.stdout.write(\`finished \${message.offset}\\n\`);
+};
+`;
+
 describe('pnpm plop kafka-consumer, end to end', () => {
-  it('generates, installs, typechecks and passes its own real-broker tests', async () => {
+  it('generates, installs, builds, typechecks and passes its own real-broker tests', async () => {
     const started = Date.now();
     const run = await runPlop(
-      [
-        'kafka-consumer',
-        '--',
-        '--name',
-        serviceName,
-        '--topics',
-        'e2e.orders.placed',
-        '--commit',
-        'per-batch',
-        '--yes',
-      ],
-      { KAFKA_BROKERS: brokers.join(','), PATH: process.env.PATH },
+      ['kafka-consumer', '--', '--name', serviceName, '--topics', 'e2e.orders.placed', '--yes'],
+      { KAFKAKIT_TEST_BROKERS: brokers.join(','), PATH: process.env.PATH },
+      workspace.root,
     );
     const seconds = ((Date.now() - started) / 1000).toFixed(1);
     process.stdout.write(`[e2e] command to green tests: ${seconds}s (broker already warm)\n`);
     expect(run.exitCode, `${run.stdout}\n${run.stderr}`).toBe(0);
-    expect(run.stdout).toMatch(/14 file\(s\) written/);
+    expect(run.stdout).toMatch(/18 file\(s\) written/);
     expect(run.stdout).toMatch(/Tests: 5 passed \(5\)/);
-    expect(run.stderr).toMatch(/pnpm install/);
-    expect(run.stderr).toMatch(/typecheck/);
-    expect(run.stderr).toMatch(/tests \(real broker\)/);
-    expect(
-      existsSync(join(REPO_ROOT, 'services', serviceName, 'node_modules/@kafkakit/kafka-consumer')),
-    ).toBe(true);
-
+    for (const step of [/pnpm install/, /build/, /typecheck/, /tests \(real broker\)/]) {
+      expect(run.stderr).toMatch(step);
+    }
+    const service = join(workspace.root, 'services', serviceName);
+    expect(existsSync(join(service, 'dist/main.js'))).toBe(true);
+    expect(existsSync(join(service, 'dist/handler.test.js'))).toBe(false);
     const lint = await execa('pnpm', ['exec', 'biome', 'check', `services/${serviceName}`], {
-      cwd: REPO_ROOT,
+      cwd: workspace.root,
       reject: false,
       all: true,
     });
     expect(lint.exitCode, String(lint.all)).toBe(0);
   });
 
+  it('deploys to a folder outside the workspace that runs with node, drains on SIGTERM and commits', async () => {
+    const service = join(workspace.root, 'services', serviceName);
+    writeFileSync(join(service, 'src/handler.ts'), HOLDING_HANDLER);
+    const parent = mkdtempSync(join(tmpdir(), 'kafkakit-deployed-'));
+    temp.push(parent);
+    const app = join(parent, serviceName);
+    const deploy = await execa('pnpm', ['deploy:service', serviceName, app], {
+      cwd: workspace.root,
+      reject: false,
+      all: true,
+      env: { CI: 'true' },
+    });
+    expect(deploy.exitCode, String(deploy.all)).toBe(0);
+
+    const manifest = readFileSync(join(app, 'package.json'), 'utf8');
+    expect(manifest).not.toMatch(/workspace:|catalog:/);
+    expect(JSON.parse(manifest)).toMatchObject({ scripts: { start: 'node dist/main.js' } });
+    expect(JSON.parse(manifest).devDependencies).toBeUndefined();
+    const absent = [
+      'src',
+      'test',
+      '.env',
+      ...['@kafkakit/kafka-testkit', 'tsx', 'typescript', 'vitest'].map((dep) => `node_modules/${dep}`),
+    ];
+    expect(absent.filter((path) => existsSync(join(app, path)))).toEqual([]);
+
+    // Without its required variables it refuses to start, naming each one.
+    const bare = await execa(process.execPath, ['dist/main.js'], {
+      cwd: app,
+      reject: false,
+      env: { PATH: process.env.PATH },
+      extendEnv: false,
+    });
+    expect(bare.exitCode).toBe(1);
+    expect(bare.stderr).toMatch(/KAFKA_BROKERS: required, e\.g\. KAFKA_BROKERS=localhost:9092/);
+    expect(bare.stderr).toMatch(/KAFKA_GROUP_ID: required/);
+
+    const topic = uniqueName('e2e-deployed');
+    const groupId = uniqueName('e2e-deployed-group');
+    await createTopic(brokers, topic);
+    await createTopic(brokers, `${topic}.dlq`);
+    try {
+      await produceMessages(brokers, topic, [{ key: 'k', value: JSON.stringify({ id: 'e-1' }) }]);
+      const child = spawn(process.execPath, ['dist/main.js'], {
+        cwd: app,
+        env: {
+          PATH: process.env.PATH,
+          KAFKA_BROKERS: brokers.join(','),
+          KAFKA_TOPICS: topic,
+          KAFKA_GROUP_ID: groupId,
+          KAFKA_FROM_BEGINNING: 'true',
+          LOG_LEVEL: 'info',
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      children.push(child);
+      let stdout = '';
+      let stderr = '';
+      child.stdout?.on('data', (chunk: Buffer) => {
+        stdout += chunk.toString();
+      });
+      child.stderr?.on('data', (chunk: Buffer) => {
+        stderr += chunk.toString();
+      });
+      const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+      await waitFor(() => stdout.includes('started 0'), {
+        timeoutMs: 45_000,
+        message: 'the deployed service never started handling the message',
+      });
+      expect(stdout).not.toContain('finished 0');
+      child.kill('SIGTERM');
+      const code = await exited;
+      expect({ code, stderr: code === 0 ? '' : stderr }).toEqual({ code: 0, stderr: '' });
+      expect(stdout).toContain('finished 0');
+      expect(await readCommittedOffsets(brokers, groupId, topic)).toEqual({ 0: '1' });
+    } finally {
+      await deleteTopics(brokers, [topic, `${topic}.dlq`]).catch(() => undefined);
+    }
+  });
+
   it('adds a consumer to an existing service that then installs and typechecks', async () => {
-    cpSync(join(REPO_ROOT, 'fixtures/existing-service'), join(REPO_ROOT, 'services', addName), {
+    const addName = 'e2e-billing';
+    cpSync(join(REPO_ROOT, 'fixtures/existing-service'), join(workspace.root, 'services', addName), {
       recursive: true,
     });
     const run = await runPlop(
       ['kafka-consumer:add', '--', '--dir', `services/${addName}`, '--topics', 'billing.invoices'],
       { PATH: process.env.PATH },
+      workspace.root,
     );
     expect(run.exitCode, `${run.stdout}\n${run.stderr}`).toBe(0);
     expect(run.stdout).toMatch(/changed services\/.*\/src\/server\.ts/);
     // The install step ran the service's own typecheck script on the wired entry point.
     expect(run.stderr).toMatch(/typecheck \(/);
     expect(run.stdout).toMatch(/installed and typechecked/);
+    // Its emitted test: the host starts while Kafka is unreachable, the consumer retries, stop() is clean.
+    const emitted = await execa(
+      process.execPath,
+      ['--import', 'tsx', '--test', 'test/kafka-consumer.test.ts'],
+      {
+        cwd: join(workspace.root, 'services', addName),
+        reject: false,
+        all: true,
+      },
+    );
+    expect(emitted.exitCode, String(emitted.all)).toBe(0);
   });
 
   it('answered interactively in a real terminal (`pnpm plop kafka-consumer`), installs and goes green', async () => {
-    const tty = new Terminal('pnpm plop kafka-consumer', { KAFKA_BROKERS: brokers.join(',') });
+    const tty = new Terminal(
+      `node ${PLOP_NODE_ARGS.join(' ')} scripts/plop.ts kafka-consumer`,
+      { KAFKAKIT_TEST_BROKERS: brokers.join(',') },
+      workspace.root,
+    );
     try {
       await tty.expect(/Service name \(kebab-case\)/);
-      tty.type(`${interactiveName}${ENTER}`);
+      tty.type(`e2e-itx${ENTER}`);
       await tty.expect(/Topics to consume/);
       tty.type(`e2e.interactive${ENTER}`);
       for (const question of [
         /Consumer group id/,
         /Brokers/,
         /Commit strategy/,
+        /Ordering/,
+        /Most handler calls in flight/,
         /Retries before/,
         /Dead-letter topic/,
+        /Start from the earliest offset/,
+        /Install it and verify it now/,
       ]) {
         await tty.expect(question);
         tty.type(ENTER);
       }
-      await tty.expect(/Start from the earliest offset/);
-      tty.type(ENTER);
-      await tty.expect(/Install it and verify it now/);
-      tty.type(ENTER);
       await tty.expect(/Tests: 5 passed \(5\)/, 240_000);
       expect(await tty.exited).toBe(0);
     } finally {

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
@@ -7,7 +7,8 @@ import { execa } from 'execa';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 export const GOLDEN_DIR = join(REPO_ROOT, 'fixtures/generator');
-const PLOP_SCRIPT = join(REPO_ROOT, 'scripts/plop.ts');
+/** Node flags that run the plop entry as `pnpm plop` does: tsx, and the runtime from its sources. */
+export const PLOP_NODE_ARGS = ['--conditions=@kafkakit/source', '--import', 'tsx'];
 
 export function listCases(): string[] {
   return readdirSync(GOLDEN_DIR, { withFileTypes: true })
@@ -34,9 +35,13 @@ export interface PlopRun {
 }
 
 /** Runs `pnpm plop`'s script exactly as the root script does (tsx), without a TTY. */
-export async function runPlop(args: string[], env: NodeJS.ProcessEnv = {}): Promise<PlopRun> {
-  const result = await execa(process.execPath, ['--import', 'tsx', PLOP_SCRIPT, ...args], {
-    cwd: REPO_ROOT,
+export async function runPlop(
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+  root = REPO_ROOT,
+): Promise<PlopRun> {
+  const result = await execa(process.execPath, [...PLOP_NODE_ARGS, join(root, 'scripts/plop.ts'), ...args], {
+    cwd: root,
     reject: false,
     stdin: 'ignore',
     env: { CI: 'true', ...env },
@@ -44,8 +49,16 @@ export async function runPlop(args: string[], env: NodeJS.ProcessEnv = {}): Prom
   return { exitCode: result.exitCode ?? -1, stdout: String(result.stdout), stderr: String(result.stderr) };
 }
 
+/** A minimal workspace root at `dest` (the package globs the generator checks --dir against). */
+export function emptyWorkspace(dest: string): string {
+  mkdirSync(dest, { recursive: true });
+  writeFileSync(join(dest, 'pnpm-workspace.yaml'), 'packages:\n  - packages/*\n  - services/*\n');
+  return dest;
+}
+
 /** Renders one case with the real command into `dest` (as the workspace root); returns the service folder. */
 export async function renderCase(caseName: string, dest: string): Promise<string> {
+  emptyWorkspace(dest);
   const flags = caseFlags(caseName);
   const name = flags[flags.indexOf('--name') + 1] ?? caseName;
   const run = await runPlop(['kafka-consumer', '--', ...flags, '--no-install', '--cwd', dest]);

@@ -11,7 +11,7 @@ export class Terminal {
   readonly exited: Promise<number | null>;
   readonly #child;
 
-  constructor(command: string, extraEnv: NodeJS.ProcessEnv = {}) {
+  constructor(command: string, extraEnv: NodeJS.ProcessEnv = {}, cwd = REPO_ROOT) {
     const env: NodeJS.ProcessEnv = {
       ...process.env,
       TERM: 'xterm-256color',
@@ -20,7 +20,7 @@ export class Terminal {
       ...extraEnv,
     };
     delete env.CI;
-    this.#child = spawn('script', ['-qfec', command, '/dev/null'], { cwd: REPO_ROOT, env, stdio: 'pipe' });
+    this.#child = spawn('script', ['-qfec', command, '/dev/null'], { cwd, env, stdio: 'pipe' });
     this.#child.stdout.on('data', (chunk: Buffer) => {
       this.screen += plain(chunk.toString());
     });

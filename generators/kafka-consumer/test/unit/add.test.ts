@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { addDependency, findEntry, wireEntry } from '../../src/add.js';
-import { REPO_ROOT, readTree, runPlop } from '../helpers/golden.js';
+import { emptyWorkspace, REPO_ROOT, readTree, runPlop } from '../helpers/golden.js';
 
 const FIXTURE = join(REPO_ROOT, 'fixtures/existing-service');
-const workspace = mkdtempSync(join(tmpdir(), 'kafkakit-add-'));
+const workspace = emptyWorkspace(mkdtempSync(join(tmpdir(), 'kafkakit-add-')));
 afterAll(() => rmSync(workspace, { recursive: true, force: true }));
 
 const addArgs = (dir: string, ...extra: string[]) => [
@@ -16,6 +16,8 @@ const addArgs = (dir: string, ...extra: string[]) => [
   dir,
   '--topics',
   'billing.invoices',
+  '--env-prefix',
+  'BILLING_KAFKA_',
   '--no-install',
   '--cwd',
   workspace,
@@ -27,19 +29,19 @@ describe('kafka-consumer:add on an existing service', () => {
     'adds the dependency and the module, wires the entry point, and a second run changes nothing',
     { timeout: 90_000 },
     async () => {
-      cpSync(FIXTURE, join(workspace, 'svc'), { recursive: true });
-      const before = readTree(join(workspace, 'svc'));
+      cpSync(FIXTURE, join(workspace, 'services/svc'), { recursive: true });
+      const before = readTree(join(workspace, 'services/svc'));
 
-      const dry = await runPlop(addArgs('svc', '--dry-run'));
+      const dry = await runPlop(addArgs('services/svc', '--dry-run'));
       expect(dry.exitCode, dry.stderr).toBe(0);
-      expect(dry.stdout).toContain('would change svc/package.json');
-      expect(dry.stdout).toContain('would create svc/src/kafka/consumer.ts');
-      expect(dry.stdout).toContain('would change svc/src/server.ts');
-      expect(readTree(join(workspace, 'svc'))).toEqual(before);
+      expect(dry.stdout).toContain('would change services/svc/package.json');
+      expect(dry.stdout).toContain('would create services/svc/src/kafka/consumer.ts');
+      expect(dry.stdout).toContain('would change services/svc/src/server.ts');
+      expect(readTree(join(workspace, 'services/svc'))).toEqual(before);
 
-      const first = await runPlop(addArgs('svc'));
+      const first = await runPlop(addArgs('services/svc'));
       expect(first.exitCode, first.stderr).toBe(0);
-      const after = readTree(join(workspace, 'svc'));
+      const after = readTree(join(workspace, 'services/svc'));
       const pkg = JSON.parse(after.get('package.json') ?? '{}') as {
         name: string;
         dependencies: Record<string, string>;
@@ -51,45 +53,80 @@ describe('kafka-consumer:add on an existing service', () => {
       );
       const server = after.get('src/server.ts') ?? '';
       expect(server).toContain("import { startKafkaConsumer } from './kafka/consumer.js';");
-      expect(server).toContain('const kafkaConsumer = await startKafkaConsumer();');
-      expect(server).toContain('kafkaConsumer.stop()');
+      expect(server).toContain('const kafkaConsumer = startKafkaConsumer();');
+      // No signal handler or process.exit of its own: the stop line is printed for the host's shutdown.
+      expect(server).not.toMatch(/process\.(exit|on|once)\(/);
+      expect(first.stdout).toContain('in your shutdown (before the process exits), add:');
+      expect(first.stdout).toContain('await kafkaConsumer.stop();');
       expect(server.startsWith(before.get('src/server.ts')?.split('\n').slice(0, 2).join('\n') ?? '')).toBe(
         true,
       );
       expect(after.get('src/routes.ts')).toBe(before.get('src/routes.ts'));
-      expect(after.get('src/kafka/config.ts')).toContain("KAFKA_GROUP_ID: 'billing-api',");
-      expect(after.get('src/kafka/config.ts')).toContain("KAFKA_TOPICS: 'billing.invoices',");
+      expect(after.get('src/kafka/config.ts')).toContain("GROUP_ID: 'billing-api',");
+      expect(after.get('src/kafka/config.ts')).toContain("TOPICS: 'billing.invoices',");
+      expect(after.get('src/kafka/config.ts')).toContain("export const ENV_PREFIX = 'BILLING_KAFKA_';");
+      expect(after.has('test/kafka-consumer.test.ts')).toBe(true);
 
-      const second = await runPlop(addArgs('svc'));
+      const second = await runPlop(addArgs('services/svc'));
       expect(second.exitCode, second.stderr).toBe(0);
       expect(second.stdout).toMatch(/0 file\(s\) written/);
-      expect(readTree(join(workspace, 'svc'))).toEqual(after);
+      expect(readTree(join(workspace, 'services/svc'))).toEqual(after);
     },
   );
 
-  it('never overwrites a file the user changed', { timeout: 60_000 }, async () => {
-    cpSync(FIXTURE, join(workspace, 'edited'), { recursive: true });
-    expect((await runPlop(addArgs('edited'))).exitCode).toBe(0);
-    const handler = join(workspace, 'edited/src/kafka/handler.ts');
+  it('never overwrites the handler the user wrote', { timeout: 60_000 }, async () => {
+    cpSync(FIXTURE, join(workspace, 'services/edited'), { recursive: true });
+    expect((await runPlop(addArgs('services/edited'))).exitCode).toBe(0);
+    const handler = join(workspace, 'services/edited/src/kafka/handler.ts');
     writeFileSync(handler, '// my own handler\n');
-    const run = await runPlop(addArgs('edited', '--commit', 'interval'));
+    const run = await runPlop(addArgs('services/edited'));
     expect(run.exitCode, run.stderr).toBe(0);
     expect(readFileSync(handler, 'utf8')).toBe('// my own handler\n');
-    expect(run.stdout).toContain('unchanged edited/src/kafka/handler.ts (exists; left as is)');
+    expect(run.stdout).toContain('unchanged services/edited/src/kafka/handler.ts (exists; left as is)');
+  });
+
+  it('a re-run with other answers shows what differs and writes nothing', { timeout: 60_000 }, async () => {
+    cpSync(FIXTURE, join(workspace, 'services/rerun'), { recursive: true });
+    expect((await runPlop(addArgs('services/rerun'))).exitCode).toBe(0);
+    const before = readTree(join(workspace, 'services/rerun'));
+    const run = await runPlop(addArgs('services/rerun', '--commit', 'interval'));
+    expect(run.exitCode).not.toBe(0);
+    expect(run.stderr).toMatch(/added before with other answers/);
+    expect(run.stderr).toContain('services/rerun/src/kafka/config.ts:');
+    expect(run.stderr).toContain("  +   COMMIT_STRATEGY: 'interval',");
+    expect(run.stderr).toMatch(/Nothing was written/);
+    expect(readTree(join(workspace, 'services/rerun'))).toEqual(before);
+  });
+
+  it("wires the stop into the host's own async SIGTERM handler", { timeout: 60_000 }, async () => {
+    cpSync(FIXTURE, join(workspace, 'services/hosted'), { recursive: true });
+    const entry = join(workspace, 'services/hosted/src/server.ts');
+    writeFileSync(
+      entry,
+      `${readFileSync(entry, 'utf8')}\nprocess.once('SIGTERM', async () => {\n  server.close();\n});\n`,
+    );
+    const run = await runPlop(addArgs('services/hosted'));
+    expect(run.exitCode, run.stderr).toBe(0);
+    const server = readFileSync(entry, 'utf8');
+    expect(server).toContain(
+      "process.once('SIGTERM', async () => {\n  await kafkaConsumer.stop(); // drains in-flight messages, commits, leaves the group\n  server.close();",
+    );
+    expect(server.match(/process\.once\(/g)).toHaveLength(1);
+    expect(run.stdout).not.toContain('in your shutdown');
   });
 
   it('prints the exact lines when the entry point cannot be wired safely', { timeout: 60_000 }, async () => {
-    cpSync(FIXTURE, join(workspace, 'cjs'), { recursive: true });
-    const pkgPath = join(workspace, 'cjs/package.json');
+    cpSync(FIXTURE, join(workspace, 'services/cjs'), { recursive: true });
+    const pkgPath = join(workspace, 'services/cjs/package.json');
     const pkg = JSON.parse(readFileSync(pkgPath, 'utf8')) as Record<string, unknown>;
     delete pkg.type;
     writeFileSync(pkgPath, `${JSON.stringify(pkg, null, 2)}\n`);
-    const serverBefore = readFileSync(join(workspace, 'cjs/src/server.ts'), 'utf8');
-    const run = await runPlop(addArgs('cjs'));
+    const serverBefore = readFileSync(join(workspace, 'services/cjs/src/server.ts'), 'utf8');
+    const run = await runPlop(addArgs('services/cjs'));
     expect(run.exitCode, run.stderr).toBe(0);
     expect(run.stdout).toMatch(/Not wired automatically: the package is not an ES module/);
     expect(run.stdout).toContain("import { startKafkaConsumer } from './kafka/consumer.js';");
-    expect(readFileSync(join(workspace, 'cjs/src/server.ts'), 'utf8')).toBe(serverBefore);
+    expect(readFileSync(join(workspace, 'services/cjs/src/server.ts'), 'utf8')).toBe(serverBefore);
   });
 
   it('refuses a folder that is not a service', { timeout: 60_000 }, async () => {

@@ -2,13 +2,13 @@ import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runPlop } from '../helpers/golden.js';
+import { emptyWorkspace, runPlop } from '../helpers/golden.js';
 
 /**
  * The real command (`pnpm plop`'s script, no TTY, CI=true) with bad input: a non-zero exit, a message
  * naming the flag and the rule, and nothing written into the target workspace.
  */
-const workspace = mkdtempSync(join(tmpdir(), 'kafkakit-cli-'));
+const workspace = emptyWorkspace(mkdtempSync(join(tmpdir(), 'kafkakit-cli-')));
 afterAll(() => rmSync(workspace, { recursive: true, force: true }));
 
 const base = ['--name', 'orders', '--topics', 'orders.placed', '--no-install', '--cwd', workspace];
@@ -80,7 +80,7 @@ const badInputs: [string, string[], RegExp][] = [
   [
     'a folder outside the workspace',
     withFlag('--dir', '../outside'),
-    /Invalid --dir: the target folder may not contain/,
+    /Invalid --dir: the target folder may not contain ".."/,
   ],
   ['a missing --name', ['--topics', 'x', '--cwd', workspace], /Missing --name .*Not prompting/],
   ['a missing --topics with --yes', ['--name', 'x', '--yes', '--cwd', workspace], /Missing --topics/],
@@ -97,7 +97,7 @@ describe('pnpm plop kafka-consumer with bad flags', () => {
       const run = await runPlop(['kafka-consumer', '--', ...args]);
       expect(run.exitCode).not.toBe(0);
       expect(run.stderr).toMatch(expected);
-      expect(readdirSync(workspace)).toEqual([]);
+      expect(readdirSync(workspace)).toEqual(['pnpm-workspace.yaml']);
     },
   );
 
@@ -112,7 +112,7 @@ describe('pnpm plop kafka-consumer with bad flags', () => {
   it('--dry-run lists every file and writes nothing', { timeout: 60_000 }, async () => {
     const run = await runPlop(['kafka-consumer', '--', ...base, '--dry-run']);
     expect(run.exitCode, run.stderr).toBe(0);
-    expect(run.stdout).toMatch(/Dry run: nothing was written\. 14 file\(s\) would be created/);
+    expect(run.stdout).toMatch(/Dry run: nothing was written\. 18 file\(s\) would be created/);
     for (const file of [
       'package.json',
       'src/main.ts',
@@ -123,11 +123,11 @@ describe('pnpm plop kafka-consumer with bad flags', () => {
     ]) {
       expect(run.stdout).toContain(`would create services/orders/${file}`);
     }
-    expect(readdirSync(workspace)).toEqual([]);
+    expect(readdirSync(workspace)).toEqual(['pnpm-workspace.yaml']);
   });
 
   it('refuses to write into an existing, non-empty folder', { timeout: 60_000 }, async () => {
-    const other = mkdtempSync(join(tmpdir(), 'kafkakit-cli-exists-'));
+    const other = emptyWorkspace(mkdtempSync(join(tmpdir(), 'kafkakit-cli-exists-')));
     try {
       mkdirSync(join(other, 'services/orders'), { recursive: true });
       writeFileSync(join(other, 'services/orders/keep.txt'), 'mine\n');

@@ -7,14 +7,16 @@ afterEach(() => {
 
 describe('install steps', () => {
   it('installs without a frozen lockfile (CI=true would freeze it), then typechecks and tests', () => {
-    const steps = installSteps('/repo', 'services/orders', 'full');
+    const steps = installSteps('/repo', 'services/orders', 'full', 'orders');
     expect(steps.map((step) => [step.title, step.command, ...step.args])).toEqual([
       ['pnpm install', 'pnpm', 'install', '--no-frozen-lockfile', '--prefer-offline'],
+      ['build', 'pnpm', '--filter', 'orders...', 'run', 'build'],
       ['typecheck', 'pnpm', 'run', 'typecheck'],
       ['tests (real broker)', 'pnpm', 'run', 'test'],
     ]);
     expect(steps[0]?.cwd).toBe('/repo');
-    expect(steps[1]?.cwd).toBe('/repo/services/orders');
+    expect(steps[1]?.cwd).toBe('/repo');
+    expect(steps[2]?.cwd).toBe('/repo/services/orders');
   });
 
   it('reads the test count from vitest output', () => {

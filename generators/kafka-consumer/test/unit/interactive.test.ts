@@ -2,15 +2,15 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { GOLDEN_DIR, readTree } from '../helpers/golden.js';
-import { DOWN, ENTER, Terminal } from '../helpers/terminal.js';
+import { emptyWorkspace, GOLDEN_DIR, PLOP_NODE_ARGS, readTree } from '../helpers/golden.js';
+import { ENTER, Terminal } from '../helpers/terminal.js';
 
 /**
  * The interactive path through a real pseudo-terminal: util-linux `script` allocates the pty and runs
  * the command in it; this test types into it as a user would (including one invalid answer) and
  * reads the screen. The answers match fixtures/generator/per-batch, so the result must equal that golden.
  */
-const workspace = mkdtempSync(join(tmpdir(), 'kafkakit-pty-'));
+const workspace = emptyWorkspace(mkdtempSync(join(tmpdir(), 'kafkakit-pty-')));
 afterAll(() => rmSync(workspace, { recursive: true, force: true }));
 
 describe('interactive prompts in a real terminal', () => {
@@ -18,7 +18,9 @@ describe('interactive prompts in a real terminal', () => {
     'asks each question with defaults and validation, then writes the service',
     { timeout: 120_000 },
     async () => {
-      const tty = new Terminal(`node --import tsx scripts/plop.ts kafka-consumer -- --cwd ${workspace}`);
+      const tty = new Terminal(
+        `node ${PLOP_NODE_ARGS.join(' ')} scripts/plop.ts kafka-consumer -- --cwd ${workspace}`,
+      );
       try {
         await tty.expect(/Service name \(kebab-case\)/);
         tty.type(`Payments_Svc${ENTER}`);
@@ -33,16 +35,21 @@ describe('interactive prompts in a real terminal', () => {
         tty.type(`kafka-1:9092,kafka-2:9092${ENTER}`);
         await tty.expect(/Commit strategy/);
         await tty.expect(/per-batch\s+commit once per fetched batch/);
-        tty.type(`${DOWN}${ENTER}`);
+        tty.type(ENTER);
+        await tty.expect(/Ordering/);
+        await tty.expect(/key\s+messages with the same key in order/);
+        tty.type(ENTER);
+        await tty.expect(/Most handler calls in flight at once .*\(1\)/);
+        tty.type(ENTER);
         await tty.expect(/Retries before a message is dead-lettered .*\(3\)/);
         tty.type(`5${ENTER}`);
-        await tty.expect(/Dead-letter topic \("none" to disable\) \(payments\.settled\.dlq\)/);
+        await tty.expect(/Dead-letter topic \("none" to disable\) \(<topic>\.dlq\)/);
         tty.type(ENTER);
         await tty.expect(/Start from the earliest offset.*\(y\/N\)/);
         tty.type(`y${ENTER}`);
         await tty.expect(/Install it and verify it now \(pnpm install, typecheck, tests\)\?.*\(Y\/n\)/);
         tty.type(`n${ENTER}`);
-        await tty.expect(/14 file\(s\) written/, 60_000);
+        await tty.expect(/18 file\(s\) written/, 60_000);
         expect(await tty.exited).toBe(0);
       } finally {
         tty.kill();
@@ -56,7 +63,7 @@ describe('interactive prompts in a real terminal', () => {
 
   it('rejects an invalid flag before asking anything', { timeout: 60_000 }, async () => {
     const tty = new Terminal(
-      `node --import tsx scripts/plop.ts kafka-consumer -- --topics 'a;b' --cwd ${workspace}`,
+      `node ${PLOP_NODE_ARGS.join(' ')} scripts/plop.ts kafka-consumer -- --topics 'a;b' --cwd ${workspace}`,
     );
     try {
       await tty.expect(/Invalid --topics: topic "a;b" may only contain/);

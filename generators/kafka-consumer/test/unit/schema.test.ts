@@ -25,12 +25,15 @@ describe('schema', () => {
       topics: ['orders.placed', 'orders.cancelled'],
       groupId: 'orders',
       brokers: ['localhost:9092'],
-      commit: 'per-message',
+      commit: 'per-batch',
+      ordering: 'partition',
+      concurrency: 1,
       maxRetries: 3,
-      dlqTopic: 'orders.placed.dlq',
+      dlqTopic: '<topic>.dlq',
       fromBeginning: false,
       install: true,
       dir: 'services/orders',
+      envPrefix: 'KAFKA_',
     });
   });
 
@@ -70,10 +73,12 @@ describe('schema', () => {
   });
 
   it('validates brokers as host:port lists', () => {
-    expect(checkField('brokers', 'localhost:9092, kafka-1.internal:19092,[::1]:9092')).toEqual({
+    expect(checkField('brokers', 'localhost:9092, kafka-1.internal:19092,kafka_2.svc:9092')).toEqual({
       ok: true,
-      value: ['localhost:9092', 'kafka-1.internal:19092', '[::1]:9092'],
+      value: ['localhost:9092', 'kafka-1.internal:19092', 'kafka_2.svc:9092'],
     });
+    expect(bad('brokers', '[::1]:9092')).toMatch(/IPv6 addresses are not supported by KafkaJS/);
+    expect(bad('brokers', '::1:9092')).toMatch(/IPv6/);
     expect(bad('brokers', 'localhost')).toMatch(/host:port/);
     expect(bad('brokers', 'localhost:99999')).toMatch(/port outside/);
     expect(bad('brokers', 'local host:1')).toMatch(/invalid host/);
@@ -138,6 +143,8 @@ describe('schema', () => {
       'topics',
       'groupId',
       'brokers',
+      'ordering',
+      'concurrency',
       'maxRetries',
       'dlqTopic',
       'fromBeginning',

@@ -1,4 +1,4 @@
-import type { CommitStrategy } from '../types.js';
+import type { CommitStrategy, Ordering } from '../types.js';
 
 /** What the test asks of one consumer child process (passed as JSON in FAULT_CHILD_CONFIG). */
 export interface ChildConfig {
@@ -6,6 +6,9 @@ export interface ChildConfig {
   groupId: string;
   topic: string;
   commit: CommitStrategy;
+  ordering: Ordering;
+  /** Handler calls in flight (partition ordering: partitions at once). */
+  concurrency: number;
   /** For the interval strategy. */
   intervalMs?: number;
   ledgerPath: string;

@@ -43,6 +43,8 @@ const consumer = createConsumer<unknown>({
   topics: [config.topic],
   fromBeginning: true,
   commit,
+  ordering: config.ordering,
+  concurrency: config.concurrency,
   retry: config.retry,
   deadLetter: config.deadLetter,
   shutdown: { drainTimeoutMs: config.drainTimeoutMs, signals: ['SIGTERM', 'SIGINT'] },
@@ -52,15 +54,28 @@ const consumer = createConsumer<unknown>({
   ...(config.sessionTimeoutMs === undefined ? {} : { sessionTimeoutMs: config.sessionTimeoutMs }),
   ...(config.heartbeatIntervalMs === undefined ? {} : { heartbeatIntervalMs: config.heartbeatIntervalMs }),
   handler: async ({ topic, partition, message, attempt }) => {
-    const entry = { t: topic, p: partition, o: message.offset, id: idOf(message.headers), a: attempt, pid };
+    const entry = {
+      t: topic,
+      p: partition,
+      o: message.offset,
+      id: idOf(message.headers),
+      k: message.key?.toString('latin1') ?? '',
+      a: attempt,
+      pid,
+    };
     ledger.append({ ev: 'call', ...entry, ts: Date.now() });
-    if (hang.has(entry.id)) await new Promise<void>((resolve) => hung.push(resolve));
-    if (poison.has(entry.id)) throw new Error(`poison message ${entry.id}`);
-    if (behaviour.slowOnce !== undefined && !slowDone && completedCalls >= behaviour.slowOnce.afterCalls) {
-      slowDone = true;
-      await sleep(behaviour.slowOnce.ms);
+    try {
+      if (hang.has(entry.id)) await new Promise<void>((resolve) => hung.push(resolve));
+      if (poison.has(entry.id)) throw new Error(`poison message ${entry.id}`);
+      if (behaviour.slowOnce !== undefined && !slowDone && completedCalls >= behaviour.slowOnce.afterCalls) {
+        slowDone = true;
+        await sleep(behaviour.slowOnce.ms);
+      }
+      if (behaviour.delayMs !== undefined && behaviour.delayMs > 0) await sleep(behaviour.delayMs);
+    } catch (error) {
+      ledger.append({ ev: 'fail', ...entry, ts: Date.now() });
+      throw error;
     }
-    if (behaviour.delayMs !== undefined && behaviour.delayMs > 0) await sleep(behaviour.delayMs);
     completedCalls++;
     ledger.append({ ev: 'done', ...entry, ts: Date.now() });
   },

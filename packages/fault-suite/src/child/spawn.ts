@@ -30,13 +30,19 @@ export interface ConsumerChild {
   isRunning(): boolean;
 }
 
-/** Starts `consumer-child.ts` under tsx with `config`; its stdout/stderr go to `logPath`. */
+/**
+ * Starts `consumer-child.ts` under tsx with `config` (the `@kafkakit/source` condition: the runtime's
+ * TypeScript sources, not a possibly stale dist/); its stdout/stderr go to `logPath`. */
 export function spawnConsumer(config: ChildConfig, logPath: string, readyTimeoutMs = 60_000): ConsumerChild {
   const log = createWriteStream(logPath, { flags: 'a' });
-  const child: ChildProcess = spawn(process.execPath, ['--import', tsxLoader, childScript], {
-    env: { ...process.env, [CONFIG_ENV]: encodeConfig(config) },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child: ChildProcess = spawn(
+    process.execPath,
+    ['--conditions=@kafkakit/source', '--import', tsxLoader, childScript],
+    {
+      env: { ...process.env, [CONFIG_ENV]: encodeConfig(config) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let running = true;
   const exited = new Promise<ExitInfo>((resolve) => {
     child.once('exit', (code, signal) => {

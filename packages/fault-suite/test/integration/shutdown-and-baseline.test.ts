@@ -20,6 +20,10 @@ describe('fault scenarios against the real broker: baseline and shutdown', () =>
     expectPass(await runScenario(sigtermMidStream(30), strategy, brokers()));
   }, 120_000);
 
+  it("1. baseline under 'key' ordering (concurrency 8): 0 lost, 0 duplicates, calls of one key never overlap", async () => {
+    expectPass(await runScenario(baseline(20_000), 'per-batch', brokers(), 'key'));
+  }, 180_000);
+
   it('3. SIGTERM while a handler hangs: exit code 70 after the drain timeout, redelivered, 0 lost', async () => {
     expectPass(await runScenario(sigtermHungHandler(20), 'per-batch', brokers()));
   }, 120_000);

@@ -4,8 +4,10 @@ import {
   check,
   commitRegressions,
   duplicateCounts,
+  keyViolations,
   lostIds,
   orderViolations,
+  redeliveredInFlight,
 } from '../../src/checker.js';
 import type { AckedMessage, HandlerEntry, LedgerEntry } from '../../src/types.js';
 
@@ -137,6 +139,51 @@ describe('check', () => {
     const ledger = [assigned(1, 0), ...both(1, 0, 0), ...both(1, 0, 1), commit(1, 0, 2)];
     const m = check({ acked: [acked('0:0', 0, 0), acked('0:1', 0, 1)], ledger });
     expect(m).toMatchObject({ acked: 2, completed: 2, lost: [], duplicates: 0, orderViolations: 0 });
+  });
+});
+
+describe('per-key checks', () => {
+  const call = (ev: 'call' | 'done' | 'fail', o: number, k: string, pid = 1) =>
+    ({ ev, t: 't', p: 0, o: String(o), id: `0:${o}`, k, a: 1, pid, ts: 0 }) as const;
+
+  it('counts a call of a key while another message of that key runs in the same process', () => {
+    const ledger = [call('call', 0, 'a'), call('call', 1, 'a'), call('done', 0, 'a'), call('done', 1, 'a')];
+    expect(keyViolations(ledger)).toEqual({ overlaps: 1, order: 0 });
+  });
+
+  it('a failed attempt frees its key; different keys may overlap', () => {
+    const ledger = [
+      call('call', 0, 'a'),
+      call('call', 1, 'b'),
+      call('fail', 0, 'a'),
+      call('call', 2, 'a'),
+      call('done', 1, 'b'),
+      call('done', 2, 'a'),
+    ];
+    expect(keyViolations(ledger)).toEqual({ overlaps: 0, order: 0 });
+  });
+
+  it("a key's completions must move forward within one process and assignment", () => {
+    const ledger = [call('call', 5, 'a'), call('done', 5, 'a'), call('call', 3, 'a'), call('done', 3, 'a')];
+    expect(keyViolations(ledger).order).toBe(1);
+    const restarted = [
+      call('call', 5, 'a'),
+      call('done', 5, 'a'),
+      call('call', 3, 'a', 2),
+      call('done', 3, 'a', 2),
+    ];
+    expect(keyViolations(restarted).order).toBe(0);
+  });
+
+  it('counts messages in flight in one process and completed by a later one', () => {
+    const ledger = [
+      call('call', 0, 'a'),
+      call('call', 0, 'a', 2),
+      call('done', 0, 'a', 2),
+      call('call', 1, 'b'),
+      call('done', 1, 'b'),
+    ];
+    expect(redeliveredInFlight(ledger)).toBe(1);
   });
 });
 

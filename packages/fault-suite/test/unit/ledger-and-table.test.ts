@@ -34,6 +34,7 @@ describe('formatTable', () => {
       id: 4,
       title: 'SIGKILL x5',
       strategy: 'per-batch',
+      ordering: 'partition',
       metrics,
       criteria: [...baseCriteria(metrics), criterion('exit code', ok, ok ? '0' : '1')],
       durationMs: 1234,
@@ -44,20 +45,20 @@ describe('formatTable', () => {
     const table = formatTable([result(true)]);
     const lines = table.split('\n');
     expect(lines[0]).toMatch(/^\| # \| scenario/);
-    expect(lines[2]).toMatch(/\| 4 \| SIGKILL x5 \| per-batch \|.*\| 1\.2s \| PASS +\|$/);
+    expect(lines[2]).toMatch(/\| 4 \| SIGKILL x5 \| per-batch \| partition \|.*\| 1\.2s \| PASS +\|$/);
     expect(new Set(lines.slice(0, 3).map((l) => l.length)).size).toBe(1);
     expect(table).toMatch(/1\/1 scenario runs passed/);
   });
 
   it('shows no numbers for a run that broke off', () => {
     const table = formatTable([{ ...result(true), error: 'broker gone' }]);
-    expect(table.split('\n')[2]).toMatch(/\| per-batch \| - +\| - +\|/);
+    expect(table.split('\n')[2]).toMatch(/\| per-batch \| partition \| - +\| - +\|/);
     expect(table).toMatch(/error: broker gone/);
   });
 
   it('spells out failed criteria', () => {
     const table = formatTable([result(false)]);
     expect(table).toMatch(/FAIL/);
-    expect(table).toMatch(/4 SIGKILL x5 \[per-batch\]: exit code: 1/);
+    expect(table).toMatch(/4 SIGKILL x5 \[per-batch\/partition\]: exit code: 1/);
   });
 });

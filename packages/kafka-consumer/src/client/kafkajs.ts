@@ -1,28 +1,24 @@
-import {
-  type Consumer,
-  type EachBatchPayload,
-  type IHeaders,
-  Kafka,
-  type KafkaConfig,
-  logLevel,
-  Partitioners,
-  type Producer,
-} from 'kafkajs';
-import { ClientError, toError } from '../errors.js';
-import { classifySecurityError, type SecurityContext, SecuritySignals } from './auth-errors.js';
-import './compression.js';
+import { type Consumer, type EachBatchPayload, Kafka, type KafkaConfig, logLevel } from 'kafkajs';
+import { ClientError, CommitError, RebalanceError, toError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { SaslOptions } from '../options.js';
+import type { PendingOffset } from '../processing/offsets.js';
 import type { TopicPartition } from '../types.js';
+import { classifySecurityError, type SecurityContext, SecuritySignals } from './auth-errors.js';
+import './compression.js';
+import { commitError, heartbeatError } from './errors.js';
+import { JoinGate } from './join-gate.js';
+import { KafkaJsTopicAdmin } from './kafkajs-admin.js';
+import { KafkaJsDeadLetterProducer } from './kafkajs-producer.js';
 import type {
   ClientBatch,
   ClientFactory,
   ClientHooks,
-  CommitOffset,
+  CommittedOffset,
   ConsumerClient,
   ConsumerClientOptions,
-  DeadLetterProducer,
 } from './port.js';
+import { defaultSocketFactory } from './sockets.js';
 import { reportUndecodableTo, type UndecodableBatch } from './undecodable.js';
 
 export interface KafkaJsConnection {
@@ -31,14 +27,9 @@ export interface KafkaJsConnection {
   ssl: KafkaConfig['ssl'];
   sasl: SaslOptions | undefined;
   logger: Logger;
+  /** How long a JoinGroup may wait for the runtime's revoke work. */
+  joinHoldMs: number;
 }
-
-const REBALANCE_TYPES = new Set([
-  'REBALANCE_IN_PROGRESS',
-  'ILLEGAL_GENERATION',
-  'UNKNOWN_MEMBER_ID',
-  'NOT_COORDINATOR_FOR_GROUP',
-]);
 
 /** KafkaJS's own logs go to the runtime logger: its errors as warn (the runtime reports real failures itself). */
 function logCreator(logger: Logger, signals: SecuritySignals) {
@@ -48,29 +39,35 @@ function logCreator(logger: Logger, signals: SecuritySignals) {
       signals.note(rest.error);
       const fields = { kafkajs: true, ...rest };
       if (level <= logLevel.WARN && !signals.repeated(message)) logger.warn(fields, message);
-      else if (level <= logLevel.INFO) logger.debug(fields, message);
       else logger.debug(fields, message);
     };
 }
 
-const toGroups = (offsets: readonly CommitOffset[]) => {
-  const byTopic = new Map<string, Array<{ partition: number; offset: string }>>();
-  for (const { topic, partition, offset } of offsets) {
-    const list = byTopic.get(topic);
-    if (list === undefined) byTopic.set(topic, [{ partition, offset }]);
-    else list.push({ partition, offset });
+const byTopic = (offsets: readonly PendingOffset[]) => {
+  const topics = new Map<string, Array<{ partition: number; offset: string; metadata: string | null }>>();
+  for (const { topic, partition, offset, metadata } of offsets) {
+    const list = topics.get(topic);
+    const entry = { partition, offset, metadata };
+    if (list === undefined) topics.set(topic, [entry]);
+    else list.push(entry);
   }
-  return { topics: [...byTopic].map(([topic, partitions]) => ({ topic, partitions })) };
+  return { topics: [...topics].map(([topic, partitions]) => ({ topic, partitions })) };
 };
 
+const grouped = (partitions: readonly TopicPartition[]) => {
+  const topics = new Map<string, number[]>();
+  for (const { topic, partition } of partitions) topics.set(topic, [...(topics.get(topic) ?? []), partition]);
+  return [...topics].map(([topic, list]) => ({ topic, partitions: list }));
+};
+
+/** A KafkaJS error leaving eachBatch: KafkaJS recognises rebalances by its own error, so unwrap ours. */
+const forKafkaJs = (error: unknown) => (error instanceof RebalanceError ? (error.cause ?? error) : error);
+
 class KafkaJsConsumerClient implements ConsumerClient {
-  readonly #kafka: Kafka;
   #consumer: Consumer;
-  /** stop() was called: the next connect() (a restart) starts over with a fresh KafkaJS consumer. */
   #stopped = false;
-  readonly #options: ConsumerClientOptions;
-  /** The latest batch's direct commit: it commits in the generation that is current when called. */
-  #directCommit: EachBatchPayload['commitOffsetsIfNecessary'] | undefined;
+  /** The live session: the latest batch's calls, valid until a crash or stop ends this run. */
+  #session: Pick<EachBatchPayload, 'commitOffsetsIfNecessary' | 'heartbeat'> | undefined;
   #unsubscribe: Array<() => void> = [];
   #hooks: ClientHooks | undefined;
   /** A batch of this consumer's fetch that KafkaJS cannot decode: pause its partition at once, then tell. */
@@ -78,31 +75,27 @@ class KafkaJsConsumerClient implements ConsumerClient {
     this.#consumer.pause([{ topic: batch.topic, partitions: [batch.partition] }]);
     this.#hooks?.onUndecodable?.(batch);
   };
-
-  readonly #security: { ctx: SecurityContext; signals: SecuritySignals };
   /** A security failure KafkaJS crashed with while `run()` was starting: start() rejects with it. */
   #startFailure: Error | undefined;
   #starting = false;
 
   constructor(
-    kafka: Kafka,
-    options: ConsumerClientOptions,
-    security: { ctx: SecurityContext; signals: SecuritySignals },
+    private readonly kafka: Kafka,
+    private readonly gate: JoinGate,
+    private readonly options: ConsumerClientOptions,
+    private readonly security: { ctx: SecurityContext; signals: SecuritySignals },
   ) {
-    this.#kafka = kafka;
-    this.#options = options;
-    this.#security = security;
     this.#consumer = this.#create();
   }
 
   #create(): Consumer {
-    const options = this.#options;
-    return this.#kafka.consumer({
-      groupId: options.groupId,
-      sessionTimeout: options.sessionTimeoutMs,
-      heartbeatInterval: options.heartbeatIntervalMs,
-      rebalanceTimeout: options.rebalanceTimeoutMs,
-      maxWaitTimeInMs: options.maxWaitTimeMs,
+    const o = this.options;
+    return this.kafka.consumer({
+      groupId: o.groupId,
+      sessionTimeout: o.sessionTimeoutMs,
+      heartbeatInterval: o.heartbeatIntervalMs,
+      rebalanceTimeout: o.rebalanceTimeoutMs,
+      maxWaitTimeInMs: o.maxWaitTimeMs,
       allowAutoTopicCreation: false,
     });
   }
@@ -115,7 +108,7 @@ class KafkaJsConsumerClient implements ConsumerClient {
     try {
       await reportUndecodableTo(this.#undecodable, () => this.#consumer.connect());
     } catch (error) {
-      const { ctx, signals } = this.#security;
+      const { ctx, signals } = this.security;
       const security = classifySecurityError(error, ctx, signals, 'connect');
       if (security !== undefined) throw security;
       throw new ClientError(`Could not connect the consumer: ${toError(error).message}`, {
@@ -126,41 +119,41 @@ class KafkaJsConsumerClient implements ConsumerClient {
   }
 
   async start(hooks: ClientHooks): Promise<void> {
+    const consumer = this.#consumer;
+    const { events } = consumer;
     this.#hooks = hooks;
-    const { events } = this.#consumer;
+    this.gate.set(hooks.beforeJoin);
     this.#unsubscribe.push(
-      this.#consumer.on(events.REBALANCING, () => hooks.onRebalancing()),
-      this.#consumer.on(events.GROUP_JOIN, ({ payload }) => {
+      consumer.on(events.REBALANCING, () => hooks.onRebalancing()),
+      consumer.on(events.GROUP_JOIN, ({ payload }) => {
         const assigned: TopicPartition[] = [];
         for (const [topic, partitions] of Object.entries(payload.memberAssignment)) {
           for (const partition of partitions) assigned.push({ topic, partition });
         }
         hooks.onAssigned(assigned);
       }),
-      this.#consumer.on(events.CRASH, ({ payload }) => {
-        const security = classifySecurityError(payload.error, this.#security.ctx, this.#security.signals);
+      consumer.on(events.CRASH, ({ payload }) => {
+        this.#session = undefined;
+        const security = classifySecurityError(payload.error, this.security.ctx, this.security.signals);
         // Failing to start for want of a permission: run() rejects with it, nothing restarts.
         if (security !== undefined && this.#starting) this.#startFailure = security;
         else hooks.onCrash(security ?? toError(payload.error), payload.restart);
       }),
     );
     try {
-      await this.#consumer.subscribe({
-        topics: this.#options.topics,
-        fromBeginning: this.#options.fromBeginning,
-      });
+      await consumer.subscribe({ topics: this.options.topics, fromBeginning: this.options.fromBeginning });
     } catch (error) {
-      const security = classifySecurityError(error, this.#security.ctx, this.#security.signals);
+      const security = classifySecurityError(error, this.security.ctx, this.security.signals);
       if (security !== undefined) throw security;
       throw new ClientError(
-        `Could not subscribe to ${this.#options.topics.join(', ')} (do the topics exist?): ${toError(error).message}`,
+        `Could not subscribe to ${this.options.topics.join(', ')}: ${toError(error).message}`,
         { cause: error, retriable: true },
       );
     }
     this.#starting = true;
     this.#startFailure = undefined;
     try {
-      await reportUndecodableTo(this.#undecodable, () => this.#runKafkaJs(hooks));
+      await reportUndecodableTo(this.#undecodable, () => this.#run(consumer, hooks));
     } finally {
       this.#starting = false;
     }
@@ -171,89 +164,94 @@ class KafkaJsConsumerClient implements ConsumerClient {
     }
   }
 
-  #runKafkaJs(hooks: ClientHooks): Promise<void> {
-    return this.#consumer.run({
+  #run(consumer: Consumer, hooks: ClientHooks): Promise<void> {
+    return consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
-      partitionsConsumedConcurrently: this.#options.concurrency,
+      partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently,
       eachBatch: (payload) => {
-        this.#directCommit = payload.commitOffsetsIfNecessary;
+        this.#session = payload;
         const { batch } = payload;
         const clientBatch: ClientBatch = {
           topic: batch.topic,
           partition: batch.partition,
           messages: batch.messages,
+          highWatermark: batch.highWatermark,
           resolveOffset: payload.resolveOffset,
-          heartbeat: payload.heartbeat,
-          commit: (offsets) => payload.commitOffsetsIfNecessary(toGroups(offsets)),
+          heartbeat: () => payload.heartbeat().catch(rethrowHeartbeat),
           isActive: () => payload.isRunning() && !payload.isStale(),
         };
-        return hooks.onBatch(clientBatch);
+        return hooks.onBatch(clientBatch).catch((error: unknown) => {
+          throw forKafkaJs(error);
+        });
       },
     });
   }
 
-  commit(offsets: readonly CommitOffset[]): Promise<void> {
-    if (offsets.length === 0) return Promise.resolve();
-    if (this.#directCommit !== undefined) return this.#directCommit(toGroups(offsets));
-    return this.#consumer.commitOffsets(offsets.map((o) => ({ ...o })));
+  async commit(offsets: readonly PendingOffset[]): Promise<void> {
+    if (offsets.length === 0) return;
+    const session = this.#session;
+    if (session === undefined || this.#stopped)
+      throw new CommitError('No live group session to commit in (the client stopped or crashed)', {
+        retriable: false,
+      });
+    try {
+      await session.commitOffsetsIfNecessary(byTopic(offsets) as never);
+    } catch (error) {
+      throw commitError(error);
+    }
   }
 
-  pause(tp: TopicPartition): void {
-    this.#consumer.pause([{ topic: tp.topic, partitions: [tp.partition] }]);
+  async committed(partitions: readonly TopicPartition[]): Promise<CommittedOffset[]> {
+    if (partitions.length === 0) return [];
+    const admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      const topics = [...new Set(partitions.map((p) => p.topic))];
+      const result = await admin.fetchOffsets({ groupId: this.options.groupId, topics });
+      const out: CommittedOffset[] = [];
+      for (const { topic, partitions: list } of result)
+        for (const { partition, offset, metadata } of list)
+          out.push({ topic, partition, offset, metadata: metadata ?? null });
+      return out;
+    } finally {
+      await admin.disconnect().catch(() => undefined);
+    }
   }
 
-  resume(tp: TopicPartition): void {
-    this.#consumer.resume([{ topic: tp.topic, partitions: [tp.partition] }]);
+  async heartbeat(): Promise<void> {
+    await this.#session?.heartbeat().catch(rethrowHeartbeat);
   }
 
-  isRebalanceError(error: unknown): boolean {
-    const type = (error as { type?: unknown } | null)?.type;
-    return typeof type === 'string' && REBALANCE_TYPES.has(type);
+  pause(partitions: readonly TopicPartition[]): void {
+    if (partitions.length > 0) this.#consumer.pause(grouped(partitions));
+  }
+
+  resume(partitions: readonly TopicPartition[]): void {
+    if (partitions.length > 0) this.#consumer.resume(grouped(partitions));
+  }
+
+  seek({ topic, partition }: TopicPartition, offset: string): void {
+    this.#consumer.seek({ topic, partition, offset });
   }
 
   async stop(): Promise<void> {
     for (const off of this.#unsubscribe) off();
     this.#unsubscribe = [];
-    this.#directCommit = undefined;
+    this.#session = undefined;
     this.#stopped = true;
+    this.gate.set(undefined);
     await this.#consumer.disconnect();
   }
 }
 
-class KafkaJsDeadLetterProducer implements DeadLetterProducer {
-  readonly #producer: Producer;
-
-  constructor(kafka: Kafka) {
-    this.#producer = kafka.producer({
-      createPartitioner: Partitioners.DefaultPartitioner,
-      allowAutoTopicCreation: true,
-      retry: { retries: 2, initialRetryTime: 100 },
-    });
-  }
-
-  connect(): Promise<void> {
-    return this.#producer.connect();
-  }
-
-  async send(
-    topic: string,
-    record: { key: Buffer | null; value: Buffer | null; headers: IHeaders },
-  ): Promise<void> {
-    await this.#producer.send({
-      topic,
-      acks: -1,
-      messages: [{ key: record.key, value: record.value, headers: record.headers }],
-    });
-  }
-
-  disconnect(): Promise<void> {
-    return this.#producer.disconnect();
-  }
+function rethrowHeartbeat(error: unknown): never {
+  throw heartbeatError(error);
 }
 
 /** The client port on KafkaJS; the only module that imports KafkaJS values. */
 export function createKafkaJsFactory(connection: KafkaJsConnection): ClientFactory {
+  const gate = new JoinGate(() => connection.joinHoldMs);
   const signals = new SecuritySignals();
   const kafka = new Kafka({
     brokers: connection.brokers,
@@ -262,10 +260,11 @@ export function createKafkaJsFactory(connection: KafkaJsConnection): ClientFacto
     sasl: connection.sasl as KafkaConfig['sasl'],
     logLevel: logLevel.WARN,
     logCreator: logCreator(connection.logger, signals),
+    socketFactory: gate.wrap(defaultSocketFactory),
   });
   return {
     consumer: (options) =>
-      new KafkaJsConsumerClient(kafka, options, {
+      new KafkaJsConsumerClient(kafka, gate, options, {
         signals,
         ctx: {
           groupId: options.groupId,
@@ -275,5 +274,6 @@ export function createKafkaJsFactory(connection: KafkaJsConnection): ClientFacto
         },
       }),
     producer: () => new KafkaJsDeadLetterProducer(kafka),
+    admin: () => new KafkaJsTopicAdmin(kafka),
   };
 }

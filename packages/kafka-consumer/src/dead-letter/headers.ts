@@ -12,6 +12,8 @@ export const DLQ_HEADERS = {
   errorStack: 'x-dlq-error-stack',
   attempts: 'x-dlq-attempts',
   failedAt: 'x-dlq-failed-at',
+  /** Deterministic: `<group>/<source topic>/<partition>/<offset>`; a repeat after a crash carries the same id. */
+  id: 'x-dlq-id',
 } as const;
 
 /** Longest error stack kept in a header (characters). */
@@ -49,7 +51,15 @@ export function buildDeadLetterHeaders(
   headers[DLQ_HEADERS.errorStack] = truncate(facts.error.stack ?? '', DLQ_STACK_LIMIT);
   headers[DLQ_HEADERS.attempts] = String(facts.attempts);
   headers[DLQ_HEADERS.failedAt] = facts.failedAt.toISOString();
+  headers[DLQ_HEADERS.id] = deadLetterId(facts);
   return headers;
+}
+
+/** The record id a dead-letter write carries: the same for every write of one source message. */
+export function deadLetterId(
+  facts: Pick<DeadLetterFacts, 'groupId' | 'topic' | 'partition' | 'offset'>,
+): string {
+  return `${facts.groupId}/${facts.topic}/${facts.partition}/${facts.offset}`;
 }
 
 /** The dead-letter topic for a source topic: the configured one, or `${source}.dlq`. */

@@ -11,8 +11,8 @@ export interface RestartContext {
   logger: Logger;
   /** True once shutdown began: a restart then stops after leaving. */
   stopping: () => boolean;
-  /** Stops starting handlers and tries to commit what finished, as on any rebalance. */
-  beforeStop: () => void;
+  /** Stops starting handlers, waits for running ones and commits what finished, as on any rebalance. */
+  beforeStop: () => Promise<void>;
   /** Bound of each step (leave, join). */
   stepTimeoutMs: number;
 }
@@ -41,7 +41,11 @@ export class ClientRestarter {
 
   async #restart(): Promise<boolean> {
     const { client, hooks, events, logger, stopping, beforeStop, stepTimeoutMs } = this.context;
-    beforeStop();
+    try {
+      await bounded(beforeStop(), stepTimeoutMs, 'finishing work before a restart');
+    } catch (error) {
+      logger.warn({ err: error }, 'work before the restart did not finish; restarting anyway');
+    }
     try {
       await bounded(client.stop(), stepTimeoutMs, 'stopping the client for a restart');
     } catch (error) {

@@ -1,5 +1,5 @@
 import type { ClientHooks, ConsumerClient } from '../client/port.js';
-import { ClientError } from '../errors.js';
+import { ClientError, RebalanceError } from '../errors.js';
 import type { TypedEmitter } from '../events.js';
 import type { Logger } from '../logger.js';
 import { RejoinWatchdog } from './rejoin-watchdog.js';
@@ -15,8 +15,8 @@ export interface SupervisorContext {
   /** rebalanceTimeoutMs + a margin: how long a re-join may take. */
   timeoutMs: number;
   stopping: () => boolean;
-  /** Stops starting handlers and tries to commit what finished, as on any rebalance. */
-  beforeRestart: () => void;
+  /** Stops starting handlers, waits for running ones and commits what finished, as on any rebalance. */
+  beforeRestart: () => Promise<void>;
 }
 
 /**
@@ -56,7 +56,7 @@ export class RejoinSupervisor {
 
   /** Arms the watchdog when `error` says the group is rebalancing / this member was fenced. */
   notice(error: unknown): void {
-    if (this.context.client.isRebalanceError(error)) this.#watchdog.rebalanceStarted();
+    if (error instanceof RebalanceError) this.#watchdog.rebalanceStarted();
   }
 
   assigned(): void {

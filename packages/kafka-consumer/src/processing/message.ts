@@ -1,41 +1,39 @@
 import type { ClientBatch } from '../client/port.js';
 import { decodeValue } from '../codec.js';
 import type { DeadLetterPublisher } from '../dead-letter/publisher.js';
-import { DrainTimeoutError, isNonRetryable, PartitionStoppedError, toError } from '../errors.js';
+import {
+  DrainTimeoutError,
+  isNonRetryable,
+  PartitionStoppedError,
+  RebalanceError,
+  toError,
+} from '../errors.js';
 import type { TypedEmitter } from '../events.js';
+import type { Lifecycle } from '../lifecycle.js';
 import type { ResolvedOptions } from '../options.js';
 import type { ConsumedMessage } from '../types.js';
 import { HandlerContext } from './context.js';
-import { DeadlineWait } from './deadline.js';
+import type { ConcurrencyLimit } from './limit.js';
 import type { PartitionControl } from './partitions.js';
 import { backoffDelay, shouldRetry, sleepWithTicks } from './retry.js';
 
 /** 'done': finished (processed or dead-lettered), commit may pass it. 'halt': unfinished, stop the partition's batch. */
 export type Outcome = 'done' | 'halt';
 
-export interface Signals {
-  /** Aborted at the drain deadline; handed to handlers. */
-  deadline: AbortSignal;
-  /** Aborted when shutdown starts: interrupts backoff sleeps and DLQ write retries. */
-  stopping: AbortSignal;
-}
-
 /** One message through handler -> retry policy -> dead-letter or partition stop. */
 export class MessageProcessor<T> {
   inFlight = 0;
-  readonly #deadlineWait: DeadlineWait;
 
   constructor(
     private readonly options: ResolvedOptions<T>,
     private readonly events: TypedEmitter,
     private readonly control: PartitionControl,
     private readonly publisher: DeadLetterPublisher | undefined,
-    private readonly signals: Signals,
-    /** The client's "group is rebalancing" test: such errors end the batch instead of being retried. */
-    private readonly isRebalanceError: (error: unknown) => boolean,
-  ) {
-    this.#deadlineWait = new DeadlineWait(signals.deadline);
-  }
+    /** Handler signals and the stopping signal come from the lifecycle, read at each call. */
+    private readonly lifecycle: Lifecycle,
+    /** key / unordered: the slot a call gives back during its backoff. */
+    private readonly limit: ConcurrencyLimit | undefined,
+  ) {}
 
   /**
    * Runs one message. Synchronous when the handler does not return a promise (and nothing is owed
@@ -68,7 +66,7 @@ export class MessageProcessor<T> {
     let result: Promise<void> | void;
     try {
       result = options.handler(
-        new HandlerContext(batch, message, value, attempt, this.signals.deadline, options.logger),
+        new HandlerContext(batch, message, value, attempt, this.lifecycle.generation.signal, options.logger),
       );
     } catch (error) {
       this.inFlight--;
@@ -90,7 +88,7 @@ export class MessageProcessor<T> {
     started: number,
   ): Promise<Outcome> {
     try {
-      await this.#deadlineWait.until(result);
+      await this.lifecycle.generation.wait.until(result);
     } catch (error) {
       this.inFlight--;
       return this.#afterFailure(batch, message, value, attempt, error);
@@ -119,10 +117,12 @@ export class MessageProcessor<T> {
     thrown: unknown,
   ): Promise<Outcome> {
     const failure = thrown ?? new Error('handler threw a nullish value');
-    const { deadline, stopping } = this.signals;
-    if (deadline.aborted || failure instanceof DrainTimeoutError) return 'halt';
-    // The handler's own heartbeat() found the group rebalancing: not a handler failure.
-    if (this.isRebalanceError(failure)) throw failure;
+    const stopping = this.lifecycle.stoppingSignal;
+    if (this.lifecycle.generation.signal.aborted || failure instanceof DrainTimeoutError) return 'halt';
+    // Only the client adapter makes RebalanceError (the handler's own heartbeat() found the group
+    // rebalancing): the message is unfinished and comes again after the re-join. Any other error
+    // is a handler failure, whatever fields it carries.
+    if (failure instanceof RebalanceError) throw failure;
     const error = toError(failure);
     const { retry, logger, heartbeatIntervalMs } = this.options;
     if (!shouldRetry(error, attempt, retry.maxRetries)) return this.#failed(batch, message, error, attempt);
@@ -144,7 +144,13 @@ export class MessageProcessor<T> {
       'handler failed; retrying',
     );
     // Heartbeats while waiting so a long backoff does not get this member evicted; a rebalance rejects.
-    const waited = await sleepWithTicks(delayMs, heartbeatIntervalMs, batch.heartbeat, stopping);
+    this.limit?.release();
+    let waited: boolean;
+    try {
+      waited = await sleepWithTicks(delayMs, heartbeatIntervalMs, batch.heartbeat, stopping);
+    } finally {
+      if (this.limit !== undefined) await this.limit.take();
+    }
     if (!waited) return 'halt';
     return this.#attempt(batch, message, value, attempt + 1);
   }
@@ -192,10 +198,11 @@ export class MessageProcessor<T> {
     const { topic, partition } = batch;
     const { offset } = message;
     try {
-      const deadLetterTopic = await publisher.publish(
-        { topic, partition, message, error, attempts },
-        this.signals.stopping,
-      );
+      // Bounded by the drain deadline like a handler: a write still in flight then is abandoned
+      // (the message stays uncommitted; the DLQ record id header makes a repeat recognisable).
+      const deadLetterTopic = (await this.lifecycle.generation.wait.until(
+        publisher.publish({ topic, partition, message, error, attempts }, this.lifecycle.stoppingSignal),
+      )) as string;
       this.control.settled(topic, partition);
       if (this.events.has('message.dead-lettered')) {
         this.events.emit('message.dead-lettered', {
@@ -213,7 +220,7 @@ export class MessageProcessor<T> {
       );
       return 'done';
     } catch (failure) {
-      if (this.signals.stopping.aborted) return 'halt';
+      if (this.lifecycle.stoppingSignal.aborted || this.lifecycle.generation.signal.aborted) return 'halt';
       const dlqError = toError(failure);
       const { recoveryDelayMs } = this.options.deadLetter as { recoveryDelayMs: number };
       this.options.logger.error(

@@ -1,127 +1,205 @@
 import type { TopicPartition } from '../types.js';
+import { encodeFinished } from './metadata.js';
 
-/** One partition's finished and committed positions. */
-export class PartitionOffsets {
-  /** Highest finished offset as delivered (a string: finish() runs per message, reads per commit). */
-  #last: string | undefined;
-  #parsedFrom: string | undefined;
-  #parsed = -1n;
+/** The messages of one fetched batch as tracked for commits: which are finished. */
+export class BatchTrack {
+  readonly done: Uint8Array;
+  /** Index of the lowest unfinished message. */
+  head = 0;
+  /** Messages past `end` were never started (the batch ended early) and are no longer tracked. */
+  end: number;
 
-  /** Highest finished offset; -1n before the first. Parsed when read, not per message. */
-  get finished(): bigint {
-    if (this.#last !== this.#parsedFrom) {
-      this.#parsedFrom = this.#last;
-      this.#parsed = this.#last === undefined ? -1n : BigInt(this.#last);
-    }
-    return this.#parsed;
+  constructor(readonly offsets: readonly { offset: string }[]) {
+    this.done = new Uint8Array(offsets.length);
+    this.end = offsets.length;
   }
-  /** Next offset already committed (Kafka convention), -1n when unknown. */
+}
+
+/**
+ * One partition's commit position: the lowest unfinished offset. Messages may finish in any order
+ * (key or unordered dispatch); the committable offset never passes one that is in flight, retrying
+ * or waiting. Finished offsets above it are what the commit metadata carries.
+ */
+export class PartitionTrack {
+  readonly #batches: BatchTrack[] = [];
+  /** Next offset after the last finished message when no batch is pending (Kafka convention). */
+  #next: string | undefined;
+  /** Next offset acknowledged by the broker, -1n when unknown. */
   committed = -1n;
+  /** Messages finished / finished and covered by an acknowledged commit (back-pressure of per-message). */
+  finishedCount = 0;
+  ackedCount = 0;
+  /** Offsets finished before a restart (from commit metadata): skipped when delivered again. */
+  skip: Set<string> | undefined;
 
   constructor(
     readonly topic: string,
     readonly partition: number,
   ) {}
 
-  /**
-   * Marks `offset` finished. Messages of a partition are handled one after the other, so this is
-   * called in offset order; an older offset never moves the position back. A gap larger than one is
-   * fine (compacted topics, transaction markers): Kafka delivered nothing in between.
-   */
-  finish(offset: string): void {
-    const last = this.#last;
-    if (last === undefined || isAfter(offset, last)) this.#last = offset;
+  /** Starts tracking a batch; its messages must follow the ones tracked so far. */
+  add(messages: readonly { offset: string }[]): BatchTrack {
+    const track = new BatchTrack(messages);
+    this.#batches.push(track);
+    return track;
+  }
+
+  /** Marks message `index` of `track` finished. */
+  finish(track: BatchTrack, index: number): void {
+    track.done[index] = 1;
+    this.finishedCount++;
+    if (index !== track.head) return;
+    let head = index + 1;
+    while (head < track.end && track.done[head] === 1) head++;
+    track.head = head;
+    if (head >= track.end) this.#dropFinished();
+  }
+
+  /** The batch ended after `started` messages: the rest will be fetched again, stop tracking them. */
+  close(track: BatchTrack, started: number): void {
+    if (started >= track.end) return;
+    track.end = started;
+    if (track.head >= track.end) this.#dropFinished();
+  }
+
+  #dropFinished(): void {
+    const batches = this.#batches;
+    while (batches.length > 0) {
+      const front = batches[0] as BatchTrack;
+      if (front.head < front.end) return;
+      if (front.end > 0) this.#next = nextOf((front.offsets[front.end - 1] as { offset: string }).offset);
+      batches.shift();
+    }
+  }
+
+  /** The offset to commit: the lowest unfinished one (next to read), or undefined before any batch. */
+  committable(): string | undefined {
+    for (const batch of this.#batches) {
+      if (batch.head < batch.end) return (batch.offsets[batch.head] as { offset: string }).offset;
+    }
+    return this.#next;
+  }
+
+  /** Where fetching must start again to redeliver everything unfinished. */
+  lowestUnfinished(): string | undefined {
+    for (const batch of this.#batches)
+      if (batch.head < batch.end) return (batch.offsets[batch.head] as { offset: string }).offset;
+    return this.#next;
+  }
+
+  /** Finished offsets above the committable one, ascending. */
+  finishedAbove(): bigint[] {
+    const out: bigint[] = [];
+    let seenUnfinished = false;
+    for (const batch of this.#batches) {
+      for (let i = batch.head; i < batch.end; i++) {
+        if (batch.done[i] === 1) {
+          if (seenUnfinished) out.push(BigInt((batch.offsets[i] as { offset: string }).offset));
+        } else seenUnfinished = true;
+      }
+    }
+    return out;
+  }
+
+  get uncommitted(): number {
+    return this.finishedCount - this.ackedCount;
   }
 }
 
-/** `a > b` for canonical non-negative decimal offsets (no leading zeros), without parsing. */
-function isAfter(a: string, b: string): boolean {
-  return a.length > b.length || (a.length === b.length && a > b);
-}
+const nextOf = (offset: string) => (BigInt(offset) + 1n).toString();
 
 export interface PendingOffset extends TopicPartition {
-  /** The next offset to read, i.e. last finished + 1 (what Kafka stores). */
+  /** The next offset to read (what Kafka stores). */
   offset: string;
+  /** Finished offsets above it, encoded (see metadata.ts); null when none or too many. */
+  metadata: string | null;
 }
 
 const key = (topic: string, partition: number) => `${topic}\u0000${partition}`;
+const ignore = (): void => undefined;
 
-/**
- * Per-partition finished-offset tracking. Messages of a partition finish in order, so the
- * committable position is simply the last finished offset + 1; finishing out of order is refused,
- * which makes "commit past an unfinished message" impossible by construction.
- */
+/** Every partition's commit position, for the current generation of the group. */
 export class OffsetTracker {
-  readonly #partitions = new Map<string, PartitionOffsets>();
+  readonly #partitions = new Map<string, PartitionTrack>();
+  /** Bumped by every new generation: a commit built in an older one is not recorded. */
+  generation = 0;
 
-  /**
-   * The tracking handle of one partition (created on first use). The runner takes it once per
-   * batch so the per-message path does no map lookup.
-   */
-  partition(topic: string, partition: number): PartitionOffsets {
+  constructor(private readonly onMetadataTooLarge: (tp: TopicPartition, count: number) => void = ignore) {}
+
+  /** The track of one partition (created on first use). */
+  partition(topic: string, partition: number): PartitionTrack {
     const id = key(topic, partition);
     let state = this.#partitions.get(id);
     if (state === undefined) {
-      state = new PartitionOffsets(topic, partition);
+      state = new PartitionTrack(topic, partition);
       this.#partitions.set(id, state);
     }
     return state;
   }
 
-  /** Marks `offset` of a partition finished (see PartitionOffsets.finish). */
-  finish(topic: string, partition: number, offset: string): void {
-    this.partition(topic, partition).finish(offset);
+  get(topic: string, partition: number): PartitionTrack | undefined {
+    return this.#partitions.get(key(topic, partition));
   }
 
-  /** Offsets to commit: partitions whose finished position moved past the committed one. */
-  pending(): PendingOffset[] {
+  /** Offsets to commit: partitions whose committable offset moved past the acknowledged one. */
+  pending(withMetadata: boolean): PendingOffset[] {
     const out: PendingOffset[] = [];
     for (const state of this.#partitions.values()) {
-      const next = state.finished + 1n;
-      if (state.finished >= 0n && next > state.committed)
-        out.push({ topic: state.topic, partition: state.partition, offset: next.toString() });
+      const next = state.committable();
+      if (next === undefined) continue;
+      const value = BigInt(next);
+      let metadata: string | null = null;
+      if (withMetadata) {
+        const above = state.finishedAbove();
+        const encoded = encodeFinished(value, above);
+        if (encoded === undefined) this.onMetadataTooLarge(state, above.length);
+        else if (encoded !== '') metadata = encoded;
+      }
+      if (value > state.committed || metadata !== null)
+        out.push({ topic: state.topic, partition: state.partition, offset: next, metadata });
     }
     return out;
   }
 
-  hasPending(): boolean {
-    for (const state of this.#partitions.values())
-      if (state.finished >= 0n && state.finished + 1n > state.committed) return true;
-    return false;
+  /** Snapshots the finished counts a commit covers (see `acknowledged`). */
+  counts(offsets: readonly PendingOffset[]): number[] {
+    return offsets.map((o) => this.get(o.topic, o.partition)?.finishedCount ?? 0);
   }
 
-  /** Records a successful commit so those offsets are not sent again. */
-  committed(offsets: readonly PendingOffset[]): void {
-    for (const { topic, partition, offset } of offsets) {
-      const state = this.#partitions.get(key(topic, partition));
+  /** The broker acknowledged `offsets` (built in `generation` with finished `counts`). */
+  acknowledged(offsets: readonly PendingOffset[], counts: readonly number[], generation: number): boolean {
+    if (generation !== this.generation) return false;
+    offsets.forEach(({ topic, partition, offset }, i) => {
+      const state = this.get(topic, partition);
+      if (state === undefined) return;
       const value = BigInt(offset);
-      if (state !== undefined && value > state.committed) state.committed = value;
-    }
+      if (value > state.committed) state.committed = value;
+      state.ackedCount = Math.max(state.ackedCount, counts[i] ?? 0);
+    });
+    return true;
   }
 
   /**
-   * A group (re)join finished with this assignment: a new generation. Finished offsets of the
-   * previous generation are dropped for every partition, kept ones included: the client fetches a
-   * kept partition again from the committed offset, so committing them now would run ahead of what
-   * is delivered (the rebalance commit before the re-join already tried to commit them). Handles
-   * taken by batches of the previous generation are detached, so their late finishes count nowhere.
-   * The committed position of a kept partition stays as a floor: a commit never moves it back.
+   * A group (re)join finished: a new generation. Every partition starts over (the client fetches
+   * from the committed offset); kept partitions keep their acknowledged position as a floor.
    */
   newGeneration(assigned: readonly TopicPartition[]): void {
+    this.generation++;
     const previous = new Map(this.#partitions);
     this.#partitions.clear();
     for (const { topic, partition } of assigned) {
-      const id = key(topic, partition);
-      const old = previous.get(id);
+      const old = previous.get(key(topic, partition));
       if (old === undefined || old.committed < 0n) continue;
-      const fresh = new PartitionOffsets(topic, partition);
-      fresh.committed = old.committed;
-      this.#partitions.set(id, fresh);
+      this.partition(topic, partition).committed = old.committed;
     }
   }
 
-  /** Last finished offset of a partition, or undefined. */
-  lastFinished(topic: string, partition: number): string | undefined {
-    return this.#partitions.get(key(topic, partition))?.finished.toString();
+  /** Forgets one partition's tracking (after a seek back to its committable offset). */
+  reset(topic: string, partition: number): PartitionTrack {
+    const old = this.#partitions.get(key(topic, partition));
+    this.#partitions.delete(key(topic, partition));
+    const fresh = this.partition(topic, partition);
+    if (old !== undefined) fresh.committed = old.committed;
+    return fresh;
   }
 }

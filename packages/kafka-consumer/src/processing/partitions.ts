@@ -29,10 +29,21 @@ export class PartitionControl {
   constructor(
     private readonly client: ConsumerClient,
     private readonly events: TypedEmitter,
+    /**
+     * Reopens a released partition. By default the client resumes fetching from its position
+     * (the runner never moves it past an unfinished message); the key/unordered dispatcher moved it
+     * past the whole batch, so it fetches again from the lowest unfinished offset instead.
+     */
+    private readonly reopen: (tp: TopicPartition) => void = (tp) => client.resume([tp]),
   ) {}
 
   get size(): number {
     return this.#holds.size;
+  }
+
+  /** Held for any reason (the dispatcher starts nothing there). */
+  isHeld(topic: string, partition: number): boolean {
+    return this.#holds.size !== 0 && this.#holds.has(key(topic, partition));
   }
 
   isStopped(topic: string, partition: number): boolean {
@@ -52,7 +63,7 @@ export class PartitionControl {
     clearTimeout(this.#holds.get(id)?.timer);
     const hold: Hold = { ...tp, timer: undefined };
     this.#holds.set(id, hold);
-    this.client.pause(tp);
+    this.client.pause([tp]);
     if (this.events.has('partition.paused')) {
       this.events.emit('partition.paused', { topic: tp.topic, partition: tp.partition, reason: tp.reason });
     }
@@ -88,7 +99,7 @@ export class PartitionControl {
         clearTimeout(hold.timer);
         this.#holds.delete(id);
       } else if (hold.reason !== 'dead-letter-failed' || hold.timer !== undefined) {
-        this.client.pause(hold);
+        this.client.pause([hold]);
       }
     }
   }
@@ -115,7 +126,7 @@ export class PartitionControl {
     clearTimeout(hold.timer);
     hold.timer = undefined;
     if (forget || hold.reason !== 'dead-letter-failed') this.#holds.delete(key(hold.topic, hold.partition));
-    this.client.resume(hold);
+    this.reopen({ topic: hold.topic, partition: hold.partition });
     if (this.events.has('partition.resumed')) {
       this.events.emit('partition.resumed', { topic: hold.topic, partition: hold.partition });
     }

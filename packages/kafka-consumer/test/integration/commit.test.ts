@@ -38,12 +38,24 @@ async function start(commit: CommitOption, blockAt: number) {
 }
 
 describe('commit strategies', () => {
-  it('per-message commits each message synchronously, before the next handler starts', async () => {
-    const { source, g, events, groupId } = await start('per-message', 4);
+  it('per-message with maxUncommitted 1 commits each message before the next handler starts', async () => {
+    const { source, g, events, groupId } = await start({ strategy: 'per-message', maxUncommitted: 1 }, 4);
     // Offsets 0..3 finished and were committed one by one while offset 4 is still running.
     expect(await committed(groupId, source)).toBe('4');
     expect(events['offsets.committed'].map((e) => e.offsets[0]?.offset)).toEqual(['1', '2', '3', '4']);
     expect(events['offsets.committed'].every((e) => e.reason === 'message')).toBe(true);
+    g.release();
+    await waitFor(async () => (await committed(groupId, source)) === '10', { message: 'all committed' });
+  });
+
+  it('per-message coalesces: one commit in flight, the next carries the latest offset, never reordered', async () => {
+    const { source, g, events, groupId } = await start('per-message', 4);
+    // Offsets 0..3 finished while 4 runs: the pipeline gets them committed without waiting per message.
+    await waitFor(async () => (await committed(groupId, source)) === '4', { message: 'committed up to 4' });
+    const sent = events['offsets.committed'].map((e) => Number(e.offsets[0]?.offset));
+    expect(sent.at(-1)).toBe(4);
+    expect(sent.length).toBeLessThanOrEqual(4);
+    expect([...sent].sort((a, b) => a - b)).toEqual(sent);
     g.release();
     await waitFor(async () => (await committed(groupId, source)) === '10', { message: 'all committed' });
   });

@@ -52,6 +52,7 @@ describe('dead-letter queue', () => {
     expect(header(h, DLQ_HEADERS.sourceTopic)).toBe(source);
     expect(header(h, DLQ_HEADERS.sourcePartition)).toBe('0');
     expect(header(h, DLQ_HEADERS.sourceOffset)).toBe('1');
+    expect(header(h, DLQ_HEADERS.id)).toBe(`${c.options.groupId}/${source}/0/1`);
     expect(Number(header(h, DLQ_HEADERS.sourceTimestamp))).toBeGreaterThan(before - 60_000);
     expect(header(h, DLQ_HEADERS.consumerGroup)).toBe(c.options.groupId);
     expect(header(h, DLQ_HEADERS.errorName)).toBe('TypeError');

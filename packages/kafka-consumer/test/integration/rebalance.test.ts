@@ -132,7 +132,10 @@ describe('rebalance while idle', () => {
       { message: 'A committed on revoke' },
     );
     expect(reasons).toContain('rebalance');
-    await new Promise((resolve) => setTimeout(resolve, 500));
-    expect(seenB).toEqual([]);
+    // B is consuming its partition: a new message there reaches B, and nothing before it did.
+    const bPartition = bJoins.at(-1)?.assigned[0]?.partition as number;
+    await produceMessages(brokers(), source, [{ value: 'marker', partition: bPartition }]);
+    await waitFor(() => seenB.length > 0, { message: 'B processed the new message' });
+    expect(seenB).toEqual([`${bPartition}:5`]);
   });
 });

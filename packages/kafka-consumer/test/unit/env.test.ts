@@ -99,6 +99,55 @@ describe('loadOptionsFromEnv', () => {
     expect(json.options.codec.name).toBe('json');
   });
 
+  it('reads ordering, concurrency and the per-message window', () => {
+    expect(
+      loadOptionsFromEnv({
+        ...minimal,
+        KAFKA_ORDERING: 'key',
+        KAFKA_CONCURRENCY: '64',
+        KAFKA_COMMIT_STRATEGY: 'per-message',
+        KAFKA_COMMIT_MAX_UNCOMMITTED: '1',
+        KAFKA_DLQ_CREATE_TOPICS: 'false',
+      }),
+    ).toMatchObject({
+      ordering: 'key',
+      concurrency: 64,
+      commit: { strategy: 'per-message', maxUncommitted: 1 },
+      deadLetter: { createTopics: false },
+    });
+    expect(issues({ ...minimal, KAFKA_ORDERING: 'sorted' })).toContain('KAFKA_ORDERING: must be "partition"');
+    expect(issues({ ...minimal, KAFKA_CONCURRENCY: '0' })).toContain('KAFKA_CONCURRENCY: must be >= 1');
+  });
+
+  it('takes a prefix for every name, in values and in errors', () => {
+    const env = {
+      APP_KAFKA_BROKERS: 'a:1',
+      APP_KAFKA_TOPICS: 't',
+      APP_KAFKA_GROUP_ID: 'g',
+      KAFKA_TOPICS: 'ignored',
+    };
+    expect(loadOptionsFromEnv(env, {}, { prefix: 'APP_KAFKA_' })).toEqual({
+      brokers: ['a:1'],
+      topics: ['t'],
+      groupId: 'g',
+    });
+    const error = (() => {
+      try {
+        loadOptionsFromEnv(
+          { APP_KAFKA_TOPICS: 't', APP_KAFKA_MAX_RETRIES: 'x' },
+          {},
+          { prefix: 'APP_KAFKA_' },
+        );
+      } catch (e) {
+        return e as ConfigError;
+      }
+    })();
+    expect(error?.issues).toEqual([
+      'APP_KAFKA_BROKERS: required, e.g. APP_KAFKA_BROKERS=broker-1:9092,broker-2:9092',
+      'APP_KAFKA_MAX_RETRIES: must be an integer, got "x"',
+    ]);
+  });
+
   it('lets overrides win', () => {
     expect(loadOptionsFromEnv(minimal, { groupId: 'other' }).groupId).toBe('other');
   });
@@ -139,10 +188,15 @@ describe('loadOptionsFromEnv', () => {
       'KAFKA_FROM_BEGINNING',
       'KAFKA_COMMIT_STRATEGY',
       'KAFKA_COMMIT_INTERVAL_MS',
+      'KAFKA_COMMIT_MAX_UNCOMMITTED',
+      'KAFKA_ORDERING',
+      'KAFKA_CONCURRENCY',
+      'KAFKA_MAX_BUFFERED_PER_PARTITION',
       'KAFKA_MAX_RETRIES',
       'KAFKA_RETRY_INITIAL_DELAY_MS',
       'KAFKA_RETRY_MAX_DELAY_MS',
       'KAFKA_DLQ_TOPIC',
+      'KAFKA_DLQ_CREATE_TOPICS',
       'KAFKA_DRAIN_TIMEOUT_MS',
       'KAFKA_SSL',
       'KAFKA_SSL_CA_FILE',

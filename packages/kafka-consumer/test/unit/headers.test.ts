@@ -25,6 +25,7 @@ describe('dead-letter headers', () => {
       errorStack: 'x-dlq-error-stack',
       attempts: 'x-dlq-attempts',
       failedAt: 'x-dlq-failed-at',
+      id: 'x-dlq-id',
     });
   });
 
@@ -43,6 +44,7 @@ describe('dead-letter headers', () => {
       'x-dlq-error-message': 'boom',
       'x-dlq-attempts': '4',
       'x-dlq-failed-at': '2026-01-02T03:04:05.000Z',
+      'x-dlq-id': 'order-processor/orders.placed/3/42',
     });
     expect(String(headers['x-dlq-error-stack'])).toContain('TypeError: boom');
     expect(original).not.toHaveProperty('x-dlq-source-topic');

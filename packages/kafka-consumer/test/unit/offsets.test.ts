@@ -1,70 +1,101 @@
 import { describe, expect, it } from 'vitest';
+import { decodeFinished, encodeFinished, METADATA_LIMIT } from '../../src/processing/metadata.js';
 import { OffsetTracker } from '../../src/processing/offsets.js';
 
-describe('OffsetTracker', () => {
-  it('has nothing pending before any message finished', () => {
-    const t = new OffsetTracker();
-    expect(t.pending()).toEqual([]);
-    expect(t.hasPending()).toBe(false);
-  });
+const msgs = (...offsets: number[]) => offsets.map((o) => ({ offset: String(o) }));
 
-  it('a partition that was seen but finished nothing has nothing to commit', () => {
+describe('OffsetTracker', () => {
+  it('has nothing to commit before a batch arrived; with one in flight, its first offset', () => {
     const t = new OffsetTracker();
     t.partition('a', 0);
-    expect(t.pending()).toEqual([]);
-    expect(t.hasPending()).toBe(false);
-    t.partition('a', 0).finish('0');
-    expect(t.pending()).toEqual([{ topic: 'a', partition: 0, offset: '1' }]);
+    expect(t.pending(true)).toEqual([]);
+    t.partition('a', 0).add(msgs(7, 8));
+    expect(t.pending(true)).toEqual([{ topic: 'a', partition: 0, offset: '7', metadata: null }]);
   });
 
-  it('reports last finished + 1 per partition, the Kafka commit convention', () => {
+  it('commits last finished + 1 when messages finish in order (the Kafka convention)', () => {
     const t = new OffsetTracker();
-    t.finish('a', 0, '0');
-    t.finish('a', 0, '1');
-    t.finish('a', 1, '41');
-    t.finish('b', 0, '9007199254740993'); // beyond Number precision
-    expect(t.pending()).toEqual([
-      { topic: 'a', partition: 0, offset: '2' },
-      { topic: 'a', partition: 1, offset: '42' },
-      { topic: 'b', partition: 0, offset: '9007199254740994' },
-    ]);
+    const p = t.partition('a', 0);
+    const b = p.add(msgs(5, 6, 7));
+    p.finish(b, 0);
+    p.finish(b, 1);
+    expect(t.pending(false)).toEqual([{ topic: 'a', partition: 0, offset: '7', metadata: null }]);
+    p.finish(b, 2);
+    expect(t.pending(false)).toEqual([{ topic: 'a', partition: 0, offset: '8', metadata: null }]);
   });
 
-  it('never moves backwards and never commits past the last finished message', () => {
+  it('never commits past an unfinished message when later ones finish first, and lists those in metadata', () => {
     const t = new OffsetTracker();
-    t.finish('a', 0, '5');
-    t.finish('a', 0, '3');
-    expect(t.pending()).toEqual([{ topic: 'a', partition: 0, offset: '6' }]);
-    expect(t.lastFinished('a', 0)).toBe('5');
+    const p = t.partition('a', 0);
+    const b = p.add(msgs(10, 11, 12, 13, 14));
+    p.finish(b, 0);
+    p.finish(b, 2);
+    p.finish(b, 3);
+    const [pending] = t.pending(true);
+    expect(pending?.offset).toBe('11');
+    expect([...decodeFinished(11n, pending?.metadata)]).toEqual(['12', '13']);
+    p.finish(b, 1);
+    expect(t.pending(true)[0]).toMatchObject({ offset: '14', metadata: null });
   });
 
-  it('drops committed offsets from pending until more messages finish', () => {
+  it('a batch that ended early stops tracking its unstarted rest; the refetched batch continues', () => {
     const t = new OffsetTracker();
-    t.finish('a', 0, '1');
-    t.committed(t.pending());
-    expect(t.hasPending()).toBe(false);
-    expect(t.pending()).toEqual([]);
-    t.finish('a', 0, '2');
-    expect(t.pending()).toEqual([{ topic: 'a', partition: 0, offset: '3' }]);
+    const p = t.partition('a', 0);
+    const first = p.add(msgs(0, 1, 2, 3));
+    p.finish(first, 0);
+    p.close(first, 1);
+    expect(t.pending(false)[0]?.offset).toBe('1');
+    const again = p.add(msgs(1, 2, 3));
+    p.finish(again, 0);
+    expect(t.pending(false)[0]?.offset).toBe('2');
   });
 
-  it('a new generation forgets every finished offset, also of kept partitions, and a commit never regresses', () => {
+  it('records an acknowledgement only in the generation the commit was built in', () => {
     const t = new OffsetTracker();
-    t.finish('a', 0, '9');
-    t.committed([{ topic: 'a', partition: 0, offset: '5' }]);
-    t.finish('a', 1, '1');
-    t.finish('a', 2, '7');
-    const stale = t.partition('a', 2);
-    t.newGeneration([
-      { topic: 'a', partition: 0 },
-      { topic: 'a', partition: 1 },
-    ]);
-    expect(t.pending()).toEqual([]);
-    stale.finish('8'); // a batch of the previous generation finishing late: counts nowhere
-    expect(t.pending()).toEqual([]);
-    t.finish('a', 0, '3'); // redelivered below the committed position
-    expect(t.pending()).toEqual([]);
-    t.finish('a', 0, '5');
-    expect(t.pending()).toEqual([{ topic: 'a', partition: 0, offset: '6' }]);
+    const p = t.partition('a', 0);
+    const b = p.add(msgs(0, 1));
+    p.finish(b, 0);
+    const offsets = t.pending(false);
+    const counts = t.counts(offsets);
+    const generation = t.generation;
+    t.newGeneration([{ topic: 'a', partition: 0 }]);
+    expect(t.acknowledged(offsets, counts, generation)).toBe(false);
+    expect(t.partition('a', 0).committed).toBe(-1n);
+  });
+
+  it('counts finished-but-unacknowledged messages per partition (per-message back-pressure)', () => {
+    const t = new OffsetTracker();
+    const p = t.partition('a', 0);
+    const b = p.add(msgs(0, 1, 2));
+    p.finish(b, 0);
+    p.finish(b, 1);
+    const offsets = t.pending(false);
+    expect(t.acknowledged(offsets, t.counts(offsets), t.generation)).toBe(true);
+    expect(p.uncommitted).toBe(0);
+    p.finish(b, 2);
+    expect(p.uncommitted).toBe(1);
+    expect(t.pending(false)[0]?.offset).toBe('3');
+  });
+});
+
+describe('commit metadata', () => {
+  it('round-trips finished offsets as relative runs', () => {
+    const finished = [12n, 13n, 14n, 20n, 1000n];
+    const encoded = encodeFinished(11n, finished) as string;
+    expect(encoded).toBe('kk1:1+2,9,rh');
+    expect([...decodeFinished(11n, encoded)].map(BigInt)).toEqual(finished);
+  });
+
+  it('returns undefined when the runs would not fit Kafka’s default metadata limit', () => {
+    const scattered = Array.from({ length: 2000 }, (_, i) => BigInt(i * 2 + 1));
+    expect(encodeFinished(0n, scattered)).toBeUndefined();
+    const runs = Array.from({ length: 100 }, (_, i) => BigInt(i * 2 + 1));
+    expect((encodeFinished(0n, runs) as string).length).toBeLessThanOrEqual(METADATA_LIMIT);
+  });
+
+  it('ignores metadata that is not ours or is malformed', () => {
+    expect(decodeFinished(5n, null).size).toBe(0);
+    expect(decodeFinished(5n, 'some other client').size).toBe(0);
+    expect(decodeFinished(5n, 'kk1:zz?').size).toBe(0);
   });
 });

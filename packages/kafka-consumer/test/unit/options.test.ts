@@ -33,9 +33,11 @@ describe('option validation', () => {
       clientId: 'g',
       groupId: 'g',
       fromBeginning: false,
-      commit: { strategy: 'per-batch', intervalMs: 5000 },
+      commit: { strategy: 'per-batch', intervalMs: 5000, maxUncommitted: 500 },
+      ordering: 'partition',
+      maxBufferedPerPartition: 2000,
       retry: { maxRetries: 3, initialDelayMs: 100, maxDelayMs: 30_000, multiplier: 2, jitter: 'full' },
-      deadLetter: { topic: undefined, writeAttempts: 3, recoveryDelayMs: 5000 },
+      deadLetter: { writeAttempts: 3, recoveryDelayMs: 5000, createTopics: true, partitions: 1 },
       shutdown: { drainTimeoutMs: 30_000, signals: ['SIGTERM', 'SIGINT'], exitProcess: true },
       concurrency: 1,
       sessionTimeoutMs: 30_000,
@@ -56,10 +58,12 @@ describe('option validation', () => {
     expect(resolveOptions({ ...base, commit: 'per-message' }).commit).toEqual({
       strategy: 'per-message',
       intervalMs: 5000,
+      maxUncommitted: 500,
     });
     expect(resolveOptions({ ...base, commit: { strategy: 'interval', intervalMs: 250 } }).commit).toEqual({
       strategy: 'interval',
       intervalMs: 250,
+      maxUncommitted: 500,
     });
   });
 

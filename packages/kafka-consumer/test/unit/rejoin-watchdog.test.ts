@@ -1,10 +1,20 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { commitError } from '../../src/client/errors.js';
 import { ClientError, createConsumer } from '../../src/index.js';
 import { fakeClient, options } from './support/fake-client.js';
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** The clock moves only when the test says so: no real waiting, no dependence on a loaded machine. */
+const sleep = (ms: number) => vi.advanceTimersByTimeAsync(ms);
+const kafkaJs = (type: string) => Object.assign(new Error(type), { name: 'KafkaJSProtocolError', type });
 
-describe('stuck re-join watchdog (fake client)', () => {
+beforeEach(() => {
+  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] });
+});
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+describe('stuck re-join watchdog (fake client, fake clock)', () => {
   it('no assignment within rebalanceTimeoutMs + sessionTimeoutMs after a rebalance began: unhealthy, error event, client restarted; nothing lost or committed twice', async () => {
     const fake = fakeClient();
     const client = fake.factory.consumer({} as never);
@@ -36,11 +46,8 @@ describe('stuck re-join watchdog (fake client)', () => {
     await fake.hooks().onBatch(fake.batch([0, 1, 2]));
 
     // The member was expired: the rebalance commit fails, KafkaJS re-joins... and never gets an assignment.
-    const fenced = Object.assign(new Error('The coordinator is not aware of this member'), {
-      type: 'UNKNOWN_MEMBER_ID',
-    });
     const commit = client.commit;
-    client.commit = () => Promise.reject(fenced);
+    client.commit = () => Promise.reject(commitError(kafkaJs('UNKNOWN_MEMBER_ID')));
     joinAnswers = false;
     fake.hooks().onRebalancing();
     await sleep(900);
@@ -69,7 +76,7 @@ describe('stuck re-join watchdog (fake client)', () => {
     await c.disconnect();
     expect(seen).toEqual(['0', '1', '2', '0', '1']);
     // Only what finished in the new generation; offsets of the fenced generation never committed.
-    expect(fake.commits).toEqual([{ via: 'client', offsets: [{ topic: 't', partition: 0, offset: '2' }] }]);
+    expect(fake.commits).toEqual([{ offsets: [{ topic: 't', partition: 0, offset: '2' }] }]);
   }, 15_000);
 
   it('does not fire once the assignment arrives, nor after disconnect()', async () => {
@@ -110,8 +117,7 @@ describe('stuck re-join watchdog (fake client)', () => {
       return realStart(hooks);
     };
     const commit = client.commit;
-    const moved = Object.assign(new Error('coordinator moved'), { type: 'REBALANCE_IN_PROGRESS' });
-    client.commit = () => Promise.reject(moved);
+    client.commit = () => Promise.reject(commitError(kafkaJs('REBALANCE_IN_PROGRESS')));
     const c = createConsumer(
       options(() => undefined, {
         commit: { strategy: 'interval', intervalMs: 100 },
@@ -122,9 +128,13 @@ describe('stuck re-join watchdog (fake client)', () => {
       { clientFactory: fake.factory },
     );
     c.on('error', () => undefined);
+    const failed: string[] = [];
+    c.on('offsets.commit-failed', (e) => failed.push(e.error.name));
     await c.run();
     await fake.hooks().onBatch(fake.batch([0]));
-    await sleep(250); // an interval commit failed: the watchdog is armed
+    await sleep(250); // an interval commit failed (fenced): the watchdog is armed
+    expect(failed[0]).toBe('RebalanceError');
+    expect(c.health().status).toBe('healthy');
     client.commit = commit;
     // The client never re-joins: it goes on delivering in the same generation.
     for (let offset = 1; offset <= 8; offset++) {

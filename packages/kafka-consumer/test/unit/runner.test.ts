@@ -1,21 +1,22 @@
 import { describe, expect, it, onTestFinished, vi } from 'vitest';
+import { commitError, heartbeatError } from '../../src/client/errors.js';
 import { MAX_CRASH_RESTARTS } from '../../src/group/supervisor.js';
-import { ClientError, CommitError, createConsumer, EXIT_CODES } from '../../src/index.js';
+import { ClientError, createConsumer, EXIT_CODES, RebalanceError } from '../../src/index.js';
 import { fakeClient, options } from './support/fake-client.js';
 
-function record(c: ReturnType<typeof createConsumer>): number[] {
-  const attempts: number[] = [];
-  c.on('message.retrying', (e) => attempts.push(e.attempt));
-  return attempts;
-}
+/** What KafkaJS throws, classified by the real adapter's classifier (as the KafkaJS client port does). */
+const kafkaJs = (type: string) => Object.assign(new Error(type), { name: 'KafkaJSProtocolError', type });
+const rebalancing = () => heartbeatError(kafkaJs('REBALANCE_IN_PROGRESS'));
 
 describe('runner (fake client)', () => {
-  it('on a rebalance mid-batch: commits what finished, rethrows, and starts no handler until re-assigned', async () => {
+  it('on a rebalance mid-batch: stops the batch, commits what finished before the re-join, starts nothing until re-assigned', async () => {
     const fake = fakeClient();
     const seen: string[] = [];
     const c = createConsumer(
       options(({ message }) => void seen.push(message.offset)),
-      { clientFactory: fake.factory },
+      {
+        clientFactory: fake.factory,
+      },
     );
     await c.run();
     // Heartbeat checks are time-gated (at most every 100 ms): let the clock run 1 s per reading.
@@ -25,30 +26,53 @@ describe('runner (fake client)', () => {
       return clock;
     });
     onTestFinished(() => void vi.restoreAllMocks());
-    const rebalance = Object.assign(new Error('The group is rebalancing'), { type: 'REBALANCE_IN_PROGRESS' });
+    const error = rebalancing();
     let beats = 0;
     const first = fake.batch([0, 1, 2, 3], {
       heartbeat: async () => {
-        if (++beats === 2) throw rebalance;
+        if (++beats === 2) throw error;
       },
     });
-    await expect(fake.hooks().onBatch(first)).rejects.toBe(rebalance);
+    await expect(fake.hooks().onBatch(first)).rejects.toBe(error);
     expect(seen).toEqual(['0', '1']);
-    expect(fake.commits).toEqual([{ via: 'batch', offsets: [{ topic: 't', partition: 0, offset: '2' }] }]);
-
+    expect(c.health().state).toBe('rebalancing');
     await fake.hooks().onBatch(fake.batch([2, 3]));
     expect(seen).toEqual(['0', '1']);
-
+    // The client waits for this before it sends its JoinGroup.
+    await fake.hooks().beforeJoin();
+    expect(fake.commits).toEqual([{ offsets: [{ topic: 't', partition: 0, offset: '2' }] }]);
     fake.hooks().onAssigned([{ topic: 't', partition: 0 }]);
     await fake.hooks().onBatch(fake.batch([2, 3]));
     expect(seen).toEqual(['0', '1', '2', '3']);
     await c.disconnect();
   });
 
-  it("a rebalance error from the handler's own heartbeat() ends the batch instead of being retried", async () => {
+  it('a handler error carrying a KafkaJS rebalance `type` is a handler failure: retried, then dead-lettered', async () => {
+    const fake = fakeClient();
+    const c = createConsumer(
+      options(
+        () => {
+          throw Object.assign(new Error('from another client'), { type: 'UNKNOWN_MEMBER_ID' });
+        },
+        { retry: { maxRetries: 2, initialDelayMs: 0, maxDelayMs: 0 } },
+      ),
+      { clientFactory: fake.factory },
+    );
+    const retrying: number[] = [];
+    const dead: string[] = [];
+    c.on('message.retrying', (e) => retrying.push(e.attempt));
+    c.on('message.dead-lettered', (e) => dead.push(e.offset));
+    await c.run();
+    await fake.hooks().onBatch(fake.batch([0]));
+    expect(retrying).toEqual([1, 2]);
+    expect(dead).toEqual(['0']);
+    expect(c.health().state).toBe('running');
+    await c.disconnect();
+  });
+
+  it("the handler's own heartbeat() finding a rebalance ends the batch instead of a retry", async () => {
     const fake = fakeClient();
     const attempts: number[] = [];
-    const rebalance = Object.assign(new Error('rebalancing'), { type: 'REBALANCE_IN_PROGRESS' });
     const c = createConsumer(
       options(async ({ message, attempt, heartbeat }) => {
         if (message.offset === '1') {
@@ -58,21 +82,24 @@ describe('runner (fake client)', () => {
       }),
       { clientFactory: fake.factory },
     );
-    const retrying = record(c);
+    const retrying: number[] = [];
+    c.on('message.retrying', (e) => retrying.push(e.attempt));
     await c.run();
+    const error = rebalancing();
     const batch = fake.batch([0, 1, 2], {
       heartbeat: async () => {
-        if (attempts.length > 0) throw rebalance;
+        if (attempts.length > 0) throw error;
       },
     });
-    await expect(fake.hooks().onBatch(batch)).rejects.toBe(rebalance);
+    await expect(fake.hooks().onBatch(batch)).rejects.toBeInstanceOf(RebalanceError);
     expect(attempts).toEqual([1]);
     expect(retrying).toEqual([]);
-    expect(fake.commits).toEqual([{ via: 'batch', offsets: [{ topic: 't', partition: 0, offset: '1' }] }]);
+    await fake.hooks().beforeJoin();
+    expect(fake.commits).toEqual([{ offsets: [{ topic: 't', partition: 0, offset: '1' }] }]);
     await c.disconnect();
   });
 
-  it('a rebalance seen outside any batch commits finished offsets through the client (interval strategy)', async () => {
+  it('a rebalance the client notices outside any batch: the JoinGroup waits for the commit of finished offsets', async () => {
     const fake = fakeClient();
     const c = createConsumer(
       options(() => undefined, { commit: { strategy: 'interval', intervalMs: 60_000 } }),
@@ -86,34 +113,53 @@ describe('runner (fake client)', () => {
     await fake.hooks().onBatch(fake.batch([0, 1, 2]));
     expect(fake.commits).toEqual([]);
     fake.hooks().onRebalancing();
-    await new Promise((resolve) => setImmediate(resolve));
-    expect(fake.commits).toEqual([{ via: 'client', offsets: [{ topic: 't', partition: 0, offset: '3' }] }]);
+    await fake.hooks().beforeJoin();
+    expect(fake.commits).toEqual([{ offsets: [{ topic: 't', partition: 0, offset: '3' }] }]);
     expect(reasons).toEqual(['rebalance']);
     await c.disconnect();
   });
 
-  it('a failed per-message commit is an error event and stops the batch; the offset stays pending', async () => {
+  it('a transient commit failure is retried in place, without a re-join', async () => {
     const fake = fakeClient();
-    const seen: string[] = [];
+    const client = fake.factory.consumer({} as never);
+    let tries = 0;
+    client.commit = async (offsets) => {
+      if (++tries < 3) throw commitError(kafkaJs('NOT_COORDINATOR'));
+      fake.commits.push({
+        offsets: offsets.map(({ topic, partition, offset }) => ({ topic, partition, offset })),
+      });
+    };
     const c = createConsumer(
-      options(({ message }) => void seen.push(message.offset), { commit: 'per-message' }),
-      {
-        clientFactory: fake.factory,
-      },
+      options(() => undefined),
+      { clientFactory: fake.factory },
+    );
+    await c.run();
+    await fake.hooks().onBatch(fake.batch([0, 1]));
+    expect(tries).toBe(3);
+    expect(fake.commits).toEqual([{ offsets: [{ topic: 't', partition: 0, offset: '2' }] }]);
+    expect(c.health().state).toBe('running');
+    await c.disconnect();
+  });
+
+  it('a fenced commit is reported once and not recorded; the offset stays pending for the shutdown commit', async () => {
+    const fake = fakeClient();
+    const client = fake.factory.consumer({} as never);
+    const real = client.commit;
+    let fenced = true;
+    client.commit = (offsets) =>
+      fenced ? Promise.reject(commitError(kafkaJs('UNKNOWN_MEMBER_ID'))) : real(offsets);
+    const c = createConsumer(
+      options(() => undefined),
+      { clientFactory: fake.factory },
     );
     const errors: Error[] = [];
     c.on('error', (e) => errors.push(e.error));
     await c.run();
-    const fenced = Object.assign(new Error('unknown member'), { type: 'UNKNOWN_MEMBER_ID' });
-    await expect(
-      fake.hooks().onBatch(fake.batch([0, 1], { commit: () => Promise.reject(fenced) })),
-    ).rejects.toBeInstanceOf(CommitError);
-    expect(seen).toEqual(['0']);
-    expect(errors[0]).toBeInstanceOf(CommitError);
-    expect((errors[0] as CommitError).cause).toBe(fenced);
-    // Shutdown commits the still-pending offset.
+    await fake.hooks().onBatch(fake.batch([0]));
+    expect(errors.map((e) => e.name)).toEqual(['RebalanceError']);
+    fenced = false;
     await c.disconnect();
-    expect(fake.commits).toEqual([{ via: 'client', offsets: [{ topic: 't', partition: 0, offset: '1' }] }]);
+    expect(fake.commits).toEqual([{ offsets: [{ topic: 't', partition: 0, offset: '1' }] }]);
   });
 
   it('asks the client for a heartbeat at most every 100 ms, not once per message, and keeps order', async () => {
@@ -121,7 +167,9 @@ describe('runner (fake client)', () => {
     const seen: string[] = [];
     const c = createConsumer(
       options(async ({ message }) => void seen.push(message.offset)),
-      { clientFactory: fake.factory },
+      {
+        clientFactory: fake.factory,
+      },
     );
     await c.run();
     let beats = 0;
@@ -140,7 +188,9 @@ describe('runner (fake client)', () => {
     const seen: string[] = [];
     const c = createConsumer(
       options(({ message }) => void seen.push(message.offset)),
-      { clientFactory: fake.factory },
+      {
+        clientFactory: fake.factory,
+      },
     );
     const processed: string[] = [];
     c.on('message.processed', (e) => processed.push(e.offset));
@@ -148,17 +198,15 @@ describe('runner (fake client)', () => {
     await fake.hooks().onBatch(fake.batch([0, 1, 2]));
     expect(seen).toEqual(['0', '1', '2']);
     expect(processed).toEqual(['0', '1', '2']);
-    expect(fake.commits).toEqual([{ via: 'batch', offsets: [{ topic: 't', partition: 0, offset: '3' }] }]);
+    expect(fake.commits).toEqual([{ offsets: [{ topic: 't', partition: 0, offset: '3' }] }]);
     await c.disconnect();
   });
 
   it('after a re-join keeping the same partitions, offsets finished in the previous generation are never committed', async () => {
     const fake = fakeClient();
     const client = fake.factory.consumer({} as never);
-    const fenced = Object.assign(new Error('The coordinator is not aware of this member'), {
-      type: 'UNKNOWN_MEMBER_ID',
-    });
-    client.commit = () => Promise.reject(fenced);
+    const real = client.commit;
+    client.commit = () => Promise.reject(commitError(kafkaJs('UNKNOWN_MEMBER_ID')));
     const seen: string[] = [];
     const c = createConsumer(
       options(({ message }) => void seen.push(message.offset), {
@@ -169,16 +217,16 @@ describe('runner (fake client)', () => {
     c.on('error', () => undefined);
     await c.run();
     await fake.hooks().onBatch(fake.batch([0, 1, 2, 3, 4]));
-    // The member was expired: the rebalance commit fails, the group is joined again, same partition.
+    // The member was expired: the revoke commit fails, the group is joined again, same partition.
     fake.hooks().onRebalancing();
-    await new Promise((resolve) => setImmediate(resolve));
+    await fake.hooks().beforeJoin();
     fake.hooks().onAssigned([{ topic: 't', partition: 0 }]);
-    client.commit = async (offsets) => void fake.commits.push({ via: 'client', offsets: [...offsets] });
+    client.commit = real;
     // The client fetches again from the committed offset (none: 0); only what is finished now counts.
     await fake.hooks().onBatch(fake.batch([0, 1]));
     expect(seen).toEqual(['0', '1', '2', '3', '4', '0', '1']);
     await c.disconnect();
-    expect(fake.commits).toEqual([{ via: 'client', offsets: [{ topic: 't', partition: 0, offset: '2' }] }]);
+    expect(fake.commits).toEqual([{ offsets: [{ topic: 't', partition: 0, offset: '2' }] }]);
   });
 
   it('moves the client fetch position once per batch, to the last finished message', async () => {
@@ -208,7 +256,7 @@ describe('runner (fake client)', () => {
     await c.run();
     await fake.hooks().onBatch(fake.batch([0, 1, 2], { isActive: () => active }));
     expect(seen).toEqual(['0']);
-    expect(fake.commits).toEqual([{ via: 'batch', offsets: [{ topic: 't', partition: 0, offset: '1' }] }]);
+    expect(fake.commits).toEqual([{ offsets: [{ topic: 't', partition: 0, offset: '1' }] }]);
     await c.disconnect();
   });
 });

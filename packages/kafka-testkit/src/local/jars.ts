@@ -54,7 +54,7 @@ export function ensureBrokerJars(version: string, env: NodeJS.ProcessEnv = proce
     throw new TestkitError(
       'MAVEN_NOT_FOUND',
       'Maven (mvn) not found: it fetches the Kafka broker jars from Maven Central on first use. ' +
-        'Install Maven, start Docker, or set KAFKA_BROKERS=host:port to use an existing cluster.',
+        'Install Maven, start Docker, or set KAFKAKIT_TEST_BROKERS=host:port to use an existing cluster.',
       { cause: mvn.error },
     );
   }
@@ -81,7 +81,7 @@ export function ensureBrokerJars(version: string, env: NodeJS.ProcessEnv = proce
       throw new TestkitError(
         'JARS_FETCH_FAILED',
         `Could not fetch Apache Kafka ${version} from Maven Central (mvn exited ${result.status}). ` +
-          `Check network access to Maven Central or set KAFKA_BROKERS=host:port.\n${output}`,
+          `Check network access to Maven Central or set KAFKAKIT_TEST_BROKERS=host:port.\n${output}`,
         { cause: result.error },
       );
     }

@@ -21,7 +21,7 @@ export function requireJava(minimum: number, env: NodeJS.ProcessEnv = process.en
     const found = major === undefined ? 'not found' : `is Java ${major}`;
     throw new TestkitError(
       'JAVA_NOT_FOUND',
-      `Java ${minimum}+ ${found} (${command}): install a JDK, start Docker, or set KAFKA_BROKERS=host:port`,
+      `Java ${minimum}+ ${found} (${command}): install a JDK, start Docker, or set KAFKAKIT_TEST_BROKERS=host:port`,
       { cause: result.error },
     );
   }

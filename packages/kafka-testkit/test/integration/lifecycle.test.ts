@@ -18,13 +18,13 @@ function alive(pid: number): boolean {
 }
 
 describe('local broker lifecycle', () => {
-  // Only meaningful where this run itself uses local JVM brokers (not with KAFKA_BROKERS or Docker).
+  // Only meaningful where this run itself uses local JVM brokers (not with KAFKAKIT_TEST_BROKERS or Docker).
   it.runIf(inject('kafkaMode') === 'local')(
     'stops the broker JVM and removes its data when the process that started it is SIGKILLed',
     async () => {
       const child = spawn(process.execPath, ['--import', tsx, fixture], {
         stdio: ['ignore', 'pipe', 'inherit'],
-        env: { ...process.env, KAFKA_BROKERS: '' },
+        env: { ...process.env, KAFKAKIT_TEST_BROKERS: '' },
       });
       const started = await new Promise<{ pid: number; dataDir: string }>((resolve, reject) => {
         child.stdout.once('data', (chunk: Buffer) => resolve(JSON.parse(chunk.toString())));
@@ -42,7 +42,7 @@ describe('local broker lifecycle', () => {
     process.env.JAVA_HOME = '/nonexistent-jdk';
     try {
       await expect(startKafka({ mode: 'local' })).rejects.toThrow(
-        /Java 17\+ not found .*install a JDK, start Docker, or set KAFKA_BROKERS=host:port/,
+        /Java 17\+ not found .*install a JDK, start Docker, or set KAFKAKIT_TEST_BROKERS=host:port/,
       );
     } finally {
       if (saved === undefined) delete process.env.JAVA_HOME;
@@ -50,14 +50,14 @@ describe('local broker lifecycle', () => {
     }
   });
 
-  it('rejects a KAFKA_BROKERS value that is not host:port, naming it', async () => {
-    const saved = process.env.KAFKA_BROKERS;
-    process.env.KAFKA_BROKERS = 'localhost';
+  it('rejects a KAFKAKIT_TEST_BROKERS value that is not host:port, naming it', async () => {
+    const saved = process.env.KAFKAKIT_TEST_BROKERS;
+    process.env.KAFKAKIT_TEST_BROKERS = 'localhost';
     try {
-      await expect(startKafka()).rejects.toThrow(/KAFKA_BROKERS entry "localhost" is not host:port/);
+      await expect(startKafka()).rejects.toThrow(/KAFKAKIT_TEST_BROKERS entry "localhost" is not host:port/);
     } finally {
-      if (saved === undefined) delete process.env.KAFKA_BROKERS;
-      else process.env.KAFKA_BROKERS = saved;
+      if (saved === undefined) delete process.env.KAFKAKIT_TEST_BROKERS;
+      else process.env.KAFKAKIT_TEST_BROKERS = saved;
     }
   });
 });

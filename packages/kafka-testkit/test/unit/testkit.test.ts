@@ -37,7 +37,7 @@ describe('test kit pure parts', () => {
     expect(parseJavaMajor('nothing here')).toBeUndefined();
   });
 
-  it('parses KAFKA_BROKERS and names a bad entry', () => {
+  it('parses KAFKAKIT_TEST_BROKERS and names a bad entry', () => {
     expect(parseBrokerList(' a:1, b:2 ')).toEqual(['a:1', 'b:2']);
     expect(() => parseBrokerList('a:1,nope')).toThrow(/"nope" is not host:port/);
     expect(() => parseBrokerList(' , ')).toThrow(/empty/);

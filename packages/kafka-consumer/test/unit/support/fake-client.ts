@@ -2,16 +2,19 @@ import type {
   ClientBatch,
   ClientFactory,
   ClientHooks,
-  CommitOffset,
   ConsumerClient,
   DeadLetterProducer,
+  TopicAdmin,
 } from '../../../src/client/port.js';
 import { type ConsumerOptions, noopLogger } from '../../../src/index.js';
+import type { PendingOffset } from '../../../src/processing/offsets.js';
 import type { ConsumedMessage } from '../../../src/types.js';
 
 /** An in-memory client port: the test drives batches and group events by hand. */
 export function fakeClient() {
-  const commits: Array<{ via: 'batch' | 'client'; offsets: CommitOffset[] }> = [];
+  const commits: Array<{ offsets: Array<{ topic: string; partition: number; offset: string }> }> = [];
+  const strip = (o: readonly PendingOffset[]) =>
+    o.map(({ topic, partition, offset }) => ({ topic, partition, offset }));
   let hooks: ClientHooks | undefined;
   const client: ConsumerClient = {
     connect: async () => undefined,
@@ -19,10 +22,12 @@ export function fakeClient() {
       hooks = h;
       h.onAssigned([{ topic: 't', partition: 0 }]);
     },
-    commit: async (offsets) => void commits.push({ via: 'client', offsets: [...offsets] }),
+    commit: async (offsets) => void commits.push({ offsets: strip(offsets) }),
+    committed: async () => [],
+    heartbeat: async () => undefined,
     pause: () => undefined,
     resume: () => undefined,
-    isRebalanceError: (e) => (e as { type?: string }).type === 'REBALANCE_IN_PROGRESS',
+    seek: () => undefined,
     stop: async () => undefined,
   };
   const producer: DeadLetterProducer = {
@@ -30,7 +35,13 @@ export function fakeClient() {
     send: async () => undefined,
     disconnect: async () => undefined,
   };
-  const factory: ClientFactory = { consumer: () => client, producer: () => producer };
+  const admin: TopicAdmin = {
+    missing: async () => [],
+    brokerCount: async () => 1,
+    create: async () => undefined,
+    close: async () => undefined,
+  };
+  const factory: ClientFactory = { consumer: () => client, producer: () => producer, admin: () => admin };
   const message = (offset: number): ConsumedMessage => ({
     key: null,
     value: Buffer.from(`m${offset}`),
@@ -43,9 +54,9 @@ export function fakeClient() {
     topic: 't',
     partition: 0,
     messages: offsets.map(message),
+    highWatermark: String((offsets.at(-1) ?? -1) + 1),
     resolveOffset: () => undefined,
     heartbeat: async () => undefined,
-    commit: async (o) => void commits.push({ via: 'batch', offsets: [...o] }),
     isActive: () => true,
     ...overrides,
   });

@@ -1,0 +1,66 @@
+import { ENV_VARIABLES } from '@kafkakit/kafka-consumer';
+import { DEFAULT_ENV_PREFIX, prefixedEnvName } from '@kafkakit/kafka-consumer/naming';
+import { type Answers, DLQ_PER_TOPIC } from './schema.js';
+
+/** One environment variable of a generated service, as .env, .env.example and the README show it. */
+export interface ServiceVariable {
+  /** With the service's prefix applied (KAFKA_BROKERS, or e.g. BILLING_KAFKA_BROKERS). */
+  name: string;
+  /** The generator's answer, written into .env and .env.example; undefined: left to its default. */
+  value: string | undefined;
+  /** The default when unset ("required" when there is none). */
+  default: string;
+  description: string;
+  /** Required: the service refuses to start without it. */
+  required: boolean;
+  secret: boolean;
+}
+
+/** Variables the service itself requires although the runtime has a fallback: a deployment must name its group. */
+const SERVICE_REQUIRED = new Set(['KAFKA_BROKERS', 'KAFKA_TOPICS', 'KAFKA_GROUP_ID']);
+
+/** The answers, as the variables they set (only what differs from "leave it to the runtime"). */
+export function answeredValues(answers: Answers): Record<string, string> {
+  return {
+    KAFKA_BROKERS: answers.brokers.join(','),
+    KAFKA_CLIENT_ID: answers.name,
+    KAFKA_GROUP_ID: answers.groupId,
+    KAFKA_TOPICS: answers.topics.join(','),
+    KAFKA_FROM_BEGINNING: String(answers.fromBeginning),
+    KAFKA_COMMIT_STRATEGY: answers.commit,
+    ...(answers.commit === 'interval' ? { KAFKA_COMMIT_INTERVAL_MS: '5000' } : {}),
+    KAFKA_ORDERING: answers.ordering,
+    KAFKA_CONCURRENCY: String(answers.concurrency),
+    KAFKA_MAX_RETRIES: String(answers.maxRetries),
+    ...(answers.dlqTopic === DLQ_PER_TOPIC ? {} : { KAFKA_DLQ_TOPIC: answers.dlqTopic ?? 'none' }),
+  };
+}
+
+/** Every variable the service reads, in display order, with `prefix` applied to the KAFKA_ ones. */
+export function serviceVariables(answers: Answers, prefix = DEFAULT_ENV_PREFIX): ServiceVariable[] {
+  const values = answeredValues(answers);
+  const rows = [
+    ...ENV_VARIABLES.map((variable) => ({
+      name: variable.name,
+      description: variable.description,
+      default: variable.default,
+      secret: variable.secret,
+      required: variable.required || SERVICE_REQUIRED.has(variable.name),
+    })),
+    {
+      name: 'LOG_LEVEL',
+      description: 'debug, info, warn, error or silent (JSON lines on stderr)',
+      default: 'info',
+      secret: false,
+      required: false,
+    },
+  ];
+  return rows.map((row) => ({
+    name: prefixedEnvName(row.name, prefix),
+    value: values[row.name],
+    default: row.required ? 'required' : (row.default ?? '(unset)'),
+    description: row.description,
+    required: row.required,
+    secret: row.secret,
+  }));
+}

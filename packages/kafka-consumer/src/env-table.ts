@@ -1,0 +1,222 @@
+import { readFileSync } from 'node:fs';
+import { DEFAULTS } from './defaults.js';
+
+/** One environment variable: the option it sets, how its text is parsed, how it is documented. */
+export interface EnvVariable {
+  /** Full name with the default prefix, e.g. KAFKA_BROKERS. */
+  name: string;
+  /** The name without the prefix, e.g. BROKERS. */
+  suffix: string;
+  /** The option it sets, as a dotted path. */
+  option: string;
+  description: string;
+  /** Default as shown to users; undefined when the variable is required or has none. */
+  default: string | undefined;
+  required: boolean;
+  secret: boolean;
+  /** An example value (shown when a required one is missing). */
+  example: string;
+  /** Text -> option value; throws an Error whose message says what is wrong. */
+  parse: (raw: string) => unknown;
+}
+
+export const DEFAULT_PREFIX = 'KAFKA_';
+const str = (raw: string) => raw;
+const list = (raw: string) =>
+  raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
+const bool = (raw: string) => {
+  const value = raw.toLowerCase();
+  if (['true', '1', 'yes'].includes(value)) return true;
+  if (['false', '0', 'no'].includes(value)) return false;
+  throw new Error(`must be true or false, got "${raw}"`);
+};
+const int = (raw: string) => {
+  if (!/^-?\d+$/.test(raw)) throw new Error(`must be an integer, got "${raw}"`);
+  return Number(raw);
+};
+const lower = (raw: string) => raw.toLowerCase();
+const pemFile = (raw: string) => {
+  try {
+    return [readFileSync(raw, 'utf8')];
+  } catch (error) {
+    throw new Error(`cannot read "${raw}" (${(error as Error).message})`);
+  }
+};
+
+type Row = Omit<EnvVariable, 'name' | 'required' | 'secret' | 'default' | 'example'> &
+  Partial<Pick<EnvVariable, 'required' | 'secret' | 'default' | 'example'>>;
+
+const row = (r: Row): EnvVariable => ({
+  ...r,
+  name: DEFAULT_PREFIX + r.suffix,
+  required: r.required ?? false,
+  secret: r.secret ?? false,
+  default: r.default,
+  example: r.example ?? r.default ?? '',
+});
+
+/**
+ * Every variable `loadOptionsFromEnv` reads, in display order (the generator renders its table
+ * from this). A new variable is one row.
+ */
+export const ENV_VARIABLES: readonly EnvVariable[] = [
+  row({
+    suffix: 'BROKERS',
+    option: 'brokers',
+    description: 'Comma-separated bootstrap brokers, host:port',
+    parse: list,
+    required: true,
+    example: 'broker-1:9092,broker-2:9092',
+  }),
+  row({
+    suffix: 'CLIENT_ID',
+    option: 'clientId',
+    description: 'Client id reported to the brokers',
+    parse: str,
+    default: 'the group id',
+  }),
+  row({
+    suffix: 'GROUP_ID',
+    option: 'groupId',
+    description: 'Consumer group id',
+    parse: str,
+    default: 'the client id',
+  }),
+  row({
+    suffix: 'TOPICS',
+    option: 'topics',
+    description: 'Comma-separated topics to consume',
+    parse: list,
+    required: true,
+    example: 'orders.placed',
+  }),
+  row({
+    suffix: 'FROM_BEGINNING',
+    option: 'fromBeginning',
+    description: 'Start from the earliest offset when the group has none (true/false)',
+    parse: bool,
+    default: String(DEFAULTS.fromBeginning),
+  }),
+  row({
+    suffix: 'COMMIT_STRATEGY',
+    option: 'commit.strategy',
+    description: 'per-message, per-batch or interval',
+    parse: str,
+    default: DEFAULTS.commit,
+  }),
+  row({
+    suffix: 'COMMIT_INTERVAL_MS',
+    option: 'commit.intervalMs',
+    description: 'Commit period for the interval strategy (ms)',
+    parse: int,
+    default: String(DEFAULTS.commitIntervalMs),
+  }),
+  row({
+    suffix: 'COMMIT_MAX_UNCOMMITTED',
+    option: 'commit.maxUncommitted',
+    description:
+      'per-message: finished-but-uncommitted messages per partition before the next handler waits (1 = strict)',
+    parse: int,
+    default: String(DEFAULTS.maxUncommitted),
+  }),
+  row({
+    suffix: 'ORDERING',
+    option: 'ordering',
+    description: 'partition, key or unordered',
+    parse: lower,
+    default: DEFAULTS.ordering,
+  }),
+  row({
+    suffix: 'CONCURRENCY',
+    option: 'concurrency',
+    description: 'Most handler calls in flight (partition ordering: partitions at once)',
+    parse: int,
+    default: String(DEFAULTS.concurrency),
+  }),
+  row({
+    suffix: 'MAX_BUFFERED_PER_PARTITION',
+    option: 'maxBufferedPerPartition',
+    description: 'key/unordered: buffered messages per partition before its fetch pauses',
+    parse: int,
+    default: String(DEFAULTS.maxBufferedPerPartition),
+  }),
+  row({
+    suffix: 'MAX_RETRIES',
+    option: 'retry.maxRetries',
+    description: 'Retries after the first failed attempt',
+    parse: int,
+    default: String(DEFAULTS.retry.maxRetries),
+  }),
+  row({
+    suffix: 'RETRY_INITIAL_DELAY_MS',
+    option: 'retry.initialDelayMs',
+    description: 'First backoff delay cap (ms)',
+    parse: int,
+    default: String(DEFAULTS.retry.initialDelayMs),
+  }),
+  row({
+    suffix: 'RETRY_MAX_DELAY_MS',
+    option: 'retry.maxDelayMs',
+    description: 'Largest backoff delay (ms)',
+    parse: int,
+    default: String(DEFAULTS.retry.maxDelayMs),
+  }),
+  row({
+    suffix: 'DLQ_TOPIC',
+    option: 'deadLetter',
+    description: 'Dead-letter topic; "none" disables the DLQ (failing partitions stop)',
+    parse: (raw) => (raw.toLowerCase() === 'none' ? false : { topic: raw }),
+    default: '<topic>.dlq',
+  }),
+  row({
+    suffix: 'DLQ_CREATE_TOPICS',
+    option: 'deadLetter.createTopics',
+    description: 'Create missing DLQ topics at start (true/false); false fails start-up naming them',
+    parse: bool,
+    default: String(DEFAULTS.deadLetter.createTopics),
+  }),
+  row({
+    suffix: 'DRAIN_TIMEOUT_MS',
+    option: 'shutdown.drainTimeoutMs',
+    description: 'Time in-flight handlers get on shutdown (ms)',
+    parse: int,
+    default: String(DEFAULTS.shutdown.drainTimeoutMs),
+  }),
+  row({ suffix: 'SSL', option: 'ssl', description: 'Use TLS (true/false)', parse: bool, default: 'false' }),
+  row({
+    suffix: 'SSL_CA_FILE',
+    option: 'ssl.ca',
+    description: 'Path to a PEM CA bundle (implies KAFKA_SSL=true)',
+    parse: pemFile,
+  }),
+  row({
+    suffix: 'SSL_REJECT_UNAUTHORIZED',
+    option: 'ssl.rejectUnauthorized',
+    description: 'Verify the broker certificate (true/false)',
+    parse: bool,
+    default: 'true',
+  }),
+  row({
+    suffix: 'SASL_MECHANISM',
+    option: 'sasl.mechanism',
+    description: 'plain, scram-sha-256 or scram-sha-512; unset = no SASL',
+    parse: lower,
+  }),
+  row({
+    suffix: 'SASL_USERNAME',
+    option: 'sasl.username',
+    description: 'SASL username',
+    parse: str,
+    secret: true,
+  }),
+  row({
+    suffix: 'SASL_PASSWORD',
+    option: 'sasl.password',
+    description: 'SASL password',
+    parse: str,
+    secret: true,
+  }),
+];
