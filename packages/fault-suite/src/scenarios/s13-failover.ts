@@ -74,6 +74,7 @@ function failover(
   fault: Fault,
   strategies: readonly CommitStrategy[],
   downMs: number,
+  backlog = BACKLOG,
 ): ScenarioDefinition {
   let kafka: KafkaHandle | undefined;
   const cluster = (): ClusterControl => {
@@ -93,7 +94,7 @@ function failover(
       // consumer's alone, not a producer waiting for the same dead broker.
       const topic = await ctx.topic(`fault-failover-${fault}`, PARTITIONS);
       ctx.owns(`${topic}.dlq`);
-      const acked = await produceNumbered(ctx.brokers, topic, PARTITIONS, BACKLOG);
+      const acked = await produceNumbered(ctx.brokers, topic, PARTITIONS, backlog);
       const sampler = await ctx.sampler(topic);
       const config = ctx.childConfig(topic, { behaviour: { delayMs: HANDLER_MS } });
       const child = ctx.child(config);
@@ -110,14 +111,11 @@ function failover(
           await waitInSync(ctx.brokers, [topic, '__consumer_offsets']);
         }
       } else {
-        victim =
-          fault === 'leader'
-            ? await cluster().leaderOf(topic, 0)
-            : await cluster().coordinatorOf(ctx.groupId);
-        if (fault === 'leader') {
-          const leaders = await Promise.all(all.map((p) => cluster().leaderOf(topic, p)));
-          affected = all.filter((p) => leaders[p] === victim);
-        }
+        const coordinator = await cluster().coordinatorOf(ctx.groupId);
+        // 13 is about a partition leader alone: one that does not also host the coordinator (that is 14).
+        const leaders = await Promise.all(all.map((p) => cluster().leaderOf(topic, p)));
+        victim = fault === 'leader' ? (leaders.find((n) => n !== coordinator) ?? coordinator) : coordinator;
+        if (fault === 'leader') affected = all.filter((p) => leaders[p] === victim);
         await cluster().killNode(victim);
         await scheduleDelay(downMs);
         await cluster().startNode(victim);
@@ -174,8 +172,11 @@ function failover(
 }
 
 /** 13. The leader of a consumed partition is SIGKILLed mid-stream and restarted after `downMs`. */
-export const leaderKill = (strategies: readonly CommitStrategy[] = STRATEGIES, downMs = 20_000) =>
-  failover(13, 'leader', strategies, downMs);
+export const leaderKill = (
+  strategies: readonly CommitStrategy[] = STRATEGIES,
+  downMs = 20_000,
+  backlog = BACKLOG,
+) => failover(13, 'leader', strategies, downMs, backlog);
 
 /** 14. The broker hosting the group coordinator is SIGKILLed (restarted after 20 s). */
 export const coordinatorKill = (strategies: readonly CommitStrategy[] = STRATEGIES) =>
