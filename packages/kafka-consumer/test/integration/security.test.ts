@@ -48,6 +48,11 @@ describe('security: SCRAM-SHA-512, TLS, mutual TLS and ACLs', () => {
     group = uniqueName('kc-sec-group');
     await createTopic(kafka.adminBrokers, topic, 1);
     await produceMessages(kafka.adminBrokers, topic, 5);
+    // The runtime checks its dead-letter topic at connect: it exists, and every principal may use it.
+    await createTopic(kafka.adminBrokers, `${topic}.dlq`, 1);
+    for (const principal of ['User:alice', 'User:mtls-client', 'User:bob', 'User:carol']) {
+      await kafka.allow(principal, 'topic', `${topic}.dlq`, ['DESCRIBE', 'WRITE']);
+    }
     for (const principal of ['User:alice', 'User:mtls-client']) {
       await kafka.allow(principal, 'topic', topic, ['READ', 'DESCRIBE']);
     }
