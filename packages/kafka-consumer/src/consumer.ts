@@ -52,6 +52,7 @@ export function createConsumer<T = Buffer | null>(
     logger,
     timeoutMs: options.rebalanceTimeoutMs + options.sessionTimeoutMs,
     stopping: () => lifecycle.stopping,
+    stoppingSignal: lifecycle.stoppingSignal,
     beforeRestart: () => revoke(),
   });
   const pipeline = new CommitPipeline(tracker, (offsets) => client.commit(offsets), events, logger, {
@@ -95,6 +96,8 @@ export function createConsumer<T = Buffer | null>(
       pipeline,
       logger,
       boundMs: Math.max(1000, options.rebalanceTimeoutMs - REVOKE_MARGIN_MS),
+      heartbeat: () => client.heartbeat(),
+      heartbeatIntervalMs: options.heartbeatIntervalMs,
     });
 
   const hooks: ClientHooks = {
@@ -125,7 +128,7 @@ export function createConsumer<T = Buffer | null>(
       tracker.newGeneration(assigned);
       lifecycle.assigned();
       if (work instanceof Dispatcher) work.assigned(assigned);
-      client.resume(assigned.filter((tp) => !control.isHeld(tp.topic, tp.partition)));
+      client.resume(assigned.filter((tp) => !control.isPaused(tp.topic, tp.partition)));
       control.assign(assigned);
       supervisor.assigned();
       logger.info({ assigned }, 'partitions assigned');

@@ -203,7 +203,12 @@ export const ENV_VARIABLES: readonly EnvVariable[] = [
     suffix: 'SASL_MECHANISM',
     option: 'sasl.mechanism',
     description: 'plain, scram-sha-256 or scram-sha-512; unset = no SASL',
-    parse: lower,
+    parse: (raw) => {
+      const mechanism = raw.toLowerCase();
+      if (!['plain', 'scram-sha-256', 'scram-sha-512'].includes(mechanism))
+        throw new Error(`must be plain, scram-sha-256 or scram-sha-512, got "${raw}"`);
+      return mechanism;
+    },
   }),
   row({
     suffix: 'SASL_USERNAME',

@@ -10,7 +10,8 @@ import * as f from './validation.js';
 export { DEFAULTS };
 
 const commitObject = z.strictObject({
-  strategy: f.strategy,
+  /** @default 'interval' when intervalMs is given, else 'per-batch' */
+  strategy: f.strategy.optional(),
   /** Commit period of the interval strategy. @default 5000 */
   intervalMs: f.int(1, 'milliseconds').optional(),
   /**
@@ -48,7 +49,7 @@ const shape = {
     .transform((c) => {
       const o = typeof c === 'string' ? { strategy: c } : c;
       return {
-        strategy: o.strategy,
+        strategy: o.strategy ?? (o.intervalMs === undefined ? DEFAULTS.commit : 'interval'),
         intervalMs: o.intervalMs ?? DEFAULTS.commitIntervalMs,
         maxUncommitted: o.maxUncommitted ?? DEFAULTS.maxUncommitted,
       };

@@ -26,14 +26,24 @@ export class KafkaJsTopicAdmin implements TopicAdmin {
   }
 
   async create(topics: readonly string[], spec: { partitions: number; replicationFactor: number }) {
-    await (await this.#connected()).createTopics({
-      waitForLeaders: true,
-      topics: topics.map((topic) => ({
-        topic,
-        numPartitions: spec.partitions,
-        replicationFactor: spec.replicationFactor,
-      })),
-    });
+    try {
+      await (await this.#connected()).createTopics({
+        waitForLeaders: true,
+        topics: topics.map((topic) => ({
+          topic,
+          numPartitions: spec.partitions,
+          replicationFactor: spec.replicationFactor,
+        })),
+      });
+    } catch (error) {
+      // KafkaJS reports per-topic failures inside an aggregate whose own message says nothing.
+      const parts = (error as { errors?: Array<{ topic?: string; message?: string; type?: string }> }).errors;
+      if (!Array.isArray(parts)) throw error;
+      const detail = parts
+        .map((e) => `${e.topic ?? '?'}: ${e.message ?? ''} (${e.type ?? 'unknown'})`)
+        .join('; ');
+      throw new Error(detail, { cause: error });
+    }
   }
 
   async close(): Promise<void> {

@@ -9,8 +9,31 @@ export interface RevokeParts {
   work: { readonly work: WorkCounter; readonly inFlight: number; clear?: () => void };
   pipeline: CommitPipeline;
   logger: Logger;
+  /** Keeps the member's session alive while it waits (the client sends none while its JoinGroup is held). */
+  heartbeat: () => Promise<void>;
+  heartbeatIntervalMs: number;
   /** How long running handlers get before their signal aborts (the rebalance timeout minus a margin). */
   boundMs: number;
+}
+
+/**
+ * Waits for running handlers up to `boundMs`, heartbeating meanwhile: during a rebalance the
+ * coordinator answers REBALANCE_IN_PROGRESS but still counts the heartbeat, so the member is not
+ * evicted (and its revoke commit not fenced) while a long handler finishes.
+ */
+async function idleWithHeartbeats({
+  work,
+  boundMs,
+  heartbeat,
+  heartbeatIntervalMs,
+}: RevokeParts): Promise<boolean> {
+  const deadline = Date.now() + boundMs;
+  for (;;) {
+    const left = deadline - Date.now();
+    if (left <= 0) return work.work.running === 0;
+    if (await work.work.idle(Math.min(left, heartbeatIntervalMs))) return true;
+    await heartbeat().catch(() => undefined);
+  }
 }
 
 /**
@@ -23,10 +46,11 @@ export interface RevokeParts {
  * generation is over, its finish is not recorded, so no commit of the old generation can land after
  * the re-join. A commit in flight when the revoke starts: flush waits for it, then sends the latest.
  */
-export async function revokeWork({ lifecycle, work, pipeline, logger, boundMs }: RevokeParts): Promise<void> {
+export async function revokeWork(parts: RevokeParts): Promise<void> {
+  const { lifecycle, work, pipeline, logger, boundMs } = parts;
   if (lifecycle.state === 'running') lifecycle.to('rebalancing');
   work.clear?.();
-  if (!(await work.work.idle(boundMs))) {
+  if (!(await idleWithHeartbeats(parts))) {
     logger.warn(
       { inFlight: work.inFlight, waitedMs: boundMs },
       'handlers outlived the revoke bound; aborting them',

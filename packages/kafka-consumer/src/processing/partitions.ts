@@ -41,9 +41,14 @@ export class PartitionControl {
     return this.#holds.size;
   }
 
-  /** Held for any reason (the dispatcher starts nothing there). */
-  isHeld(topic: string, partition: number): boolean {
-    return this.#holds.size !== 0 && this.#holds.has(key(topic, partition));
+  /**
+   * Paused right now: stopped, or waiting out a failed DLQ write's recovery delay. A partition that
+   * resumed but still owes its DLQ write is not paused (the write is retried when the message comes).
+   */
+  isPaused(topic: string, partition: number): boolean {
+    if (this.#holds.size === 0) return false;
+    const hold = this.#holds.get(key(topic, partition));
+    return hold !== undefined && (hold.reason !== 'dead-letter-failed' || hold.timer !== undefined);
   }
 
   isStopped(topic: string, partition: number): boolean {
