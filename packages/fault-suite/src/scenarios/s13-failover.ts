@@ -6,12 +6,16 @@ import {
   waitFor,
 } from '@kafkakit/kafka-testkit';
 import { readDeadLetters } from '../dlq.js';
+import { produceNumbered } from '../producer.js';
 import { criterion, noCommittedDuplicates } from '../result.js';
 import type { RunContext, ScenarioDefinition } from '../scenario.js';
 import { type CommitStrategy, type LedgerEntry, STRATEGIES } from '../types.js';
-import { describeExit, scheduleDelay, startLoad, stopChild, waitCompletions, waitHandled } from './steps.js';
+import { describeExit, scheduleDelay, stopChild, waitCompletions, waitHandled } from './steps.js';
 
 const PARTITIONS = 3;
+/** Messages per partition and the handler's time per message: about 36 s of work in all. */
+const BACKLOG = 600;
+const HANDLER_MS = 20;
 
 /** The longest time a partition of `partitions` went without a handler completion in [from, to]. */
 export function longestStall(
@@ -26,8 +30,10 @@ export function longestStall(
       .filter((e) => e.ev === 'done' && e.p === p && e.ts >= from && e.ts <= to)
       .map((e) => e.ts)
       .sort((a, b) => a - b);
+    // From the fault to the partition's first completion, then between completions; a partition
+    // that finished its work early is not stalled afterwards. None at all: stalled until `to`.
     let last = from;
-    for (const ts of [...times, to]) {
+    for (const ts of times.length === 0 ? [to] : times) {
       if (ts - last > worst.ms) worst = { ms: ts - last, partition: p };
       last = ts;
     }
@@ -68,6 +74,7 @@ function failover(
   fault: Fault,
   strategies: readonly CommitStrategy[],
   downMs: number,
+  backlog = BACKLOG,
 ): ScenarioDefinition {
   let kafka: KafkaHandle | undefined;
   const cluster = (): ClusterControl => {
@@ -83,14 +90,16 @@ function failover(
       return { brokers: kafka.brokers, teardown: async () => kafka?.stop() };
     },
     run: async (ctx: RunContext) => {
-      const { topic, producer, sampler, config } = await startLoad(ctx, `fault-failover-${fault}`, {
-        partitions: PARTITIONS,
-        perTick: 2,
-        delayMs: 5,
-      });
+      // A backlog the consumer works through (no producer running during the fault): a stall is the
+      // consumer's alone, not a producer waiting for the same dead broker.
+      const topic = await ctx.topic(`fault-failover-${fault}`, PARTITIONS);
+      ctx.owns(`${topic}.dlq`);
+      const acked = await produceNumbered(ctx.brokers, topic, PARTITIONS, backlog);
+      const sampler = await ctx.sampler(topic);
+      const config = ctx.childConfig(topic, { behaviour: { delayMs: HANDLER_MS } });
       const child = ctx.child(config);
       await child.ready;
-      await waitCompletions(ctx, 200, 60_000);
+      await waitCompletions(ctx, 150, 60_000);
       const all = Array.from({ length: PARTITIONS }, (_, p) => p);
       const faultAt = Date.now();
       let affected = all;
@@ -102,24 +111,21 @@ function failover(
           await waitInSync(ctx.brokers, [topic, '__consumer_offsets']);
         }
       } else {
-        victim =
-          fault === 'leader'
-            ? await cluster().leaderOf(topic, 0)
-            : await cluster().coordinatorOf(ctx.groupId);
-        if (fault === 'leader') {
-          const leaders = await Promise.all(all.map((p) => cluster().leaderOf(topic, p)));
-          affected = all.filter((p) => leaders[p] === victim);
-        }
+        const coordinator = await cluster().coordinatorOf(ctx.groupId);
+        // 13 is about a partition leader alone: one that does not also host the coordinator (that is 14).
+        const leaders = await Promise.all(all.map((p) => cluster().leaderOf(topic, p)));
+        victim = fault === 'leader' ? (leaders.find((n) => n !== coordinator) ?? coordinator) : coordinator;
+        if (fault === 'leader') affected = all.filter((p) => leaders[p] === victim);
         await cluster().killNode(victim);
         await scheduleDelay(downMs);
         await cluster().startNode(victim);
       }
-      // Keep producing a little after the fault so "resumed" is seen on fresh messages too.
-      await scheduleDelay(3000);
-      const producedUntil = Date.now();
-      const acked = await producer.stop();
-      await waitHandled(ctx, acked, 120_000);
-      const stall = longestStall(ctx.ledger(), affected, faultAt, producedUntil);
+      await waitHandled(ctx, acked, 180_000);
+      const ledger = ctx.ledger();
+      // Until each affected partition finished its backlog: later there is nothing left to process.
+      const lastDone = Math.max(...ledger.filter((e) => e.ev === 'done').map((e) => e.ts));
+      const stall = longestStall(ledger, affected, faultAt, lastDone);
+      const backlogLeft = acked.length - ledger.filter((e) => e.ev === 'done' && e.ts <= faultAt).length;
       const survived = child.isRunning();
       const after = ctx
         .ledger()
@@ -133,6 +139,11 @@ function failover(
           `alive ${survived}, ${after} completions by pid ${child.pid} after the fault`,
         ),
         criterion('clean exit 0', stop.exit.code === 0, describeExit(stop)),
+        criterion(
+          'fault hit mid-stream',
+          backlogLeft > 0,
+          `${backlogLeft} of ${acked.length} still to do at the fault`,
+        ),
         criterion(
           'processing resumed',
           stall.ms < 90_000,
@@ -161,8 +172,11 @@ function failover(
 }
 
 /** 13. The leader of a consumed partition is SIGKILLed mid-stream and restarted after `downMs`. */
-export const leaderKill = (strategies: readonly CommitStrategy[] = STRATEGIES, downMs = 20_000) =>
-  failover(13, 'leader', strategies, downMs);
+export const leaderKill = (
+  strategies: readonly CommitStrategy[] = STRATEGIES,
+  downMs = 20_000,
+  backlog = BACKLOG,
+) => failover(13, 'leader', strategies, downMs, backlog);
 
 /** 14. The broker hosting the group coordinator is SIGKILLed (restarted after 20 s). */
 export const coordinatorKill = (strategies: readonly CommitStrategy[] = STRATEGIES) =>

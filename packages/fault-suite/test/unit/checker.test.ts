@@ -186,3 +186,15 @@ describe('per-key checks', () => {
     expect(redeliveredInFlight(ledger)).toBe(1);
   });
 });
+
+describe('longestStall (failover scenarios)', () => {
+  it('measures from the fault to the first completion and between completions, per partition', async () => {
+    const { longestStall } = await import('../../src/scenarios/s13-failover.js');
+    const done = (p: number, ts: number) =>
+      ({ ev: 'done', t: 't', p, o: '0', id: `${p}:${ts}`, a: 1, pid: 1, ts }) as const;
+    const ledger = [done(0, 1000), done(0, 1100), done(0, 9000), done(1, 1500), done(1, 1600)];
+    expect(longestStall(ledger, [0, 1], 1000, 20_000)).toEqual({ ms: 7900, partition: 0 });
+    expect(longestStall(ledger, [1], 1000, 20_000)).toEqual({ ms: 500, partition: 1 });
+    expect(longestStall(ledger, [2], 1000, 20_000)).toEqual({ ms: 19_000, partition: 2 });
+  });
+});

@@ -31,7 +31,8 @@ export async function ensureDeadLetterTopics(
     const topic = missing[0] as string;
     throw new TopicMissingError(
       topic,
-      `Dead-letter topic "${topic}" does not exist${missing.length > 1 ? ` (nor ${missing.slice(1).join(', ')})` : ''}. ` +
+      `Dead-letter topic "${topic}" does not exist${missing.length > 1 ? ` (nor ${missing.slice(1).join(', ')})` : ''}` +
+        ' (or, on a cluster with ACLs, this principal may not DESCRIBE it: it needs DESCRIBE and WRITE on it). ' +
         `Create it (e.g. kafka-topics.sh --create --topic ${topic} --partitions ${dl.partitions} --replication-factor ${dl.replicationFactor ?? 3}) ` +
         'or set deadLetter.createTopics: true (KAFKA_DLQ_CREATE_TOPICS=true).',
     );

@@ -163,16 +163,23 @@ export async function startLocalCluster(options: LocalClusterOptions): Promise<K
       await waitForBrokers(self, [nodeId], [node], Date.now() + 120_000, true);
     },
     leaderOf: async (topic, partition) => {
-      const a = admin(liveAddresses(), 5000);
-      await a.connect();
-      try {
-        const { topics } = await a.fetchTopicMetadata({ topics: [topic] });
-        const leader = topics[0]?.partitions.find((p) => p.partitionId === partition)?.leader;
-        if (leader === undefined || leader < 0)
-          throw new TestkitError('NO_LEADER', `${topic}[${partition}] has no leader now`);
-        return leader;
-      } finally {
-        await a.disconnect();
+      // A node may not know a new topic (or a new leader) yet: ask again for a while.
+      const deadline = Date.now() + 15_000;
+      for (;;) {
+        const a = admin(liveAddresses(), 5000);
+        try {
+          await a.connect();
+          const { topics } = await a.fetchTopicMetadata({ topics: [topic] });
+          const leader = topics[0]?.partitions.find((p) => p.partitionId === partition)?.leader;
+          if (leader !== undefined && leader >= 0) return leader;
+          if (Date.now() > deadline)
+            throw new TestkitError('NO_LEADER', `${topic}[${partition}] has no leader now`);
+        } catch (error) {
+          if (Date.now() > deadline) throw error;
+        } finally {
+          await a.disconnect().catch(() => undefined);
+        }
+        await new Promise((resolve) => setTimeout(resolve, 250));
       }
     },
     coordinatorOf: async (groupId) => cluster.leaderOf('__consumer_offsets', offsetsPartitionFor(groupId)),
