@@ -52,6 +52,7 @@ export function createConsumer<T = Buffer | null>(
     logger,
     timeoutMs: options.rebalanceTimeoutMs + options.sessionTimeoutMs,
     stopping: () => lifecycle.stopping,
+    stoppingSignal: lifecycle.stoppingSignal,
     beforeRestart: () => revoke(),
   });
   const pipeline = new CommitPipeline(tracker, (offsets) => client.commit(offsets), events, logger, {

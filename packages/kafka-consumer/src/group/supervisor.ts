@@ -2,8 +2,11 @@ import type { ClientHooks, ConsumerClient } from '../client/port.js';
 import { ClientError, RebalanceError } from '../errors.js';
 import type { TypedEmitter } from '../events.js';
 import type { Logger } from '../logger.js';
+import { sleepWithTicks } from '../processing/retry.js';
 import { RejoinWatchdog } from './rejoin-watchdog.js';
 import { ClientRestarter } from './restart.js';
+
+const noTick = () => Promise.resolve();
 
 /** Restarts after crashes KafkaJS does not restart from, before the consumer gives up (exit CRASH). */
 export const MAX_CRASH_RESTARTS = 5;
@@ -15,6 +18,8 @@ export interface SupervisorContext {
   /** rebalanceTimeoutMs + a margin: how long a re-join may take. */
   timeoutMs: number;
   stopping: () => boolean;
+  /** Aborted when shutdown starts: ends the wait before a crash restart. */
+  stoppingSignal: AbortSignal;
   /** Stops starting handlers, waits for running ones and commits what finished, as on any rebalance. */
   beforeRestart: () => Promise<void>;
 }
@@ -81,8 +86,10 @@ export class RejoinSupervisor {
     const delayMs = 1000 * 2 ** (this.#crashRestarts - 1);
     this.stuck = `client crashed (${error.message}); restart ${this.#crashRestarts} of ${MAX_CRASH_RESTARTS} in ${delayMs} ms`;
     logger.warn({ err: error, attempt: this.#crashRestarts, delayMs }, 'client crashed; restarting it');
-    await new Promise((resolve) => setTimeout(resolve, delayMs).unref());
-    if (stopping()) return 'exhausted';
+    // A referenced timer: during a broker outage nothing else may keep the process alive (KafkaJS
+    // closed its sockets), and the consumer means to go on. Shutdown ends the wait at once.
+    const waited = await sleepWithTicks(delayMs, delayMs, noTick, this.context.stoppingSignal);
+    if (!waited || stopping()) return 'exhausted';
     return (await restarter.restart()) ? 'joined' : 'failed';
   }
 

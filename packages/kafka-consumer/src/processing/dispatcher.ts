@@ -1,31 +1,20 @@
 import type { ClientBatch, ConsumerClient } from '../client/port.js';
-import type { CommitPipeline } from '../commit/pipeline.js';
-import type { CommitStrategy } from '../commit/strategy.js';
-import type { Lifecycle } from '../lifecycle.js';
 import type { Logger } from '../logger.js';
 import type { ConsumedMessage, TopicPartition } from '../types.js';
 import type { ConcurrencyLimit } from './limit.js';
-import type { MessageProcessor, Outcome } from './message.js';
+import type { Outcome } from './message.js';
 import { decodeFinished } from './metadata.js';
-import type { BatchTrack, OffsetTracker, PartitionTrack } from './offsets.js';
-import type { PartitionControl } from './partitions.js';
+import type { BatchTrack, PartitionTrack } from './offsets.js';
 import { Fifo } from './queue.js';
-import { WorkCounter } from './work.js';
+import { WorkCounter, type WorkParts } from './work.js';
 
-export interface DispatcherParts {
+export interface DispatcherParts extends WorkParts {
   ordering: 'key' | 'unordered';
   /** Most handler calls in flight in the whole consumer (shared with the processor's backoff). */
   limit: ConcurrencyLimit;
   /** Buffered (not yet finished) messages of a partition above which its fetch is paused. */
   maxBuffered: number;
-  maxUncommitted: number;
   client: ConsumerClient;
-  tracker: OffsetTracker;
-  pipeline: CommitPipeline;
-  strategy: CommitStrategy;
-  control: PartitionControl;
-  processor: MessageProcessor<unknown>;
-  lifecycle: Lifecycle;
   logger: Logger;
 }
 

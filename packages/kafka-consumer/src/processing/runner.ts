@@ -1,24 +1,10 @@
 import type { ClientBatch } from '../client/port.js';
-import type { CommitPipeline } from '../commit/pipeline.js';
-import type { CommitStrategy } from '../commit/strategy.js';
 import { RebalanceError } from '../errors.js';
-import type { Lifecycle } from '../lifecycle.js';
-import type { MessageProcessor } from './message.js';
-import type { OffsetTracker } from './offsets.js';
-import type { PartitionControl } from './partitions.js';
-import { WorkCounter } from './work.js';
+import { WorkCounter, type WorkParts } from './work.js';
 
-export interface RunnerParts {
-  tracker: OffsetTracker;
-  pipeline: CommitPipeline;
-  strategy: CommitStrategy;
-  control: PartitionControl;
-  processor: MessageProcessor<unknown>;
-  lifecycle: Lifecycle;
+export interface RunnerParts extends WorkParts {
   /** Least time between two heartbeat checks in a batch (at most the heartbeat interval). */
   heartbeatCheckMs: number;
-  /** per-message: finished-but-uncommitted messages of a partition before the next handler waits. */
-  maxUncommitted: number;
 }
 
 /**

@@ -298,7 +298,7 @@ describe('fatal crash', () => {
   });
 
   it('with exitProcess: when every restart after such a crash fails, drains, disconnects and exits with CRASH', async () => {
-    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
     try {
       const fake = fakeClient();
       const client = fake.factory.consumer({} as never);
