@@ -9,6 +9,8 @@ export interface ChildConfig {
   ordering: Ordering;
   /** Handler calls in flight (partition ordering: partitions at once). */
   concurrency: number;
+  /** key / unordered: fetched messages buffered per partition before its fetch pauses. */
+  maxBufferedPerPartition?: number;
   /** For the interval strategy. */
   intervalMs?: number;
   ledgerPath: string;

@@ -45,6 +45,9 @@ const consumer = createConsumer<unknown>({
   commit,
   ordering: config.ordering,
   concurrency: config.concurrency,
+  ...(config.maxBufferedPerPartition === undefined
+    ? {}
+    : { maxBufferedPerPartition: config.maxBufferedPerPartition }),
   retry: config.retry,
   deadLetter: config.deadLetter,
   shutdown: { drainTimeoutMs: config.drainTimeoutMs, signals: ['SIGTERM', 'SIGINT'] },

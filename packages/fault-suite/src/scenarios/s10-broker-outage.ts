@@ -44,7 +44,16 @@ export function brokerOutage(
       ctx.owns(`${topic}.dlq`);
       const acked = await produceNumbered(ctx.brokers, topic, 3, perPartition);
       const sampler = await ctx.sampler(topic);
-      const child = ctx.child(ctx.childConfig(topic, { behaviour: { delayMs: 10 } }));
+      // The same pace under every ordering (~100 messages/s), so the outage hits mid-consumption:
+      // 'key' runs 8 calls at once, each 8x slower, and buffers few messages (else it would have
+      // fetched the whole backlog before the outage and finish it without the broker).
+      const keyed = ctx.ordering !== 'partition';
+      const child = ctx.child(
+        ctx.childConfig(topic, {
+          behaviour: { delayMs: keyed ? 80 : 10 },
+          ...(keyed ? { maxBufferedPerPartition: 16 } : {}),
+        }),
+      );
       await child.ready;
       await waitCompletions(ctx, Math.floor(acked.length / 5), 60_000);
       const handle = kafka as KafkaHandle;

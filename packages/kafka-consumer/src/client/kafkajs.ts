@@ -223,16 +223,18 @@ class KafkaJsConsumerClient implements ConsumerClient {
     await this.#session?.heartbeat().catch(rethrowHeartbeat);
   }
 
+  // KafkaJS throws from pause/resume/seek while it has no consumer group (between a crash and its
+  // own restart): then there is nothing to pause, and the next join fetches from the committed offset.
   pause(partitions: readonly TopicPartition[]): void {
-    if (partitions.length > 0) this.#consumer.pause(grouped(partitions));
+    if (partitions.length > 0) ignoreNoGroup(() => this.#consumer.pause(grouped(partitions)));
   }
 
   resume(partitions: readonly TopicPartition[]): void {
-    if (partitions.length > 0) this.#consumer.resume(grouped(partitions));
+    if (partitions.length > 0) ignoreNoGroup(() => this.#consumer.resume(grouped(partitions)));
   }
 
   seek({ topic, partition }: TopicPartition, offset: string): void {
-    this.#consumer.seek({ topic, partition, offset });
+    ignoreNoGroup(() => this.#consumer.seek({ topic, partition, offset }));
   }
 
   async stop(): Promise<void> {
@@ -242,6 +244,14 @@ class KafkaJsConsumerClient implements ConsumerClient {
     this.#stopped = true;
     this.gate.set(undefined);
     await this.#consumer.disconnect();
+  }
+}
+
+function ignoreNoGroup(call: () => void): void {
+  try {
+    call();
+  } catch (error) {
+    if (!/not initialized|must be called first/i.test(toError(error).message)) throw error;
   }
 }
 
