@@ -1,4 +1,4 @@
-import { mkdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -14,8 +14,16 @@ function candidateRuntime(): { alias?: Record<string, string>; nodePaths?: strin
   const entry = process.env.BENCH_RUNTIME_SRC;
   if (!entry) return {};
   process.stdout.write(`benchmarking the runtime from ${entry}\n`);
+  // The metrics contender imports the `/prometheus` subpath: the candidate's own when it has one,
+  // else the real package's (an older copy predates it); unmapped, esbuild would look under index.ts/.
+  const prometheus = join('observability', 'prometheus', 'index.ts');
+  const candidateMetrics = join(dirname(entry), prometheus);
+  const realMetrics = join(benchRoot, '..', 'packages', 'kafka-consumer', 'src', prometheus);
   return {
-    alias: { '@kafkakit/kafka-consumer': entry },
+    alias: {
+      '@kafkakit/kafka-consumer': entry,
+      '@kafkakit/kafka-consumer/prometheus': existsSync(candidateMetrics) ? candidateMetrics : realMetrics,
+    },
     nodePaths: [
       join(benchRoot, '..', 'packages', 'kafka-consumer', 'node_modules'),
       join(benchRoot, 'node_modules'),

@@ -8,6 +8,9 @@ import { buildChild } from './build.js';
 import { type DrainRound, runDrainRound, seedDrainTopic } from './drain.js';
 import { describeMachine, load } from './environment.js';
 import { consumerPerformanceClasspath } from './java-tools.js';
+import { KEYED_DATASETS } from './keyed-plan.js';
+import { seedKeyedTopic } from './keyed-seed.js';
+import { hotKeyTable, inFlightTable } from './keyed-summary.js';
 import { type LatencyRun, runLatency } from './latency.js';
 import { fullReport } from './markdown.js';
 import * as plan from './plan.js';
@@ -37,6 +40,12 @@ try {
   for (const [id, d] of Object.entries(plan.DATASETS)) {
     topics[id] = `bench-${id}-${runId}`;
     const ms = await seedTopic(brokers, topics[id], d.count, d.size);
+    log(`seeded ${d.count} x ${d.label} into ${topics[id]} in ${(ms / 1000).toFixed(1)} s`);
+  }
+  for (const [id, d] of Object.entries(KEYED_DATASETS)) {
+    if (!plan.WORKLOADS.some((w) => w.dataset === id && (!only || only.includes(w.id)))) continue;
+    topics[id] = `bench-${id}-${runId}`;
+    const ms = await seedKeyedTopic(brokers, topics[id], d);
     log(`seeded ${d.count} x ${d.label} into ${topics[id]} in ${(ms / 1000).toFixed(1)} s`);
   }
 
@@ -92,8 +101,14 @@ try {
     `Node ${machine.node}, KafkaJS ${machine.kafkajs}, @platformatic/kafka ${machine.platformaticKafka}, ` +
     `Apache Kafka ${kafka.version} (${kafka.mode}, single broker); load average before ${loadBefore.join('/')}, after ${loadAfter.join('/')}; ` +
     `wall time ${(wallMs / 60_000).toFixed(1)} min.` +
-    (process.env.BENCH_RUNTIME_SRC ? ` Runtime: candidate copy ${process.env.BENCH_RUNTIME_SRC}.` : '');
-  const report = fullReport(header, rows, latency, drain, targets);
+    (process.env.BENCH_RUNTIME_SRC ? ` Runtime: candidate copy ${process.env.BENCH_RUNTIME_SRC}.` : '') +
+    (process.env.BENCH_KEYED_OPTIONS
+      ? ` Keyed contenders with BENCH_KEYED_OPTIONS=${process.env.BENCH_KEYED_OPTIONS}.`
+      : '');
+  const report = fullReport(header, rows, latency, drain, targets, [
+    hotKeyTable(rows, results),
+    inFlightTable(results),
+  ]);
   const resultsDir = join(dirname(fileURLToPath(import.meta.url)), '..', 'results');
   mkdirSync(resultsDir, { recursive: true });
   const stamp = startedAt.toISOString().replace(/[:.]/g, '-');
@@ -106,6 +121,7 @@ try {
     load: { before: loadBefore, after: loadAfter },
     plan: {
       datasets: plan.DATASETS,
+      keyedDatasets: KEYED_DATASETS,
       workloads: plan.WORKLOADS.map((w) => ({
         ...w,
         targets: Object.fromEntries(w.contenders.map((c) => [c, w.target(c)])),

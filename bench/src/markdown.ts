@@ -17,6 +17,7 @@ export function throughputTable(rows: readonly Row[]): string {
     const mine = rows.filter((r) => r.workload === workload.id);
     if (mine.length === 0) continue;
     out.push(`**${workload.title}** (\`${workload.id}\`)`, '');
+    if (workload.note) out.push(workload.note, '');
     out.push(
       '| contender | msgs/round | msg/s median (min–max) | MB/s | CPU s | CPU µs/msg | peak RSS MB | heap after GC MB | vs KafkaJS eachBatch | vs eachMessage |',
       '|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|',
@@ -71,6 +72,8 @@ export function fullReport(
   latency: readonly LatencyRun[],
   drain: readonly DrainRound[],
   targets: readonly Target[],
+  /** Further sections (markdown, each ending with a blank line) printed after the throughput tables. */
+  sections: readonly string[] = [],
 ): string {
   return [
     header,
@@ -78,6 +81,7 @@ export function fullReport(
     '### Throughput (backlog from the beginning, fresh group per round)',
     '',
     throughputTable(rows),
+    ...sections.filter((s) => s !== ''),
     '### End-to-end latency at 50% of each contender’s max (no-op, 100 B)',
     '',
     latencyTable(latency),

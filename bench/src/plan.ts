@@ -1,4 +1,5 @@
-import type { ContenderId, HandlerKind, NodeContenderId } from './types.js';
+import { KEYED_WORKLOADS, type KeyedDatasetId } from './keyed-plan.js';
+import type { ChildSpec, ContenderId, HandlerKind, NodeContenderId } from './types.js';
 
 /** Seeded backlogs (3 partitions each, null keys, round-robin). */
 export const DATASETS = {
@@ -14,13 +15,17 @@ const IO_ROUNDS = 3;
 export interface Workload {
   id: string;
   title: string;
-  dataset: DatasetId;
+  /** Printed under the title in the report. */
+  note?: string;
+  dataset: DatasetId | KeyedDatasetId;
   handler: HandlerKind;
   concurrency: number;
   rounds: number;
   contenders: readonly ContenderId[];
   /** Messages each contender consumes per round (a contender-specific subset where noted). */
   target: (contender: ContenderId) => number;
+  /** Extra child settings per contender (keyed workloads: buffer limit, hot-key metering). */
+  childSpec?: (contender: ContenderId) => Pick<ChildSpec, 'maxBufferedPerPartition' | 'excludeHot'>;
 }
 
 const ALL: readonly ContenderId[] = [
@@ -99,6 +104,7 @@ export const WORKLOADS: readonly Workload[] = [
     contenders: WITH_HANDLER,
     target: () => 2_000,
   },
+  ...KEYED_WORKLOADS,
 ];
 
 /** Fixed-rate latency pass: 100 B no-op, at 50% of each contender's median no-op 100 B msg/s. */

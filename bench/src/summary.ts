@@ -1,4 +1,5 @@
 import type { DrainRound } from './drain.js';
+import { evaluateKeyedTargets } from './keyed-summary.js';
 import type { LatencyRun } from './latency.js';
 import { WORKLOADS } from './plan.js';
 import { type Spread, spread } from './stats.js';
@@ -118,6 +119,7 @@ export function evaluateTargets(
       });
     }
   }
+  targets.push(...evaluateKeyedTargets(rows));
   for (const d of drain) {
     const limit = d.report.longestRemainingMs + 1000;
     targets.push({

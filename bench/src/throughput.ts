@@ -32,6 +32,7 @@ async function runOne(ctx: ThroughputContext, workload: Workload, contender: Con
     target,
     handler: workload.handler,
     concurrency: workload.concurrency,
+    ...workload.childSpec?.(contender),
   };
   return startChild(spec, timeoutMs).done;
 }

@@ -1,6 +1,10 @@
 /** Shapes shared by the orchestrator (parent) and the contender processes (children). */
 
+/** The runtime with `ordering: 'key' | 'unordered'` (issue 10 workloads, src/keyed-plan.ts). */
+export type KeyedContenderId = 'runtime-key' | 'runtime-unordered' | 'runtime-key-buffer-all';
+
 export type ContenderId =
+  | KeyedContenderId
   | 'kafkajs-eachMessage'
   | 'kafkajs-eachBatch'
   | 'runtime-per-message'
@@ -26,10 +30,23 @@ export interface ChildSpec {
   /** Stop after this many messages went through the handler (latency mode: measured messages). */
   target: number;
   handler: HandlerKind;
-  /** Partitions processed at once. */
+  /** Partitions processed at once ('partition' ordering); handler calls in flight ('key' / 'unordered'). */
   concurrency: number;
+  /** Keyed contenders: the runtime's maxBufferedPerPartition (unset: its default). */
+  maxBufferedPerPartition?: number;
+  /**
+   * Hot-key workloads: messages whose value starts with HOT (src/child/keys.ts) start the window but
+   * are not counted; `target` counts the other keys' messages, the window ends at the last of them.
+   */
+  excludeHot?: boolean;
   /** Where the child writes its ChildResult as JSON. */
   resultFile: string;
+}
+
+export interface InFlightSummary {
+  /** Time-weighted mean. */
+  mean: number;
+  max: number;
 }
 
 export interface LatencySummary {
@@ -57,6 +74,10 @@ export interface ChildResult {
   heapAfterGcMb?: number;
   /** Messages sent to the dead-letter topic (runtime-dlq-1pct). */
   deadLettered?: number;
+  /** excludeHot: hot-key messages finished inside the window (not in `messages`). */
+  hotFinished?: number;
+  /** Keyed contenders: handler calls in flight, first call -> window end. */
+  inFlight?: InFlightSummary;
   /** Latency mode: producer timestamp -> handler, and -> commit acknowledged (ms). */
   toHandler?: LatencySummary;
   toCommit?: LatencySummary;

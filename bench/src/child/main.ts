@@ -5,11 +5,15 @@
 import type { ChildSpec } from '../types.js';
 import type { DrainSpec } from './drain.js';
 import { workFor } from './handler.js';
+import { isKeyedContender } from './keyed-contenders.js';
 import { Meter } from './meter.js';
 
 async function contender(spec: ChildSpec): Promise<void> {
   const meter = new Meter(spec);
   const work = workFor(spec.handler);
+  if (isKeyedContender(spec.contender)) {
+    return (await import('./runtime-keyed.js')).runRuntimeKeyed(spec, meter, work);
+  }
   switch (spec.contender) {
     case 'kafkajs-eachMessage':
       return (await import('./kafkajs.js')).runKafkaJs(spec, meter, work, 'eachMessage');

@@ -1,6 +1,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { percentile } from '../stats.js';
 import type { ChildResult, ChildSpec, LatencySummary } from '../types.js';
+import type { InFlight } from './in-flight.js';
+import { HOT } from './keys.js';
 
 /** Wall-clock milliseconds with sub-millisecond resolution, comparable across processes. */
 export const nowMs = (): number => performance.timeOrigin + performance.now();
@@ -40,6 +42,10 @@ export class Meter {
   count = 0;
   bytes = 0;
   deadLettered = 0;
+  /** excludeHot: hot-key messages finished in the window. */
+  hotFinished = 0;
+  /** Set by contenders that track their handler calls in flight. */
+  inFlight: InFlight | undefined;
   #startedAt = 0;
   #cpuAtStart: NodeJS.CpuUsage | undefined;
   #ready = false;
@@ -63,9 +69,13 @@ export class Meter {
       this.#seenLatency(partition, offset, value);
       return;
     }
-    if (this.count === 0) {
+    if (this.#startedAt === 0) {
       this.#startedAt = performance.now();
       this.#cpuAtStart = process.cpuUsage();
+    }
+    if (this.spec.excludeHot && value?.[0] === HOT) {
+      this.hotFinished++;
+      return;
     }
     this.count++;
     this.bytes += value?.length ?? 0;
@@ -139,6 +149,8 @@ export class Meter {
       peakRssMb: peakRssMb(),
     };
     if (this.deadLettered > 0) result.deadLettered = this.deadLettered;
+    if (this.spec.excludeHot) result.hotFinished = this.hotFinished;
+    if (this.inFlight) result.inFlight = this.inFlight.summary();
     result.memoryAtEndMb = Object.fromEntries(
       Object.entries(process.memoryUsage()).map(([k, v]) => [k, Math.round(v / 10485.76) / 100]),
     );

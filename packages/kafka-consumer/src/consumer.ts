@@ -83,6 +83,7 @@ export function createConsumer<T = Buffer | null>(
           ordering: options.ordering,
           limit: limit as ConcurrencyLimit,
           maxBuffered: options.maxBufferedPerPartition,
+          heartbeatIntervalMs: options.heartbeatIntervalMs,
           maxUncommitted,
           client,
           logger,

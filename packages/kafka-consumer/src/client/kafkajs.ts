@@ -19,7 +19,7 @@ import type {
   ConsumerClientOptions,
 } from './port.js';
 import { defaultSocketFactory } from './sockets.js';
-import { reportUndecodableTo, type UndecodableBatch } from './undecodable.js';
+import { type UndecodableBatch, watchUndecodable } from './undecodable.js';
 
 export interface KafkaJsConnection {
   brokers: string[];
@@ -75,6 +75,7 @@ class KafkaJsConsumerClient implements ConsumerClient {
     this.#consumer.pause([{ topic: batch.topic, partitions: [batch.partition] }]);
     this.#hooks?.onUndecodable?.(batch);
   };
+  #unwatch: (() => void) | undefined;
   /** A security failure KafkaJS crashed with while `run()` was starting: start() rejects with it. */
   #startFailure: Error | undefined;
   #starting = false;
@@ -106,7 +107,8 @@ class KafkaJsConsumerClient implements ConsumerClient {
       this.#consumer = this.#create();
     }
     try {
-      await reportUndecodableTo(this.#undecodable, () => this.#consumer.connect());
+      this.#unwatch ??= watchUndecodable(this.options.topics, this.#undecodable);
+      await this.#consumer.connect();
     } catch (error) {
       const { ctx, signals } = this.security;
       const security = classifySecurityError(error, ctx, signals, 'connect');
@@ -153,7 +155,7 @@ class KafkaJsConsumerClient implements ConsumerClient {
     this.#starting = true;
     this.#startFailure = undefined;
     try {
-      await reportUndecodableTo(this.#undecodable, () => this.#run(consumer, hooks));
+      await this.#run(consumer, hooks);
     } finally {
       this.#starting = false;
     }
@@ -242,6 +244,8 @@ class KafkaJsConsumerClient implements ConsumerClient {
     this.#unsubscribe = [];
     this.#session = undefined;
     this.#stopped = true;
+    this.#unwatch?.();
+    this.#unwatch = undefined;
     this.gate.set(undefined);
     await this.#consumer.disconnect();
   }

@@ -5,7 +5,7 @@ import type { ConcurrencyLimit } from './limit.js';
 import type { Outcome } from './message.js';
 import { decodeFinished } from './metadata.js';
 import type { BatchTrack, PartitionTrack } from './offsets.js';
-import { Fifo } from './queue.js';
+import { ArrivalHeap, Fifo } from './queue.js';
 import { WorkCounter, type WorkParts } from './work.js';
 
 export interface DispatcherParts extends WorkParts {
@@ -14,11 +14,15 @@ export interface DispatcherParts extends WorkParts {
   limit: ConcurrencyLimit;
   /** Buffered (not yet finished) messages of a partition above which its fetch is paused. */
   maxBuffered: number;
+  /** How often a batch call held back by a full buffer heartbeats. */
+  heartbeatIntervalMs: number;
   client: ConsumerClient;
   logger: Logger;
 }
 
 interface Item {
+  /** Arrival number: the order messages run in when their keys are free. */
+  readonly seq: number;
   readonly batch: ClientBatch;
   readonly message: ConsumedMessage;
   readonly track: BatchTrack;
@@ -39,6 +43,8 @@ interface PartitionWork {
   running: number;
   paused: boolean;
   generation: number;
+  /** Wakes a batch call held back by a full buffer. */
+  drained: (() => void) | undefined;
 }
 
 /**
@@ -51,7 +57,8 @@ interface PartitionWork {
 export class Dispatcher {
   lastProgressAt: number | null = null;
   readonly work = new WorkCounter();
-  readonly #ready = new Fifo<Item>();
+  readonly #ready = new ArrivalHeap<Item>();
+  #seq = 0;
   readonly #partitions = new Map<string, PartitionWork>();
   #pumping = false;
   /** Handler calls started and not finished (in backoff included). */
@@ -68,7 +75,7 @@ export class Dispatcher {
   }
 
   readonly onBatch = async (batch: ClientBatch): Promise<void> => {
-    const { lifecycle, control, client } = this.parts;
+    const { lifecycle, control } = this.parts;
     if (this.#loading !== undefined) await this.#loading;
     if (!lifecycle.accepting || control.isPaused(batch.topic, batch.partition)) return;
     const part = this.#partition(batch);
@@ -90,21 +97,46 @@ export class Dispatcher {
         if (lane === undefined) {
           lane = Object.assign(new Fifo<Item>(), { keyId });
           part.lanes.set(keyId, lane);
-          this.#ready.push({ batch, message, track, index: i, lane, part });
-        } else lane.push({ batch, message, track, index: i, lane, part });
-      } else this.#ready.push({ batch, message, track, index: i, lane: undefined, part });
+          this.#ready.push({ seq: this.#seq++, batch, message, track, index: i, lane, part });
+        } else lane.push({ seq: this.#seq++, batch, message, track, index: i, lane, part });
+      } else this.#ready.push({ seq: this.#seq++, batch, message, track, index: i, lane: undefined, part });
     }
     if (messages.length > 0) batch.resolveOffset((messages[messages.length - 1] as ConsumedMessage).offset);
     // per-batch under key/unordered: a batch may finish after later ones started; each new batch
     // of a partition also commits what became committable since the last one.
     if (this.parts.strategy.afterBatch && !this.parts.strategy.afterMessage)
       this.parts.pipeline.request('batch');
-    if (part.buffered >= this.parts.maxBuffered && !part.paused) {
+    this.#pump();
+    if (part.buffered >= this.parts.maxBuffered) await this.#holdBack(part, batch);
+  };
+
+  /**
+   * A full buffer: pause this partition's fetch while others can still be fetched. When every
+   * assigned partition would be paused, KafkaJS would sleep a whole maxWaitTime before its next
+   * fetch (a resume does not cut it short), so the batch call itself waits instead, heartbeating,
+   * until half the buffer drained; fetching then goes on at once.
+   */
+  async #holdBack(part: PartitionWork, batch: ClientBatch): Promise<void> {
+    const { client, control, lifecycle, maxBuffered, heartbeatIntervalMs } = this.parts;
+    let paused = 0;
+    for (const p of this.#partitions.values()) if (p.paused && p.generation === part.generation) paused++;
+    if (!part.paused && paused + 1 < control.assigned.length) {
       part.paused = true;
       client.pause([part.tp]);
+      return;
     }
-    this.#pump();
-  };
+    while (part.buffered * 2 > maxBuffered && lifecycle.accepting && batch.isActive()) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, Math.min(1000, heartbeatIntervalMs));
+        part.drained = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      part.drained = undefined;
+      await batch.heartbeat();
+    }
+  }
 
   #partition(tp: TopicPartition): PartitionWork {
     const id = `${tp.topic}\u0000${tp.partition}`;
@@ -119,6 +151,7 @@ export class Dispatcher {
         running: 0,
         paused: false,
         generation,
+        drained: undefined,
       };
       this.#partitions.set(id, part);
     }
@@ -203,9 +236,12 @@ export class Dispatcher {
       if (next !== undefined) this.#ready.push(next);
       else part.lanes.delete(lane.keyId);
     }
-    if (part.paused && part.buffered * 2 <= this.parts.maxBuffered && lifecycle.accepting) {
-      part.paused = false;
-      this.parts.client.resume([part.tp]);
+    if (part.buffered * 2 <= this.parts.maxBuffered) {
+      part.drained?.();
+      if (part.paused && lifecycle.accepting) {
+        part.paused = false;
+        this.parts.client.resume([part.tp]);
+      }
     }
     this.work.end();
     this.#pump();
