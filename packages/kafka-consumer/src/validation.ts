@@ -1,23 +1,29 @@
 import { z } from 'zod';
 import type { Codec } from './codec.js';
 import type { Logger } from './logger.js';
+import { brokerProblem, topicProblem } from './naming.js';
 
 /** Field schemas shared by the option schema; each message says what is wrong and how to fix it. */
 export const TOPIC_RE = /^[a-zA-Z0-9._-]{1,249}$/;
 
-export const topicName = z
-  .string({ error: 'must be a string' })
-  .refine((t) => TOPIC_RE.test(t) && t !== '.' && t !== '..', {
-    error: 'is not a valid Kafka topic name: use 1-249 characters from [a-zA-Z0-9._-], not "." or ".."',
-  });
+/** The topic and broker rules are the naming module's, shared with the generator. */
+export const topicName = z.string({ error: 'must be a string' }).superRefine((value, ctx) => {
+  const problem = topicProblem(value);
+  if (problem !== undefined)
+    ctx.addIssue({
+      code: 'custom',
+      message: `is not a valid Kafka topic name: ${problem} (1-249 characters from [a-zA-Z0-9._-], not "." or "..")`,
+    });
+});
 
-export const broker = z.string({ error: 'must be a string' }).refine(
-  (b) => {
-    const match = /^([^\s:/[\]]+|\[[0-9a-fA-F:.]+\]):(\d{1,5})$/.exec(b);
-    return match !== null && Number(match[2]) > 0 && Number(match[2]) <= 65_535;
-  },
-  { error: 'must be "host:port" with a port from 1 to 65535, e.g. "localhost:9092"' },
-);
+export const broker = z.string({ error: 'must be a string' }).superRefine((value, ctx) => {
+  const problem = brokerProblem(value);
+  if (problem !== undefined)
+    ctx.addIssue({
+      code: 'custom',
+      message: `must be "host:port" with a port from 1 to 65535 that KafkaJS can use, e.g. "localhost:9092": ${problem}`,
+    });
+});
 
 export const int = (min: number, fix: string) =>
   z

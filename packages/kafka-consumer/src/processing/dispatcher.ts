@@ -3,9 +3,9 @@ import type { Logger } from '../logger.js';
 import type { ConsumedMessage, TopicPartition } from '../types.js';
 import type { ConcurrencyLimit } from './limit.js';
 import type { Outcome } from './message.js';
-import { decodeFinished } from './metadata.js';
 import type { BatchTrack, PartitionTrack } from './offsets.js';
 import { ArrivalHeap, Fifo } from './queue.js';
+import { loadFinishedAbove } from './skip-load.js';
 import { WorkCounter, type WorkParts } from './work.js';
 
 export interface DispatcherParts extends WorkParts {
@@ -262,30 +262,9 @@ export class Dispatcher {
   assigned(assigned: readonly TopicPartition[]): void {
     this.clear();
     const { client, tracker, logger } = this.parts;
-    const generation = tracker.generation;
-    const loading = client
-      .committed(assigned)
-      .then((committed) => {
-        if (tracker.generation !== generation) return;
-        let skipped = 0;
-        for (const { topic, partition, offset, metadata } of committed) {
-          if (metadata === null || BigInt(offset) < 0n) continue;
-          const skip = decodeFinished(BigInt(offset), metadata);
-          if (skip.size === 0) continue;
-          tracker.partition(topic, partition).skip = skip;
-          skipped += skip.size;
-        }
-        if (skipped > 0) logger.info({ skipped }, 'messages finished before the last commit will be skipped');
-      })
-      .catch((error: unknown) => {
-        logger.warn(
-          { err: error },
-          'reading committed metadata failed; finished messages may be redelivered',
-        );
-      })
-      .finally(() => {
-        if (this.#loading === loading) this.#loading = undefined;
-      });
+    const loading = loadFinishedAbove(client, tracker, assigned, logger).finally(() => {
+      if (this.#loading === loading) this.#loading = undefined;
+    });
     this.#loading = loading;
   }
 

@@ -113,3 +113,14 @@ describe('option validation', () => {
     expect(consumer.options.groupId).toBe('g');
   });
 });
+
+describe('naming rules shared with the generator', () => {
+  it('refuses an IPv6 broker literal KafkaJS cannot use, and accepts _ in host names', () => {
+    expect(issuesOf({ ...base, brokers: ['[::1]:9092'] })[0]).toMatch(
+      /brokers\.0: .*IPv6 addresses are not supported by KafkaJS/,
+    );
+    expect(resolveOptions({ ...base, brokers: ['kafka_1.internal:9092'] }).brokers).toEqual([
+      'kafka_1.internal:9092',
+    ]);
+  });
+});
