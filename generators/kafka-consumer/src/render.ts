@@ -1,10 +1,11 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { DEFAULTS, STOP_BOUND_MS } from '@kafkakit/kafka-consumer';
 import ejs from 'ejs';
 import * as naming from './naming.js';
 import { type Answers, COMMIT_TRADE_OFFS, DLQ_PER_TOPIC } from './schema.js';
-import { type ServiceVariable, serviceVariables } from './service-env.js';
+import { DEFAULT_HEALTH_PORT, type ServiceVariable, serviceVariables } from './service-env.js';
 import { readWorkspace } from './workspace.js';
 
 /** templates/ next to src/. */
@@ -53,11 +54,22 @@ export function serviceVersions(): Record<string, string> {
   const root = JSON.parse(readFileSync(join(GENERATOR_WORKSPACE, 'package.json'), 'utf8')) as {
     packageManager?: string;
   };
+  // The runtime's optional peers, at the versions its own tests run with.
+  const runtime = JSON.parse(
+    readFileSync(join(GENERATOR_WORKSPACE, 'packages/kafka-consumer/package.json'), 'utf8'),
+  ) as { devDependencies?: Record<string, string> };
+  const peer = (name: string) => {
+    const version = runtime.devDependencies?.[name];
+    if (version === undefined) throw new Error(`packages/kafka-consumer has no devDependency ${name}`);
+    return version;
+  };
   return {
     pnpm: /^pnpm@(\d+\.\d+\.\d+)/.exec(root.packageManager ?? '')?.[1] ?? '10',
     node: NODE_ENGINE,
     runtime: 'workspace:*',
     testkit: 'workspace:*',
+    '@opentelemetry/api': peer('@opentelemetry/api'),
+    'prom-client': peer('prom-client'),
     '@types/node': pick('@types/node'),
     tsx: pick('tsx'),
     typescript: pick('typescript'),
@@ -69,6 +81,32 @@ export function serviceVersions(): Record<string, string> {
 export const NODE_ENGINE = '>=20.19';
 /** The Node image the Dockerfile pins: the current LTS line. */
 export const NODE_IMAGE = 'node:24.11.1-slim';
+
+export interface OperatingFigures {
+  healthPort: number;
+  /** KAFKA_DRAIN_TIMEOUT_MS when unset. */
+  drainTimeoutMs: number;
+  /** disconnect() ends within drainTimeoutMs + this (the runtime's STOP_BOUND_MS). */
+  stopBoundMs: number;
+  /** Added on top for the kubelet's own SIGTERM delivery and the process exit. */
+  marginSeconds: number;
+  /** ceil((drainTimeoutMs + stopBoundMs) / 1000) + marginSeconds. */
+  terminationGracePeriodSeconds: number;
+}
+
+/** The termination grace period for a drain timeout: the runtime's stop bound plus a margin. */
+export function operatingFigures(
+  drainTimeoutMs: number = DEFAULTS.shutdown.drainTimeoutMs,
+): OperatingFigures {
+  const marginSeconds = 5;
+  return {
+    healthPort: DEFAULT_HEALTH_PORT,
+    drainTimeoutMs,
+    stopBoundMs: STOP_BOUND_MS,
+    marginSeconds,
+    terminationGracePeriodSeconds: Math.ceil((drainTimeoutMs + STOP_BOUND_MS) / 1000) + marginSeconds,
+  };
+}
 
 /** What every template sees as `it`. */
 export interface TemplateContext {
@@ -83,6 +121,8 @@ export interface TemplateContext {
   dlq: { mode: 'per-topic' | 'none' | 'topic'; topic: string | undefined };
   versions: Record<string, string>;
   nodeImage: string;
+  /** What the README's "Operating it" section computes from. */
+  ops: OperatingFigures;
   /** For the add generator: import path of the consumer module etc. */
   extra: Record<string, string>;
 }
@@ -103,6 +143,7 @@ export function templateContext(answers: Answers, extra: Record<string, string> 
     dlq,
     versions: serviceVersions(),
     nodeImage: NODE_IMAGE,
+    ops: operatingFigures(),
     extra,
   };
 }

@@ -1,4 +1,5 @@
 import { ENV_VARIABLES } from '@kafkakit/kafka-consumer';
+import { DEFAULT_STUCK_AFTER_MS } from '@kafkakit/kafka-consumer/health';
 import { DEFAULT_ENV_PREFIX, prefixedEnvName } from '@kafkakit/kafka-consumer/naming';
 import { type Answers, DLQ_PER_TOPIC } from './schema.js';
 
@@ -15,6 +16,9 @@ export interface ServiceVariable {
   required: boolean;
   secret: boolean;
 }
+
+/** The generated service's health server port when HEALTH_PORT is unset (Dockerfile EXPOSE, README probes). */
+export const DEFAULT_HEALTH_PORT = 8080;
 
 /** Variables the service itself requires although the runtime has a fallback: a deployment must name its group. */
 const SERVICE_REQUIRED = new Set(['KAFKA_BROKERS', 'KAFKA_TOPICS', 'KAFKA_GROUP_ID']);
@@ -51,6 +55,20 @@ export function serviceVariables(answers: Answers, prefix = DEFAULT_ENV_PREFIX):
       name: 'LOG_LEVEL',
       description: 'debug, info, warn, error or silent (JSON lines on stderr)',
       default: 'info',
+      secret: false,
+      required: false,
+    },
+    {
+      name: 'HEALTH_PORT',
+      description: 'Port of the health server: GET /livez, /readyz, /metrics (0 picks a free one)',
+      default: String(DEFAULT_HEALTH_PORT),
+      secret: false,
+      required: false,
+    },
+    {
+      name: 'HEALTH_STUCK_AFTER_MS',
+      description: 'Lag > 0 and no message finished for this long turns /livez 503 (ms)',
+      default: String(DEFAULT_STUCK_AFTER_MS),
       secret: false,
       required: false,
     },

@@ -64,7 +64,7 @@ describe('pnpm plop kafka-consumer, end to end', () => {
     process.stdout.write(`[e2e] command to green tests: ${seconds}s (broker already warm)\n`);
     expect(run.exitCode, `${run.stdout}\n${run.stderr}`).toBe(0);
     expect(run.stdout).toMatch(/18 file\(s\) written/);
-    expect(run.stdout).toMatch(/Tests: 5 passed \(5\)/);
+    expect(run.stdout).toMatch(/Tests: 7 passed \(7\)/);
     for (const step of [/pnpm install/, /build/, /typecheck/, /tests \(real broker\)/]) {
       expect(run.stderr).toMatch(step);
     }
@@ -113,8 +113,14 @@ describe('pnpm plop kafka-consumer, end to end', () => {
       extendEnv: false,
     });
     expect(bare.exitCode).toBe(1);
-    expect(bare.stderr).toMatch(/KAFKA_BROKERS: required, e\.g\. KAFKA_BROKERS=localhost:9092/);
-    expect(bare.stderr).toMatch(/KAFKA_GROUP_ID: required/);
+    // ... in one JSON line with the error's type, message and stack.
+    const lines = bare.stderr.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    const fatal = JSON.parse(lines[0] ?? '') as { level: number; msg: string; err: Record<string, string> };
+    expect(fatal).toMatchObject({ level: 50, msg: 'service failed to start', err: { type: 'ConfigError' } });
+    expect(fatal.err.message).toMatch(/KAFKA_BROKERS: required, e\.g\. KAFKA_BROKERS=localhost:9092/);
+    expect(fatal.err.message).toMatch(/KAFKA_GROUP_ID: required/);
+    expect(fatal.err.stack).toMatch(/ConfigError/);
 
     const topic = uniqueName('e2e-deployed');
     const groupId = uniqueName('e2e-deployed-group');
@@ -131,6 +137,7 @@ describe('pnpm plop kafka-consumer, end to end', () => {
           KAFKA_GROUP_ID: groupId,
           KAFKA_FROM_BEGINNING: 'true',
           LOG_LEVEL: 'info',
+          HEALTH_PORT: '0',
         },
         stdio: ['ignore', 'pipe', 'pipe'],
       });
@@ -149,6 +156,16 @@ describe('pnpm plop kafka-consumer, end to end', () => {
         message: 'the deployed service never started handling the message',
       });
       expect(stdout).not.toContain('finished 0');
+      // Its health server (prom-client and the runtime's subpath exports resolve in the folder).
+      const listening = stderr
+        .split('\n')
+        .filter((line) => line.startsWith('{'))
+        .map((line) => JSON.parse(line) as { msg?: string; port?: number })
+        .find((record) => record.msg === 'health server listening');
+      const base = `http://127.0.0.1:${listening?.port}`;
+      expect((await fetch(`${base}/readyz`)).status).toBe(200);
+      expect((await fetch(`${base}/livez`)).status).toBe(200);
+      expect(await (await fetch(`${base}/metrics`)).text()).toMatch(/^kafka_consumer_handlers_in_flight 1$/m);
       child.kill('SIGTERM');
       const code = await exited;
       expect({ code, stderr: code === 0 ? '' : stderr }).toEqual({ code: 0, stderr: '' });
@@ -212,7 +229,7 @@ describe('pnpm plop kafka-consumer, end to end', () => {
         await tty.expect(question);
         tty.type(ENTER);
       }
-      await tty.expect(/Tests: 5 passed \(5\)/, 240_000);
+      await tty.expect(/Tests: 7 passed \(7\)/, 240_000);
       expect(await tty.exited).toBe(0);
     } finally {
       tty.kill();
