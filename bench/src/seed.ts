@@ -31,30 +31,27 @@ export async function createReadyTopic(brokers: string[], topic: string, partiti
   });
 }
 
+/** One seeded record: what the producer sends for message `index`. */
+export type SeedMessage = { key: string | null; value: Buffer; partition: number };
+
 /**
- * Creates `topic` (3 partitions) and its `.dlq`, then writes `count` null-key messages of `size`
- * bytes round-robin over the partitions with a fast producer: 2,000-message batches, 4 requests
- * in flight, acks=1, no compression. Returns the elapsed milliseconds.
+ * Writes `count` messages made by `make` to `topic` with a fast producer: 2,000-message batches,
+ * 4 requests in flight, acks=1, no compression (shared by every seeded dataset).
  */
-export async function seedTopic(
+export async function writeSeed(
   brokers: string[],
   topic: string,
   count: number,
-  size: number,
-): Promise<number> {
-  const started = performance.now();
-  await createReadyTopic(brokers, topic, PARTITIONS);
-  await createReadyTopic(brokers, `${topic}.dlq`, 1);
+  make: (index: number) => SeedMessage,
+): Promise<void> {
   const producer = testClient(brokers, 'kafkakit-bench-seed').producer({ allowAutoTopicCreation: false });
   await producer.connect();
   try {
     const inFlight = new Set<Promise<unknown>>();
     for (let start = 0; start < count; start += BATCH) {
       const end = Math.min(count, start + BATCH);
-      const messages = [];
-      for (let i = start; i < end; i++) {
-        messages.push({ key: null, value: seedValue(i, size), partition: i % PARTITIONS });
-      }
+      const messages: SeedMessage[] = [];
+      for (let i = start; i < end; i++) messages.push(make(i));
       const send = producer.send({ topic, acks: 1, compression: CompressionTypes.None, messages });
       inFlight.add(send);
       const settle = () => inFlight.delete(send);
@@ -65,5 +62,25 @@ export async function seedTopic(
   } finally {
     await producer.disconnect();
   }
+}
+
+/**
+ * Creates `topic` (3 partitions) and its `.dlq`, then writes `count` null-key messages of `size`
+ * bytes round-robin over the partitions. Returns the elapsed milliseconds.
+ */
+export async function seedTopic(
+  brokers: string[],
+  topic: string,
+  count: number,
+  size: number,
+): Promise<number> {
+  const started = performance.now();
+  await createReadyTopic(brokers, topic, PARTITIONS);
+  await createReadyTopic(brokers, `${topic}.dlq`, 1);
+  await writeSeed(brokers, topic, count, (i) => ({
+    key: null,
+    value: seedValue(i, size),
+    partition: i % PARTITIONS,
+  }));
   return performance.now() - started;
 }

@@ -12,6 +12,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { readiness, startHealthServer } from '../../src/observability/health/index.js';
 import { registerConsumerMetrics } from '../../src/observability/prometheus/index.js';
 import { acquireWatch } from '../../src/observability/watch/shared.js';
+import { childOutput } from './child-output.js';
 import { metric, probe } from './observability-support.js';
 import { brokers, consumer, topic } from './support.js';
 
@@ -32,20 +33,9 @@ function startService(env: Record<string, string>) {
   cleanups.push(() => {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   });
-  const lines: string[] = [];
-  let buffer = '';
-  child.stdout?.on('data', (chunk: Buffer) => {
-    buffer += chunk.toString();
-    const parts = buffer.split('\n');
-    buffer = parts.pop() ?? '';
-    lines.push(...parts);
-  });
-  let stderr = '';
-  child.stderr?.on('data', (chunk: Buffer) => {
-    stderr += chunk.toString();
-  });
+  const { lines, stderr } = childOutput(child);
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return { child, lines, exited, stderr: () => stderr };
+  return { child, lines, exited, stderr };
 }
 
 describe('health server', () => {

@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { produceMessages, readCommittedOffsets, uniqueName, waitFor } from '@kafkakit/kafka-testkit';
 import { afterEach, describe, expect, it } from 'vitest';
 import { EXIT_CODES } from '../../src/index.js';
+import { childOutput } from './child-output.js';
 import { brokers, consumer, topic } from './support.js';
 
 const fixture = fileURLToPath(new URL('../fixtures/signal-consumer.ts', import.meta.url));
@@ -28,21 +29,10 @@ function startFixture(env: Record<string, string>): Running {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   children.push(child);
-  const lines: string[] = [];
-  let buffer = '';
-  child.stdout?.on('data', (chunk: Buffer) => {
-    buffer += chunk.toString();
-    const parts = buffer.split('\n');
-    buffer = parts.pop() ?? '';
-    lines.push(...parts);
-  });
-  let stderr = '';
-  child.stderr?.on('data', (chunk: Buffer) => {
-    stderr += chunk.toString();
-  });
+  const { lines, stderr } = childOutput(child);
   const exited = new Promise<{ code: number | null; at: number }>((resolve) => {
     child.on('exit', (code) => {
-      if (code !== 0 && process.env.KC_TEST_LOG !== undefined) process.stderr.write(stderr);
+      if (code !== 0 && process.env.KC_TEST_LOG !== undefined) process.stderr.write(stderr());
       resolve({ code, at: Date.now() });
     });
   });
