@@ -4,6 +4,7 @@ import { type Codec, rawCodec } from './codec.js';
 import { DEFAULTS } from './defaults.js';
 import { ConfigError } from './errors.js';
 import { createJsonLogger, type Logger } from './logger.js';
+import { topicProblem } from './naming.js';
 import type { Handler } from './types.js';
 import * as f from './validation.js';
 
@@ -166,7 +167,7 @@ function crossCheck(data: Data, ctx: z.RefinementCtx): void {
         ['deadLetter', 'topic'],
         `"${target}" is also a source topic; use a separate topic such as "${topic}.dlq"`,
       );
-    else if (dlq === undefined && !f.TOPIC_RE.test(target))
+    else if (dlq === undefined && topicProblem(target) !== undefined)
       issue(
         ['topics'],
         `"${topic}" is too long to derive its dead-letter topic "${target}"; set deadLetter.topic`,

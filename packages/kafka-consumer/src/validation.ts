@@ -4,7 +4,6 @@ import type { Logger } from './logger.js';
 import { brokerProblem, topicProblem } from './naming.js';
 
 /** Field schemas shared by the option schema; each message says what is wrong and how to fix it. */
-export const TOPIC_RE = /^[a-zA-Z0-9._-]{1,249}$/;
 
 /** The topic and broker rules are the naming module's, shared with the generator. */
 export const topicName = z.string({ error: 'must be a string' }).superRefine((value, ctx) => {

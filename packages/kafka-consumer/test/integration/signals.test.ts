@@ -96,10 +96,11 @@ describe('signals (child process, real SIGTERM)', () => {
   });
 
   it('a second signal during the drain forces an immediate exit', async () => {
-    const { child, exited } = await setup('stuck', 30_000);
+    const { child, lines, exited } = await setup('stuck', 30_000);
     const sent = Date.now();
     child.kill('SIGTERM');
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    // The second signal must arrive during the drain: wait until the child says the drain began.
+    await waitFor(() => lines.includes('DRAINING'), { message: 'the drain began' });
     child.kill('SIGINT');
     const { code, at } = await exited;
     expect(code).toBe(EXIT_CODES.FORCED);

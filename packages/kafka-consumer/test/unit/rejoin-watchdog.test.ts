@@ -4,7 +4,7 @@ import { ClientError, createConsumer } from '../../src/index.js';
 import { fakeClient, options } from './support/fake-client.js';
 
 /** The clock moves only when the test says so: no real waiting, no dependence on a loaded machine. */
-const sleep = (ms: number) => vi.advanceTimersByTimeAsync(ms);
+const advance = (ms: number) => vi.advanceTimersByTimeAsync(ms);
 const kafkaJs = (type: string) => Object.assign(new Error(type), { name: 'KafkaJSProtocolError', type });
 
 beforeEach(() => {
@@ -50,11 +50,11 @@ describe('stuck re-join watchdog (fake client, fake clock)', () => {
     client.commit = () => Promise.reject(commitError(kafkaJs('UNKNOWN_MEMBER_ID')));
     joinAnswers = false;
     fake.hooks().onRebalancing();
-    await sleep(900);
+    await advance(900);
     expect(c.health().status).toBe('healthy');
     expect(calls).toEqual(['connect', 'start']);
 
-    await sleep(1400); // past 1000 + 1000 ms
+    await advance(1400); // past 1000 + 1000 ms
     const health = c.health();
     expect(health.status).toBe('unhealthy');
     expect(health.problems.join('\n')).toMatch(/re-join stuck/);
@@ -65,7 +65,7 @@ describe('stuck re-join watchdog (fake client, fake clock)', () => {
     expect(calls).toEqual(['connect', 'start', 'stop', 'connect', 'start']);
 
     joinAnswers = true;
-    await sleep(4400); // the hung join times out after 2000 ms, then 2000 ms later a new restart
+    await advance(4400); // the hung join times out after 2000 ms, then 2000 ms later a new restart
     expect(calls.slice(5)).toEqual(['stop', 'connect', 'start']);
     expect(c.health().status).toBe('healthy');
     expect(c.health().problems).toEqual([]);
@@ -98,11 +98,11 @@ describe('stuck re-join watchdog (fake client, fake clock)', () => {
     );
     await c.run();
     fake.hooks().onRebalancing();
-    await sleep(500);
+    await advance(500);
     fake.hooks().onAssigned([{ topic: 't', partition: 0 }]);
     fake.hooks().onRebalancing();
     await c.disconnect();
-    await sleep(2200);
+    await advance(2200);
     expect(starts).toBe(1);
     expect(c.health().status).toBe('stopped');
   });
@@ -132,14 +132,14 @@ describe('stuck re-join watchdog (fake client, fake clock)', () => {
     c.on('offsets.commit-failed', (e) => failed.push(e.error.name));
     await c.run();
     await fake.hooks().onBatch(fake.batch([0]));
-    await sleep(250); // an interval commit failed (fenced): the watchdog is armed
+    await advance(250); // an interval commit failed (fenced): the watchdog is armed
     expect(failed[0]).toBe('RebalanceError');
     expect(c.health().status).toBe('healthy');
     client.commit = commit;
     // The client never re-joins: it goes on delivering in the same generation.
     for (let offset = 1; offset <= 8; offset++) {
       await fake.hooks().onBatch(fake.batch([offset]));
-      await sleep(300);
+      await advance(300);
     }
     expect(starts).toBe(1);
     expect(c.health().status).toBe('healthy');
