@@ -24,6 +24,7 @@ import { CoordinatorSearch } from './coordinator-search.js';
 interface Broker {
   nodeId?: number;
   isConnected(): boolean;
+  describeGroups(args: { groupIds: string[] }): Promise<unknown>;
 }
 
 interface Cluster {
@@ -94,7 +95,11 @@ function searchOf(cluster: Cluster, groupId: string): CoordinatorSearch<Broker> 
     search = new CoordinatorSearch<Broker>({
       locate: async () => {
         const { coordinator } = await cluster.findGroupCoordinatorMetadata({ groupId, coordinatorType: 0 });
-        return cluster.findBroker({ nodeId: coordinator.nodeId });
+        const broker = await cluster.findBroker({ nodeId: coordinator.nodeId });
+        // Throws "not the coordinator" (stale metadata), "loading" or a connection error until the
+        // successor has taken the group over (the member needs only DESCRIBE, implied by READ).
+        await broker.describeGroups({ groupIds: [groupId] });
+        return broker;
       },
       intervalMs: SEARCH_INTERVAL_MS,
       deadlineMs: SEARCH_DEADLINE_MS,
@@ -143,9 +148,8 @@ function patchConsumerGroup(proto: { heartbeat: Method<ConsumerGroupLike> }): vo
     try {
       return await heartbeat.apply(this, args);
     } catch (error) {
-      const loss = coordinatorLoss(error);
-      if (loss === undefined || this.coordinator === null) throw error;
-      search.lost(this.coordinator, error, loss === 'unreachable');
+      if (coordinatorLoss(error) === undefined || this.coordinator === null) throw error;
+      search.lost(this.coordinator, error);
       return undefined;
     }
   };
@@ -165,9 +169,8 @@ function patchOffsetManager(proto: {
     try {
       this.coordinator = await this.cluster.findBroker(this.coordinator as { nodeId: number });
     } catch (error) {
-      const loss = coordinatorLoss(error);
-      if (loss === undefined) throw error;
-      search.lost(this.coordinator, error, loss === 'unreachable');
+      if (coordinatorLoss(error) === undefined) throw error;
+      search.lost(this.coordinator, error);
       this.coordinator = await search.settle(this.coordinator);
     }
     return this.coordinator;
@@ -176,14 +179,11 @@ function patchOffsetManager(proto: {
     try {
       return await commitOffsets.apply(this, args);
     } catch (error) {
-      const loss = coordinatorLoss(error);
-      if (loss === undefined || !watched(this.groupId)) throw error;
+      if (coordinatorLoss(error) === undefined || !watched(this.groupId)) throw error;
       // Found unreachable or moved: send the same commit (same generation) to the successor.
       const search = searchOf(this.cluster, this.groupId);
-      search.lost(this.coordinator, error, loss === 'unreachable');
-      const successor = await search.settle(this.coordinator);
-      if (successor === this.coordinator && loss === 'moved') throw error;
-      this.coordinator = successor;
+      search.lost(this.coordinator, error);
+      this.coordinator = await search.settle(this.coordinator);
       return commitOffsets.apply(this, args);
     }
   };

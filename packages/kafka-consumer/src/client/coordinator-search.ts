@@ -10,7 +10,10 @@
  */
 
 export interface SearchOptions<B> {
-  /** One attempt: asks a live broker for the group's coordinator and connects to it. */
+  /**
+   * One attempt: asks a live broker for the group's coordinator, connects to it and has it answer
+   * for the group (so it is alive, is the coordinator and has loaded the group); throws otherwise.
+   */
   locate: () => Promise<B>;
   /** Between attempts while the cluster has not elected a successor yet. */
   intervalMs: number;
@@ -34,15 +37,14 @@ export class CoordinatorSearch<B> {
   constructor(private readonly options: SearchOptions<B>) {}
 
   /**
-   * `from` failed as the coordinator: start looking for its successor (once per lost broker).
-   * `sameWillDo`: the cluster naming `from` again ends the search (it was unreachable and is back);
-   * false when `from` answered "not the coordinator" (then naming it again is stale metadata).
+   * `from` failed as the coordinator: start looking for its successor, unless a search for it is
+   * under way (every caller meeting the same dead broker joins that one). The successor may be
+   * `from` itself, once it answers for the group again.
    */
-  lost(from: B, error: unknown, sameWillDo: boolean): void {
-    const state = this.#state;
-    if (state?.from === from && state.kind !== 'failed') return;
+  lost(from: B, error: unknown): void {
+    if (this.searching(from)) return;
     this.options.onLost?.(from, error);
-    const done = this.#search(from, error, sameWillDo);
+    const done = this.#search(from, error);
     // The outcome is read through current()/settle(); nothing may be left unhandled meanwhile.
     done.catch(() => undefined);
     this.#state = { kind: 'searching', from, done };
@@ -75,18 +77,16 @@ export class CoordinatorSearch<B> {
     return this.current(cached);
   }
 
-  async #search(from: B, first: unknown, sameWillDo: boolean): Promise<B> {
+  async #search(from: B, first: unknown): Promise<B> {
     const { locate, intervalMs, deadlineMs, sleep, now } = this.options;
     const began = now();
     let last = first;
     for (let attempt = 1; ; attempt++) {
       try {
         const to = await locate();
-        if (to !== from || sameWillDo) {
-          this.#state = { kind: 'found', from, to };
-          this.options.onFound?.(from, to, now() - began, attempt);
-          return to;
-        }
+        this.#state = { kind: 'found', from, to };
+        this.options.onFound?.(from, to, now() - began, attempt);
+        return to;
       } catch (error) {
         last = error;
       }
