@@ -143,6 +143,24 @@ describe('security: SCRAM-SHA-512, TLS, mutual TLS and ACLs', () => {
     await waitFor(() => seen.length === 5, { timeoutMs: 20_000, message: 'all 5 consumed' });
   });
 
+  it('consumes over mutual TLS with KAFKA_SSL_CA_FILE, KAFKA_SSL_CERT_FILE and KAFKA_SSL_KEY_FILE', async () => {
+    const groupId = uniqueName('kc-sec-env-mtls');
+    await kafka.allow('User:mtls-client', 'group', groupId, ['READ']);
+    // No KAFKA_SSL=true: the certificate and key files imply TLS.
+    const env = loadOptionsFromEnv({
+      KAFKA_BROKERS: kafka.mtlsBrokers.join(','),
+      KAFKA_GROUP_ID: groupId,
+      KAFKA_TOPICS: topic,
+      KAFKA_SSL_CA_FILE: kafka.pki.ca,
+      KAFKA_SSL_CERT_FILE: kafka.pki.clientCert,
+      KAFKA_SSL_KEY_FILE: kafka.pki.clientKey,
+    });
+    expect(env.ssl).toMatchObject({ ca: [kafka.tls.ca], cert: kafka.tls.cert, key: kafka.tls.key });
+    const { c, seen } = start({ ...env, fromBeginning: true }, groupId);
+    await c.run();
+    await waitFor(() => seen.length === 5, { timeoutMs: 20_000, message: 'all 5 consumed' });
+  });
+
   const failures: Array<[string, () => Partial<ConsumerOptions>, string, RegExp, () => string | undefined]> =
     [
       [
