@@ -198,3 +198,16 @@ describe('longestStall (failover scenarios)', () => {
     expect(longestStall(ledger, [2], 1000, 20_000)).toEqual({ ms: 19_000, partition: 2 });
   });
 });
+
+describe('longestPause (failover scenarios)', () => {
+  it('measures the longest time with no completion on any partition, from the fault on', async () => {
+    const { longestPause } = await import('../../src/scenarios/s13-failover.js');
+    const done = (p: number, ts: number) =>
+      ({ ev: 'done', t: 't', p, o: '0', id: `${p}:${ts}`, a: 1, pid: 1, ts }) as const;
+    // Partition 1 waits its turn behind partition 0: that is no pause of the consumer.
+    const busy = [done(0, 1000), done(0, 1100), done(0, 5000), done(1, 5100), done(1, 5200)];
+    expect(longestPause(busy, 1000, 5200)).toEqual({ ms: 3900, at: 1100 });
+    expect(longestPause([done(0, 500), done(1, 9000)], 1000, 9000)).toEqual({ ms: 8000, at: 1000 });
+    expect(longestPause([], 1000, 4000)).toEqual({ ms: 3000, at: 1000 });
+  });
+});
