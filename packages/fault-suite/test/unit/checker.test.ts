@@ -118,7 +118,30 @@ describe('commitRegressions', () => {
       { ts: 3, offsets: { 0: '4' } },
       { ts: 4, offsets: { 0: '6' } },
     ];
-    expect(commitRegressions(samples, [commit(1, 0, 3), commit(2, 0, 2)])).toBe(2);
+    expect(commitRegressions(samples, [commit(1, 0, 3), commit(2, 0, 2)])).toEqual({
+      regressions: 2,
+      staleReads: 0,
+    });
+  });
+
+  it('counts a read of an older acknowledged commit as a stale read, not a regression', () => {
+    // Committed 461 then 510; a coordinator elected meanwhile serves 461 again for a moment.
+    const samples = [
+      { ts: 10, offsets: { 0: '461' } },
+      { ts: 20, offsets: { 0: '510' } },
+      { ts: 30, offsets: { 0: '461' } },
+      { ts: 40, offsets: { 0: '538' } },
+    ];
+    const ledger = [commit(1, 0, 461), commit(1, 0, 510), commit(1, 0, 538)].map((e, i) => ({
+      ...e,
+      ts: 5 + i * 15,
+    }));
+    expect(commitRegressions(samples, ledger)).toEqual({ regressions: 0, staleReads: 1 });
+    // A value nobody committed is a regression however it came about.
+    expect(commitRegressions([...samples, { ts: 50, offsets: { 0: '500' } }], ledger)).toEqual({
+      regressions: 1,
+      staleReads: 1,
+    });
   });
 
   it('accepts monotonic offsets and partitions without commits', () => {
@@ -130,7 +153,7 @@ describe('commitRegressions', () => {
         ],
         [],
       ),
-    ).toBe(0);
+    ).toEqual({ regressions: 0, staleReads: 0 });
   });
 });
 

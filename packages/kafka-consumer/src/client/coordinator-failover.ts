@@ -78,6 +78,8 @@ export function coordinatorLoss(error: unknown): 'moved' | 'unreachable' | undef
 }
 
 const searches = new WeakMap<Cluster, Map<string, CoordinatorSearch<Broker>>>();
+const lostNodeTriedAt = new WeakMap<Broker, number>();
+const RETRY_LOST_NODE_MS = 2000;
 /** Groups of this runtime's consumers (refcounted): other KafkaJS consumers of the process keep KafkaJS's behaviour. */
 const groups = new Map<string, number>();
 const watched = (groupId: string) => groups.has(groupId);
@@ -93,8 +95,15 @@ function searchOf(cluster: Cluster, groupId: string): CoordinatorSearch<Broker> 
   if (search === undefined) {
     const log = cluster.logger;
     search = new CoordinatorSearch<Broker>({
-      locate: async () => {
+      locate: async (from) => {
         const { coordinator } = await cluster.findGroupCoordinatorMetadata({ groupId, coordinatorType: 0 });
+        // Still named (not fenced yet): reconnecting to the lost node every attempt only piles up
+        // refused sockets; try it again at most every RETRY_LOST_NODE_MS (it may be back).
+        if (coordinator.nodeId === from.nodeId) {
+          if (Date.now() - (lostNodeTriedAt.get(from) ?? 0) < RETRY_LOST_NODE_MS)
+            throw new Error(`node ${from.nodeId} is still named the coordinator`);
+          lostNodeTriedAt.set(from, Date.now());
+        }
         const broker = await cluster.findBroker({ nodeId: coordinator.nodeId });
         // Throws "not the coordinator" (stale metadata), "loading" or a connection error until the
         // successor has taken the group over (the member needs only DESCRIBE, implied by READ).

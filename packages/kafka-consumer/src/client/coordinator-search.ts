@@ -14,7 +14,7 @@ export interface SearchOptions<B> {
    * One attempt: asks a live broker for the group's coordinator, connects to it and has it answer
    * for the group (so it is alive, is the coordinator and has loaded the group); throws otherwise.
    */
-  locate: () => Promise<B>;
+  locate: (from: B) => Promise<B>;
   /** Between attempts while the cluster has not elected a successor yet. */
   intervalMs: number;
   /** After this long without a successor the search fails with the last attempt's error. */
@@ -83,7 +83,7 @@ export class CoordinatorSearch<B> {
     let last = first;
     for (let attempt = 1; ; attempt++) {
       try {
-        const to = await locate();
+        const to = await locate(from);
         this.#state = { kind: 'found', from, to };
         this.options.onFound?.(from, to, now() - began, attempt);
         return to;
