@@ -45,13 +45,17 @@ export function brokerOutage(
       const acked = await produceNumbered(ctx.brokers, topic, 3, perPartition);
       const sampler = await ctx.sampler(topic);
       // The same pace under every ordering (~100 messages/s): 'key' runs 8 calls at once, each 8x
-      // slower. ('key' fetched the whole small backlog before the outage and may finish it without
-      // the broker; messages produced after the outage prove the same process consumes again.)
+      // slower. (The consumer may finish the backlog it fetched before the outage without the
+      // broker; messages produced after the outage prove the same process consumes again.)
       const keyed = ctx.ordering !== 'partition';
       const child = ctx.child(ctx.childConfig(topic, { behaviour: { delayMs: keyed ? 80 : 10 } }));
       await child.ready;
       await waitCompletions(ctx, Math.floor(acked.length / 5), 60_000);
       const handle = kafka as KafkaHandle;
+      // Work left when the broker goes away. What the consumer does meanwhile is its own business:
+      // it may finish what it had fetched (the runtime keeps processing through a lost coordinator).
+      const doneAtOutage = ctx.completedIds().size;
+      const backlog = acked.length;
       const port = Number(handle.brokers[0]?.split(':')[1]);
       if (kind === 'sigstop') {
         await handle.pause?.();
@@ -63,7 +67,6 @@ export function brokerOutage(
         kafka = await startKafka({ mode: 'local', port, dataDir });
       }
       const back = Date.now();
-      const doneBefore = ctx.completedIds().size;
       acked.push(...(await produceNumbered(ctx.brokers, topic, 3, 10, perPartition)));
       await waitHandled(ctx, acked, 120_000).catch(async (error: unknown) => {
         child.signal('SIGUSR2'); // the child prints its health report into its log: evidence for the report
@@ -84,9 +87,9 @@ export function brokerOutage(
         judge: (m) => [noCommittedDuplicates(m)],
         criteria: [
           criterion(
-            keyed ? 'outage hit while consuming (partition ordering only)' : 'outage hit mid-consumption',
-            keyed || doneBefore < acked.length - 30,
-            `${doneBefore}/${acked.length - 30} done before the broker came back`,
+            'outage hit mid-consumption',
+            doneAtOutage < backlog,
+            `${doneAtOutage}/${backlog} done when the broker went away`,
           ),
           criterion(
             'same process recovered (no restart)',
