@@ -30,8 +30,17 @@ export interface Metrics {
   redeliveredInFlight: number;
   /** Handler calls on a partition the process was not (or no longer) assigned. */
   callsAfterRevoke: number;
-  /** Committed offsets that went backwards: admin samples plus commits the consumers logged. */
+  /**
+   * Committed offsets that went backwards: commits the consumers logged as acknowledged, and admin
+   * reads of a value no consumer committed before (a regression the logs could not show).
+   */
   commitRegressions: number;
+  /**
+   * Admin reads below an earlier read that return an older commit the consumers did make: the group
+   * coordinator serving history, e.g. a just-elected one before its high watermark caught up. Reported,
+   * not failed: a consumer restarting then would redo that window (duplicates), nothing is lost.
+   */
+  staleReads: number;
 }
 
 const tp = (t: string, p: number) => `${t}\u0000${p}`;
@@ -197,24 +206,43 @@ export function redeliveredInFlight(ledger: readonly LedgerEntry[]): number {
   return counted.size;
 }
 
-/** Backward moves of committed offsets across admin samples and across logged commits. */
-export function commitRegressions(samples: readonly CommitSample[], ledger: readonly LedgerEntry[]): number {
+/**
+ * Backward moves of committed offsets. A logged (acknowledged) commit below an earlier one is a
+ * regression. An admin read below an earlier read is a stale read when it returns a value some
+ * consumer committed before the read (history served again), otherwise a regression.
+ */
+export function commitRegressions(
+  samples: readonly CommitSample[],
+  ledger: readonly LedgerEntry[],
+): { regressions: number; staleReads: number } {
   let regressions = 0;
+  let staleReads = 0;
   const seen = new Map<string, bigint>();
-  const observe = (key: string, offset: string) => {
-    const value = BigInt(offset);
-    if (value < 0n) return;
+  const higher = (key: string, value: bigint): boolean => {
     const previous = seen.get(key);
-    if (previous !== undefined && value < previous) regressions++;
     if (previous === undefined || value > previous) seen.set(key, value);
+    return previous !== undefined && value < previous;
   };
-  for (const s of [...samples].sort((a, b) => a.ts - b.ts)) {
-    for (const [p, o] of Object.entries(s.offsets)) observe(`sample|${p}`, o);
-  }
+  // Acknowledged commits by partition number (the sampler reads one topic): when each value was committed.
+  const committedAt = new Map<string, number>();
   for (const e of ledger) {
-    if (e.ev === 'commit') for (const o of e.offsets) observe(`logged|${tp(o.t, o.p)}`, o.o);
+    if (e.ev !== 'commit') continue;
+    for (const o of e.offsets) {
+      if (higher(`logged|${tp(o.t, o.p)}`, BigInt(o.o))) regressions++;
+      const key = `${o.p}|${o.o}`;
+      committedAt.set(key, Math.min(committedAt.get(key) ?? e.ts, e.ts));
+    }
   }
-  return regressions;
+  for (const s of [...samples].sort((a, b) => a.ts - b.ts)) {
+    for (const [p, o] of Object.entries(s.offsets)) {
+      const value = BigInt(o);
+      if (value < 0n || !higher(`sample|${p}`, value)) continue;
+      const at = committedAt.get(`${p}|${o}`);
+      if (at !== undefined && at <= s.ts) staleReads++;
+      else regressions++;
+    }
+  }
+  return { regressions, staleReads };
 }
 
 export function check(input: {
@@ -232,6 +260,7 @@ export function check(input: {
   const completed = new Set<string>();
   for (const e of input.ledger) if (e.ev === 'done' && ackedIds.has(e.id)) completed.add(e.id);
   const dups = duplicateCounts(input.ledger);
+  const regressions = commitRegressions(input.samples ?? [], input.ledger);
   return {
     acked: input.acked.length,
     completed: completed.size,
@@ -244,6 +273,7 @@ export function check(input: {
     keyOrderViolations: keys.order,
     redeliveredInFlight: redeliveredInFlight(input.ledger),
     callsAfterRevoke: callsAfterRevoke(input.ledger),
-    commitRegressions: commitRegressions(input.samples ?? [], input.ledger),
+    commitRegressions: regressions.regressions,
+    staleReads: regressions.staleReads,
   };
 }

@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createTopic, deleteTopics, uniqueName } from '@kafkakit/kafka-testkit';
@@ -163,6 +163,11 @@ export async function runScenario(
       await own?.teardown().catch(fail('broker teardown: '));
     }
   }
+  // Kept with the ledger and the child logs: what a regression or a stall is read from afterwards.
+  writeFileSync(
+    join(workDir, 'samples.jsonl'),
+    (evidence.samples ?? []).map((x) => JSON.stringify(x)).join('\n'),
+  );
   const metrics = check({
     acked: evidence.acked,
     ledger: ctx.ledger(),

@@ -228,8 +228,10 @@ export function createConsumer<T = Buffer | null>(
     })();
     started.catch((error: unknown) => {
       // A failed start (connect/subscribe) can be retried with run(); nothing stays installed.
+      // run() rejects with the error and health() names it: the caller reports it (a service's
+      // one "failed to start" line), so it is logged here at debug only, not a second time as an error.
       lifecycle.startError = toError(error);
-      logger.error({ err: error }, 'consumer failed to start');
+      logger.debug({ err: error }, 'consumer failed to start (run() rejects with this error)');
       strategy.stop();
       uninstallSignals();
       uninstallSignals = () => undefined;

@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
 import { DEFAULTS } from './defaults.js';
+import { pemCaFile, pemCertificateFile, pemKeyFile } from './env-pem.js';
 
 /** One environment variable: the option it sets, how its text is parsed, how it is documented. */
 export interface EnvVariable {
@@ -38,13 +38,6 @@ const int = (raw: string) => {
   return Number(raw);
 };
 const lower = (raw: string) => raw.toLowerCase();
-const pemFile = (raw: string) => {
-  try {
-    return [readFileSync(raw, 'utf8')];
-  } catch (error) {
-    throw new Error(`cannot read "${raw}" (${(error as Error).message})`);
-  }
-};
 
 type Row = Omit<EnvVariable, 'name' | 'required' | 'secret' | 'default' | 'example'> &
   Partial<Pick<EnvVariable, 'required' | 'secret' | 'default' | 'example'>>;
@@ -190,7 +183,27 @@ export const ENV_VARIABLES: readonly EnvVariable[] = [
     suffix: 'SSL_CA_FILE',
     option: 'ssl.ca',
     description: 'Path to a PEM CA bundle (implies KAFKA_SSL=true)',
-    parse: pemFile,
+    parse: pemCaFile,
+  }),
+  row({
+    suffix: 'SSL_CERT_FILE',
+    option: 'ssl.cert',
+    description:
+      'Mutual TLS: path to the PEM client certificate; needs KAFKA_SSL_KEY_FILE (implies KAFKA_SSL=true)',
+    parse: pemCertificateFile,
+  }),
+  row({
+    suffix: 'SSL_KEY_FILE',
+    option: 'ssl.key',
+    description: 'Mutual TLS: path to the PEM private key of KAFKA_SSL_CERT_FILE (implies KAFKA_SSL=true)',
+    parse: pemKeyFile,
+  }),
+  row({
+    suffix: 'SSL_KEY_PASSWORD',
+    option: 'ssl.passphrase',
+    description: 'Password of an encrypted KAFKA_SSL_KEY_FILE',
+    parse: str,
+    secret: true,
   }),
   row({
     suffix: 'SSL_REJECT_UNAUTHORIZED',

@@ -1,3 +1,4 @@
+import { clientCertificateIssues } from './env-pem.js';
 import { DEFAULT_PREFIX, ENV_VARIABLES, type EnvVariable } from './env-table.js';
 import { ConfigError } from './errors.js';
 import { type ConsumerOptions, type Namer, validateOptionsWithoutHandler } from './options.js';
@@ -65,7 +66,7 @@ export function loadOptionsFromEnv(
 ): EnvOptions {
   const issues: string[] = [];
   const options: Record<string, unknown> = {};
-  const read = (v: EnvVariable) => {
+  const read = (v: Pick<EnvVariable, 'suffix'>) => {
     const value = env[prefix + v.suffix]?.trim();
     return value === undefined || value === '' ? undefined : value;
   };
@@ -91,6 +92,7 @@ export function loadOptionsFromEnv(
     issues.push(
       `${prefix}SASL_USERNAME / ${prefix}SASL_PASSWORD: both are required when ${prefix}SASL_MECHANISM is set`,
     );
+  issues.push(...clientCertificateIssues(options.ssl, (suffix) => read({ suffix }) !== undefined, prefix));
   if (issues.length > 0) throw new ConfigError(issues);
   return validateOptionsWithoutHandler({ ...options, ...overrides } as EnvOptions, namer(prefix));
 }

@@ -17,6 +17,7 @@ import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { PLOP_NODE_ARGS, REPO_ROOT, runPlop } from '../helpers/golden.js';
 import { ENTER, Terminal } from '../helpers/terminal.js';
+import { describeSecuredCluster } from './secured-cluster.js';
 
 /**
  * The whole promise, for real, in a temporary copy of this workspace (the checkout is never
@@ -29,6 +30,8 @@ const serviceName = 'e2e-orders';
 let workspace: WorkspaceCopy;
 const temp: string[] = [];
 const children: ChildProcess[] = [];
+/** The folder `pnpm deploy:service` wrote (the deploy test), reused by the secured-cluster tests. */
+let deployedApp: string | undefined;
 
 beforeAll(() => {
   workspace = copyWorkspace(REPO_ROOT, { prefix: 'kafkakit-e2e-' });
@@ -92,6 +95,7 @@ describe('pnpm plop kafka-consumer, end to end', () => {
       env: { CI: 'true' },
     });
     expect(deploy.exitCode, String(deploy.all)).toBe(0);
+    deployedApp = app;
 
     const manifest = readFileSync(join(app, 'package.json'), 'utf8');
     expect(manifest).not.toMatch(/workspace:|catalog:/);
@@ -174,6 +178,11 @@ describe('pnpm plop kafka-consumer, end to end', () => {
     } finally {
       await deleteTopics(brokers, [topic, `${topic}.dlq`]).catch(() => undefined);
     }
+  });
+
+  describeSecuredCluster(() => {
+    if (deployedApp === undefined) throw new Error('the deploy test did not produce a deployed folder');
+    return deployedApp;
   });
 
   it('adds a consumer to an existing service that then installs and typechecks', async () => {

@@ -52,7 +52,7 @@ const consumer = createConsumer<unknown>({
   deadLetter: config.deadLetter,
   shutdown: { drainTimeoutMs: config.drainTimeoutMs, signals: ['SIGTERM', 'SIGINT'] },
   codec: config.codec === 'json' ? jsonCodec : (rawCodec as typeof jsonCodec),
-  logger: createJsonLogger({ level: 'info' }),
+  logger: createJsonLogger({ level: process.env.FAULT_CHILD_LOG_LEVEL === 'debug' ? 'debug' : 'info' }),
   maxWaitTimeMs: 200,
   ...(config.sessionTimeoutMs === undefined ? {} : { sessionTimeoutMs: config.sessionTimeoutMs }),
   ...(config.heartbeatIntervalMs === undefined ? {} : { heartbeatIntervalMs: config.heartbeatIntervalMs }),

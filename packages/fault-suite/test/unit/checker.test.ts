@@ -118,7 +118,30 @@ describe('commitRegressions', () => {
       { ts: 3, offsets: { 0: '4' } },
       { ts: 4, offsets: { 0: '6' } },
     ];
-    expect(commitRegressions(samples, [commit(1, 0, 3), commit(2, 0, 2)])).toBe(2);
+    expect(commitRegressions(samples, [commit(1, 0, 3), commit(2, 0, 2)])).toEqual({
+      regressions: 2,
+      staleReads: 0,
+    });
+  });
+
+  it('counts a read of an older acknowledged commit as a stale read, not a regression', () => {
+    // Committed 461 then 510; a coordinator elected meanwhile serves 461 again for a moment.
+    const samples = [
+      { ts: 10, offsets: { 0: '461' } },
+      { ts: 20, offsets: { 0: '510' } },
+      { ts: 30, offsets: { 0: '461' } },
+      { ts: 40, offsets: { 0: '538' } },
+    ];
+    const ledger = [commit(1, 0, 461), commit(1, 0, 510), commit(1, 0, 538)].map((e, i) => ({
+      ...e,
+      ts: 5 + i * 15,
+    }));
+    expect(commitRegressions(samples, ledger)).toEqual({ regressions: 0, staleReads: 1 });
+    // A value nobody committed is a regression however it came about.
+    expect(commitRegressions([...samples, { ts: 50, offsets: { 0: '500' } }], ledger)).toEqual({
+      regressions: 1,
+      staleReads: 1,
+    });
   });
 
   it('accepts monotonic offsets and partitions without commits', () => {
@@ -130,7 +153,7 @@ describe('commitRegressions', () => {
         ],
         [],
       ),
-    ).toBe(0);
+    ).toEqual({ regressions: 0, staleReads: 0 });
   });
 });
 
@@ -196,5 +219,18 @@ describe('longestStall (failover scenarios)', () => {
     expect(longestStall(ledger, [0, 1], 1000, 20_000)).toEqual({ ms: 7900, partition: 0 });
     expect(longestStall(ledger, [1], 1000, 20_000)).toEqual({ ms: 500, partition: 1 });
     expect(longestStall(ledger, [2], 1000, 20_000)).toEqual({ ms: 19_000, partition: 2 });
+  });
+});
+
+describe('longestPause (failover scenarios)', () => {
+  it('measures the longest time with no completion on any partition, from the fault on', async () => {
+    const { longestPause } = await import('../../src/scenarios/s13-failover.js');
+    const done = (p: number, ts: number) =>
+      ({ ev: 'done', t: 't', p, o: '0', id: `${p}:${ts}`, a: 1, pid: 1, ts }) as const;
+    // Partition 1 waits its turn behind partition 0: that is no pause of the consumer.
+    const busy = [done(0, 1000), done(0, 1100), done(0, 5000), done(1, 5100), done(1, 5200)];
+    expect(longestPause(busy, 1000, 5200)).toEqual({ ms: 3900, at: 1100 });
+    expect(longestPause([done(0, 500), done(1, 9000)], 1000, 9000)).toEqual({ ms: 8000, at: 1000 });
+    expect(longestPause([], 1000, 4000)).toEqual({ ms: 3000, at: 1000 });
   });
 });

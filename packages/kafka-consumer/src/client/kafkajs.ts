@@ -6,6 +6,7 @@ import type { PendingOffset } from '../processing/offsets.js';
 import type { TopicPartition } from '../types.js';
 import { classifySecurityError, type SecurityContext, SecuritySignals } from './auth-errors.js';
 import './compression.js';
+import { watchCoordinator } from './coordinator-failover.js';
 import { commitError, heartbeatError } from './errors.js';
 import { JoinGate } from './join-gate.js';
 import { KafkaJsTopicAdmin } from './kafkajs-admin.js';
@@ -107,7 +108,10 @@ class KafkaJsConsumerClient implements ConsumerClient {
       this.#consumer = this.#create();
     }
     try {
-      this.#unwatch ??= watchUndecodable(this.options.topics, this.#undecodable);
+      this.#unwatch ??= watchBoth(
+        watchUndecodable(this.options.topics, this.#undecodable),
+        watchCoordinator(this.options.groupId),
+      );
       await this.#consumer.connect();
     } catch (error) {
       const { ctx, signals } = this.security;
@@ -250,6 +254,12 @@ class KafkaJsConsumerClient implements ConsumerClient {
     await this.#consumer.disconnect();
   }
 }
+
+/** Undecodable batches and coordinator failover, both process-wide patches, watched together. */
+const watchBoth = (a: () => void, b: () => void) => () => {
+  a();
+  b();
+};
 
 function ignoreNoGroup(call: () => void): void {
   try {

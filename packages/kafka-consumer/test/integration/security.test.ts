@@ -1,4 +1,5 @@
-import { writeFileSync } from 'node:fs';
+import { createPrivateKey } from 'node:crypto';
+import { rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -9,7 +10,7 @@ import {
   uniqueName,
   waitFor,
 } from '@kafkakit/kafka-testkit';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import {
   type ConsumerOptions,
   createConsumer,
@@ -19,7 +20,8 @@ import {
 } from '../../src/index.js';
 
 const PASSWORDS = { alice: 'alice-Secret-1', bob: 'bob-Secret-2', carol: 'carol-Secret-3' };
-const SECRETS = [...Object.values(PASSWORDS), 'WRONG-pw-123', 'mallory-Secret-4'];
+const KEY_PASSWORD = 'client-Key-Pass-5';
+const SECRETS = [...Object.values(PASSWORDS), 'WRONG-pw-123', 'mallory-Secret-4', KEY_PASSWORD];
 
 /** Every log line (the runtime's and KafkaJS's), serialised, to count them and look for secrets. */
 function capture(): { logger: Logger; lines: string[] } {
@@ -141,6 +143,36 @@ describe('security: SCRAM-SHA-512, TLS, mutual TLS and ACLs', () => {
     const { c, seen } = start({ ...env, fromBeginning: true }, groupId);
     await c.run();
     await waitFor(() => seen.length === 5, { timeoutMs: 20_000, message: 'all 5 consumed' });
+  });
+
+  it('consumes over mutual TLS with KAFKA_SSL_CERT_FILE and an encrypted KAFKA_SSL_KEY_FILE + KAFKA_SSL_KEY_PASSWORD', async () => {
+    const groupId = uniqueName('kc-sec-env-mtls');
+    await kafka.allow('User:mtls-client', 'group', groupId, ['READ']);
+    // The test PKI's client key, encrypted: the password has to reach the TLS handshake.
+    const keyFile = join(tmpdir(), `kc-sec-key-${process.pid}.pem`);
+    const encrypted = createPrivateKey(kafka.tls.key).export({
+      format: 'pem',
+      type: 'pkcs8',
+      cipher: 'aes-256-cbc',
+      passphrase: KEY_PASSWORD,
+    });
+    writeFileSync(keyFile, encrypted);
+    onTestFinished(() => rmSync(keyFile, { force: true }));
+    // No KAFKA_SSL=true: the certificate and key files imply TLS.
+    const env = loadOptionsFromEnv({
+      KAFKA_BROKERS: kafka.mtlsBrokers.join(','),
+      KAFKA_GROUP_ID: groupId,
+      KAFKA_TOPICS: topic,
+      KAFKA_SSL_CA_FILE: kafka.pki.ca,
+      KAFKA_SSL_CERT_FILE: kafka.pki.clientCert,
+      KAFKA_SSL_KEY_FILE: keyFile,
+      KAFKA_SSL_KEY_PASSWORD: KEY_PASSWORD,
+    });
+    expect(env.ssl).toMatchObject({ ca: [kafka.tls.ca], cert: kafka.tls.cert, key: encrypted });
+    const { c, seen, lines } = start({ ...env, fromBeginning: true }, groupId);
+    await c.run();
+    await waitFor(() => seen.length === 5, { timeoutMs: 20_000, message: 'all 5 consumed' });
+    expect(lines.join('\n')).not.toContain(KEY_PASSWORD);
   });
 
   const failures: Array<[string, () => Partial<ConsumerOptions>, string, RegExp, () => string | undefined]> =

@@ -1,6 +1,5 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import {
   ConfigError,
@@ -37,9 +36,9 @@ describe('loadOptionsFromEnv', () => {
   });
 
   it('reads every variable', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'kc-env-'));
-    const ca = join(dir, 'ca.pem');
-    writeFileSync(ca, 'PEM');
+    const file = (name: string) => fileURLToPath(new URL(`./support/tls/${name}`, import.meta.url));
+    const pem = readFileSync(file('client.pem'), 'utf8');
+    const key = readFileSync(file('client-encrypted.key'), 'utf8');
     const options = loadOptionsFromEnv({
       ...minimal,
       KAFKA_CLIENT_ID: 'svc',
@@ -52,7 +51,10 @@ describe('loadOptionsFromEnv', () => {
       KAFKA_DLQ_TOPIC: 'all.dlq',
       KAFKA_DRAIN_TIMEOUT_MS: '2000',
       KAFKA_SSL: 'true',
-      KAFKA_SSL_CA_FILE: ca,
+      KAFKA_SSL_CA_FILE: file('client.pem'),
+      KAFKA_SSL_CERT_FILE: file('client.pem'),
+      KAFKA_SSL_KEY_FILE: file('client-encrypted.key'),
+      KAFKA_SSL_KEY_PASSWORD: 'unit-test-key-pass',
       KAFKA_SSL_REJECT_UNAUTHORIZED: 'false',
       KAFKA_SASL_MECHANISM: 'scram-sha-512',
       KAFKA_SASL_USERNAME: 'user',
@@ -68,7 +70,7 @@ describe('loadOptionsFromEnv', () => {
       retry: { maxRetries: 5, initialDelayMs: 50, maxDelayMs: 500 },
       deadLetter: { topic: 'all.dlq' },
       shutdown: { drainTimeoutMs: 2000 },
-      ssl: { ca: ['PEM'], rejectUnauthorized: false },
+      ssl: { ca: [pem], cert: pem, key, passphrase: 'unit-test-key-pass', rejectUnauthorized: false },
       sasl: { mechanism: 'scram-sha-512', username: 'user', password: 'secret' },
     });
   });
@@ -200,6 +202,9 @@ describe('loadOptionsFromEnv', () => {
       'KAFKA_DRAIN_TIMEOUT_MS',
       'KAFKA_SSL',
       'KAFKA_SSL_CA_FILE',
+      'KAFKA_SSL_CERT_FILE',
+      'KAFKA_SSL_KEY_FILE',
+      'KAFKA_SSL_KEY_PASSWORD',
       'KAFKA_SSL_REJECT_UNAUTHORIZED',
       'KAFKA_SASL_MECHANISM',
       'KAFKA_SASL_USERNAME',
@@ -207,6 +212,7 @@ describe('loadOptionsFromEnv', () => {
     ]);
     for (const v of ENV_VARIABLES) expect(v.description.length).toBeGreaterThan(5);
     expect(ENV_VARIABLES.filter((v) => v.secret).map((v) => v.name)).toEqual([
+      'KAFKA_SSL_KEY_PASSWORD',
       'KAFKA_SASL_USERNAME',
       'KAFKA_SASL_PASSWORD',
     ]);

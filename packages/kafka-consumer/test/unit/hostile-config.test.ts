@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, type ConsumerOptions, createConsumer, loadOptionsFromEnv } from '../../src/index.js';
 
@@ -106,6 +108,14 @@ const OPTIONS: Array<[string, Record<string, unknown>, string, string]> = [
   ],
 ];
 
+/** Throwaway PEM files made once with openssl (test/unit/support/tls); nothing trusts them. */
+const tls = (file: string) => fileURLToPath(new URL(`./support/tls/${file}`, import.meta.url));
+const CERT = tls('client.pem');
+const KEY = tls('client.key');
+const ENCRYPTED_KEY = tls('client-encrypted.key');
+const KEY_PASSWORD = 'unit-test-key-pass';
+const NOT_PEM = fileURLToPath(import.meta.url);
+
 /** [what, env patch, variable named, fix given]. */
 const ENV: Array<[string, Record<string, string>, string, string]> = [
   [
@@ -186,6 +196,72 @@ const ENV: Array<[string, Record<string, string>, string, string]> = [
     'required when',
   ],
   ['KAFKA_DLQ_TOPIC invalid', { KAFKA_DLQ_TOPIC: 'dlq topic!' }, 'KAFKA_DLQ_TOPIC', '[a-zA-Z0-9._-]'],
+  [
+    'KAFKA_SSL_CA_FILE not PEM',
+    { KAFKA_SSL_CA_FILE: NOT_PEM },
+    'KAFKA_SSL_CA_FILE',
+    'holds no PEM certificate (-----BEGIN CERTIFICATE-----): use the CA that signed',
+  ],
+  [
+    'a client certificate without its key',
+    { KAFKA_SSL_CERT_FILE: CERT },
+    'KAFKA_SSL_CERT_FILE / KAFKA_SSL_KEY_FILE',
+    'both are required for mutual TLS; KAFKA_SSL_CERT_FILE is set, so set KAFKA_SSL_KEY_FILE',
+  ],
+  [
+    'a client key without its certificate',
+    { KAFKA_SSL_KEY_FILE: KEY },
+    'KAFKA_SSL_CERT_FILE / KAFKA_SSL_KEY_FILE',
+    'KAFKA_SSL_KEY_FILE is set, so set KAFKA_SSL_CERT_FILE to the PEM certificate',
+  ],
+  [
+    'KAFKA_SSL_CERT_FILE missing file',
+    { KAFKA_SSL_CERT_FILE: '/nonexistent/client.pem', KAFKA_SSL_KEY_FILE: KEY },
+    'KAFKA_SSL_CERT_FILE',
+    'cannot read "/nonexistent/client.pem"',
+  ],
+  [
+    'KAFKA_SSL_CERT_FILE not PEM',
+    { KAFKA_SSL_CERT_FILE: NOT_PEM, KAFKA_SSL_KEY_FILE: KEY },
+    'KAFKA_SSL_CERT_FILE',
+    'holds no PEM certificate',
+  ],
+  [
+    'certificate and key files swapped',
+    { KAFKA_SSL_CERT_FILE: KEY, KAFKA_SSL_KEY_FILE: CERT },
+    'KAFKA_SSL_CERT_FILE',
+    'are the CERT and KEY files swapped?',
+  ],
+  [
+    'KAFKA_SSL_KEY_FILE not PEM',
+    { KAFKA_SSL_CERT_FILE: CERT, KAFKA_SSL_KEY_FILE: NOT_PEM },
+    'KAFKA_SSL_KEY_FILE',
+    'holds no PEM private key',
+  ],
+  [
+    'an encrypted key without its password',
+    { KAFKA_SSL_CERT_FILE: CERT, KAFKA_SSL_KEY_FILE: ENCRYPTED_KEY },
+    'KAFKA_SSL_KEY_FILE',
+    'the key is encrypted; set KAFKA_SSL_KEY_PASSWORD to its password',
+  ],
+  [
+    'a wrong key password',
+    { KAFKA_SSL_CERT_FILE: CERT, KAFKA_SSL_KEY_FILE: ENCRYPTED_KEY, KAFKA_SSL_KEY_PASSWORD: 'wrong-pass' },
+    'KAFKA_SSL_KEY_PASSWORD',
+    'does not decrypt the key in KAFKA_SSL_KEY_FILE',
+  ],
+  [
+    'the key of another certificate',
+    { KAFKA_SSL_CERT_FILE: CERT, KAFKA_SSL_KEY_FILE: tls('other.key') },
+    'KAFKA_SSL_CERT_FILE / KAFKA_SSL_KEY_FILE',
+    'the key does not belong to the certificate',
+  ],
+  [
+    'a key password without a key',
+    { KAFKA_SSL_KEY_PASSWORD: KEY_PASSWORD },
+    'KAFKA_SSL_KEY_PASSWORD',
+    'set only together with KAFKA_SSL_KEY_FILE',
+  ],
 ];
 
 describe('hostile runtime configuration', () => {
@@ -220,5 +296,21 @@ describe('hostile runtime configuration', () => {
       }),
     );
     expect(error.message).not.toContain('hunter2-secret');
+  });
+
+  it('never echoes a key password or key material from a bad mutual-TLS setting', () => {
+    const error = configError(() =>
+      loadOptionsFromEnv({
+        ...baseEnv,
+        KAFKA_SSL_CERT_FILE: CERT,
+        KAFKA_SSL_KEY_FILE: ENCRYPTED_KEY,
+        KAFKA_SSL_KEY_PASSWORD: 'hunter3-secret',
+      }),
+    );
+    expect(error.issues).toEqual(['KAFKA_SSL_KEY_PASSWORD: does not decrypt the key in KAFKA_SSL_KEY_FILE']);
+    const key = readFileSync(ENCRYPTED_KEY, 'utf8').split('\n')[1] ?? '';
+    expect(key.length).toBeGreaterThan(20);
+    expect(error.message).not.toContain('hunter3-secret');
+    expect(error.message).not.toContain(key);
   });
 });
