@@ -6,11 +6,12 @@ export function describeUndecodable(batch: UndecodableBatch, groupId: string): s
   const reset = (to: string) =>
     `kafka-consumer-groups --group ${groupId} --topic ${topic}:${partition} --reset-offsets --to-offset ${to} --execute`;
   if (kind === 'broker') {
-    // The broker cannot find any offset past the damage in that segment: no reset gets past it there.
+    // The broker finds an offset by reading the segment's batches on from an index entry: the damage stops it.
     return (
       `cannot fetch ${topic}[${partition}] at offset ${offset}: ${batch.error.message}. ` +
-      'The partition is paused, the others go on. No consumer can read past this point from this broker: ' +
-      'make an intact replica the leader (or repair the segment on the broker), then call ' +
+      'The partition is paused, the others go on. A reset to a later offset rarely helps on this broker ' +
+      '(it cannot read on from the damage): make an intact replica the leader or repair the segment ' +
+      'on the broker, then call ' +
       `resumePartition('${topic}', ${partition})`
     );
   }
