@@ -49,13 +49,23 @@ function recordSetCorrupt(buf: Buffer, start: number, end: number): boolean {
   return false;
 }
 
+/** What a walk over a Fetch v11 response's frame found. */
+export interface FetchScan {
+  /** A complete v2 batch of a checked topic whose CRC does not match. */
+  corrupt: boolean;
+  /** Bytes of record sets in the whole response, any topic (0: the broker returned no record at all). */
+  recordBytes: number;
+}
+
 /**
- * Whether a Fetch v11 response holds a corrupt batch of a topic `checked` accepts. Walks the
- * response's frame only (no record is decoded); a malformed frame throws a RangeError (the caller
- * leaves the verdict to the decoder).
+ * Walks a Fetch v11 response's frame (no record is decoded), checking the batches of the topics
+ * `checked` accepts; a malformed frame throws a RangeError (the caller leaves the verdict to the
+ * decoder).
  */
-export function fetchResponseCorrupt(raw: Buffer, checked: (topic: string) => boolean): boolean {
+export function scanFetchResponse(raw: Buffer, checked: (topic: string) => boolean): FetchScan {
   let at = 10; // throttle_time_ms int32, error_code int16, session_id int32
+  let recordBytes = 0;
+  let corrupt = false;
   const topics = raw.readInt32BE(at);
   at += 4;
   for (let t = 0; t < topics; t++) {
@@ -72,9 +82,10 @@ export function fetchResponseCorrupt(raw: Buffer, checked: (topic: string) => bo
       at += 4;
       if (size <= 0) continue;
       if (at + size > raw.length) throw new RangeError('record set past the end of the response');
-      if (check && recordSetCorrupt(raw, at, at + size)) return true;
+      recordBytes += size;
+      if (check && !corrupt && recordSetCorrupt(raw, at, at + size)) corrupt = true;
       at += size;
     }
   }
-  return false;
+  return { corrupt, recordBytes };
 }

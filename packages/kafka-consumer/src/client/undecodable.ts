@@ -18,10 +18,13 @@
  * topics it consumes; an AsyncLocalStorage context was dropped: on Node 20 it hooks every promise,
  * about 10% more CPU per message), which pauses it. A partition the broker answers with
  * CORRUPT_MESSAGE (it cannot read its own log there, e.g. a damaged batch length) is reported at
- * the request's fetch offset instead of failing the fetch. Other Fetch versions are left as they are.
+ * the request's fetch offset instead of failing the fetch; so is one the broker answers with nothing,
+ * again and again, although it has records there (fetch-stall.ts). Other Fetch versions are left as
+ * they are.
  */
 import { createRequire } from 'node:module';
-import { fetchResponseCorrupt } from './batch-crc.js';
+import { type FetchScan, scanFetchResponse } from './batch-crc.js';
+import { FetchStalls, type StallResponse } from './fetch-stall.js';
 import { type Decoder, type DecoderClass, tolerantFetchDecoder } from './tolerant-fetch.js';
 
 export { describeUndecodable } from './undecodable-text.js';
@@ -42,13 +45,9 @@ export interface UndecodableBatch {
 
 export type UndecodableListener = (batch: UndecodableBatch) => void;
 
-interface FetchPartition {
-  partition: number;
-  errorCode: number;
-  messages: unknown[];
-}
-interface FetchResponse {
-  responses: Array<{ topicName: string; partitions: FetchPartition[] }>;
+interface FetchResponse extends StallResponse {
+  clientSideThrottleTime?: number;
+  throttleTime?: number;
 }
 interface ResponseModule {
   decode: (raw: Buffer) => Promise<FetchResponse>;
@@ -85,6 +84,9 @@ export function watchUndecodable(topics: readonly string[], listener: Undecodabl
 const LAST_OFFSET_DELTA_AT = 23;
 /** Kafka's CORRUPT_MESSAGE: the broker found its own log unreadable at the fetch offset. */
 const CORRUPT_MESSAGE = 2;
+/** Empty answers in a row, at one offset below the readable end, before a partition is held as stalled. */
+const STALLED_FETCHES = 3;
+const stalls = new FetchStalls(STALLED_FETCHES);
 
 let installed = false;
 
@@ -104,36 +106,42 @@ function install(): void {
   if (typeof fetch.protocol !== 'function' || fetch.__kafkakitTolerant) return;
   const tolerant = tolerantFetchDecoder({ Decoder, decodeBatch, checked: watched, failed });
   const decodeWatched = async (original: ResponseModule, raw: Buffer, args: FetchArgs) => {
-    let corrupt: boolean;
+    let scan: FetchScan | undefined;
     try {
-      corrupt = fetchResponseCorrupt(raw, watched);
+      scan = scanFetchResponse(raw, watched);
     } catch {
-      corrupt = false; // A malformed frame: the decoders below say what is wrong with it.
+      scan = undefined; // A malformed frame: the decoders below say what is wrong with it.
     }
     let decoded: FetchResponse;
-    if (corrupt) decoded = await tolerant(raw);
+    let clean = scan !== undefined && !scan.corrupt;
+    if (scan?.corrupt) decoded = await tolerant(raw);
     else {
       try {
         decoded = await original.decode(raw);
       } catch {
+        clean = false;
         decoded = await tolerant(raw);
       }
     }
+    const asked = (topic: string, partition: number) => {
+      const offset = args.topics
+        ?.find((t) => t.topic === topic)
+        ?.partitions.find((q) => q.partition === partition)?.fetchOffset;
+      return offset === undefined ? undefined : String(offset);
+    };
     for (const { topicName, partitions } of decoded.responses) {
       if (!watched(topicName)) continue;
       for (const p of partitions) {
         if (p.errorCode !== CORRUPT_MESSAGE) continue;
         // KafkaJS would retry the whole fetch (every partition of this broker) and crash after its
         // retries, again and again: hold this partition instead, at the offset it asked for.
-        const asked = args.topics
-          ?.find((t) => t.topic === topicName)
-          ?.partitions.find((q) => q.partition === p.partition)?.fetchOffset;
+        clean = false;
         p.errorCode = 0;
         p.messages = [];
         report({
           topic: topicName,
           partition: p.partition,
-          offset: asked === undefined ? 'unknown' : String(asked),
+          offset: asked(topicName, p.partition) ?? 'unknown',
           lastOffset: undefined,
           kind: 'broker',
           error: new Error(
@@ -141,6 +149,21 @@ function install(): void {
           ),
         });
       }
+    }
+    if (!clean || scan === undefined) return decoded;
+    const quiet =
+      scan.recordBytes === 0 && !(decoded.clientSideThrottleTime ?? 0) && !(decoded.throttleTime ?? 0);
+    for (const { topic, partition, offset, end } of stalls.observe(decoded, quiet, asked, watched)) {
+      report({
+        topic,
+        partition,
+        offset,
+        lastOffset: undefined,
+        kind: 'broker',
+        error: new Error(
+          `the broker returns nothing from there, without an error, although the partition has records up to offset ${BigInt(end) - 1n} (${STALLED_FETCHES} fetches in a row; a batch length on its disk that runs past the end of its log?)`,
+        ),
+      });
     }
     return decoded;
   };

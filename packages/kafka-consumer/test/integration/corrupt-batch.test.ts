@@ -76,15 +76,15 @@ const batchesOf = (topic: string, partition: number) =>
   ]);
 
 describe('a record batch damaged on the broker', () => {
-  it('holds its partition with topic, partition and offset, goes on with the others, and a reset past it skips it', async () => {
+  it('holds its partition with topic, partition and offset, goes on with the others, and a reset past damaged bytes skips them', async () => {
     const source = uniqueName('kc-corrupt');
-    await createTopic(brokers, source, 4);
+    await createTopic(brokers, source, 5);
     const producer = testClient(brokers).producer();
     await producer.connect();
     try {
-      // Partitions 0, 2 (gzip) and 3: three batches of three records each (offsets 0-2, 3-5, 6-8).
+      // Partitions 0, 2 (gzip), 3 and 4: three batches of three records each (offsets 0-2, 3-5, 6-8).
       for (const batch of ['a', 'b', 'c']) {
-        for (const partition of [0, 2, 3]) {
+        for (const partition of [0, 2, 3, 4]) {
           await producer.send({
             topic: source,
             compression: partition === 2 ? CompressionTypes.GZIP : CompressionTypes.None,
@@ -120,6 +120,9 @@ describe('a record batch damaged on the broker', () => {
       // 3: a batch length below the minimum: the broker itself cannot read its log there.
       damage(source, 3, 1, BATCH_HEADER.lengthAt, [0, 0, 0, 5]);
       expect(batchesOf(source, 3)).toEqual([[0, 2, 0]]);
+      // 4: a batch length that runs past the end of the log: the broker returns nothing from there.
+      damage(source, 4, 1, BATCH_HEADER.lengthAt, [0, 0, 0x27, 0x10]);
+      expect(batchesOf(source, 4)).toEqual([[0, 2, 0]]);
       // Precondition: KafkaJS alone decodes the damaged batch of 0 into records with the wrong bytes.
       expect((await decodeOnDisk(source, 0, 1)).map((r) => r.value.toString())).toEqual([
         `${'b0-'.padEnd(12, 'x')}ZZZZ${'x'.repeat(24)}`,
@@ -140,16 +143,16 @@ describe('a record batch damaged on the broker', () => {
       const events = record(c, 'consumer.crashed', 'partition.paused', 'error');
       await c.run();
       const onPartition = (list: string[], p: number) => list.filter((s) => s.startsWith(`${p}:`));
-      await waitFor(() => c.health().pausedPartitions.length === 3 && onPartition(seen, 1).length === 20, {
+      await waitFor(() => c.health().pausedPartitions.length === 4 && onPartition(seen, 1).length === 20, {
         timeoutMs: 20_000,
-        message: 'partitions 0, 2, 3 held and partition 1 consumed',
+        message: 'partitions 0, 2, 3, 4 held and partition 1 consumed',
       });
       const report = c.health();
       expect(report.status).toBe('unhealthy');
       expect([...report.pausedPartitions].sort((x, y) => x.partition - y.partition)).toEqual(
-        [0, 2, 3].map((partition) => ({ topic: source, partition })),
+        [0, 2, 3, 4].map((partition) => ({ topic: source, partition })),
       );
-      expect(report.problems).toHaveLength(3);
+      expect(report.problems).toHaveLength(4);
       const problem = (p: number) =>
         report.problems.find((s) => s.startsWith(`${source}[${p}] paused`)) ?? '';
       for (const p of [0, 2]) {
@@ -161,24 +164,28 @@ describe('a record batch damaged on the broker', () => {
       expect(problem(3)).toContain(
         `${source}[3] paused: undecodable-batch (cannot fetch ${source}[3] at offset 3: the broker cannot read its log there (CORRUPT_MESSAGE`,
       );
+      expect(problem(4)).toContain(
+        `${source}[4] paused: undecodable-batch (cannot fetch ${source}[4] at offset 3: the broker returns nothing from there, without an error, although the partition has records up to offset 8`,
+      );
       expect(events['partition.paused'].map((e) => [e.partition, e.reason]).sort()).toEqual([
         [0, 'undecodable-batch'],
         [2, 'undecodable-batch'],
         [3, 'undecodable-batch'],
+        [4, 'undecodable-batch'],
       ]);
-      expect(events.error).toHaveLength(3);
+      expect(events.error).toHaveLength(4);
       // No crash from the damage (a fresh broker may still report its group coordinator loading).
       expect(
         events['consumer.crashed'].filter((e) => /corrupt|crc|decode|buffer|range/i.test(e.error.message)),
       ).toEqual([]);
       // The batch before the damaged one was processed, nothing of the damaged one was delivered,
       // and the commits reached the damaged batch.
-      for (const p of [0, 2, 3]) {
+      for (const p of [0, 2, 3, 4]) {
         expect(onPartition(seen, p)).toEqual([0, 1, 2].map((i) => `${p}:a${i}:${`a${i}-`.padEnd(40, 'x')}`));
       }
       await expect
         .poll(() => readCommittedOffsets(brokers, groupId, source), { timeout: 10_000 })
-        .toEqual({ 0: '3', 1: '20', 2: '3', 3: '3' });
+        .toEqual({ 0: '3', 1: '20', 2: '3', 3: '3', 4: '3' });
       // The other partitions go on while the three are held.
       await producer.send({
         topic: source,
@@ -202,7 +209,7 @@ describe('a record batch damaged on the broker', () => {
         .setOffsets({
           groupId,
           topic: source,
-          partitions: [0, 2, 3].map((partition) => ({ partition, offset: '6' })),
+          partitions: [0, 2, 3, 4].map((partition) => ({ partition, offset: '6' })),
         })
         .finally(() => admin.disconnect());
       const again: string[] = [];
@@ -219,18 +226,24 @@ describe('a record batch damaged on the broker', () => {
         () =>
           onPartition(again, 0).length === 3 &&
           onPartition(again, 2).length === 3 &&
-          c2.health().pausedPartitions.length === 1,
-        { timeoutMs: 20_000, message: 'batch c consumed on 0 and 2, partition 3 held at 6' },
+          c2.health().pausedPartitions.length === 2,
+        { timeoutMs: 20_000, message: 'batch c consumed on 0 and 2, partitions 3 and 4 held at 6' },
       );
       expect(onPartition(again, 0)).toEqual(['0:c0', '0:c1', '0:c2']);
       expect(onPartition(again, 2)).toEqual(['2:c0', '2:c1', '2:c2']);
       expect(onPartition(again, 1)).toEqual([]);
       // Where the broker cannot read its own log, a reset does not help on that broker (it finds
       // offset 6 by reading the segment's batches from the start, and stops at the damaged one).
-      expect(c2.health().pausedPartitions).toEqual([{ topic: source, partition: 3 }]);
-      expect(c2.health().problems).toEqual([
+      expect([...c2.health().pausedPartitions].sort((x, y) => x.partition - y.partition)).toEqual([
+        { topic: source, partition: 3 },
+        { topic: source, partition: 4 },
+      ]);
+      expect([...c2.health().problems].sort()).toEqual([
         expect.stringContaining(
           `cannot fetch ${source}[3] at offset 6: the broker cannot read its log there`,
+        ),
+        expect.stringContaining(
+          `cannot fetch ${source}[4] at offset 6: the broker returns nothing from there`,
         ),
       ]);
       await c2.disconnect();

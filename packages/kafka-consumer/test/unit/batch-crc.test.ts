@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
-import { batchCrcError, fetchResponseCorrupt } from '../../src/client/batch-crc.js';
+import { batchCrcError, scanFetchResponse } from '../../src/client/batch-crc.js';
 import { crc32c, crc32cImplementation, crc32cJs } from '../../src/client/crc32c.js';
 
 const require = createRequire(import.meta.url);
@@ -96,11 +96,18 @@ describe('the CRC32C of fetched batches', () => {
     const good = Buffer.concat([await batch(0, ['a', 'b']), await batch(2, ['c'])]);
     const bad = Buffer.from(good);
     flip(bad, bad.length - 3);
-    expect(fetchResponseCorrupt(fetchResponse('orders', good), () => true)).toBe(false);
-    expect(fetchResponseCorrupt(fetchResponse('orders', bad), (t) => t === 'orders')).toBe(true);
-    expect(fetchResponseCorrupt(fetchResponse('orders', bad), (t) => t === 'other')).toBe(false);
+    expect(scanFetchResponse(fetchResponse('orders', good), () => true)).toEqual({
+      corrupt: false,
+      recordBytes: good.length,
+    });
+    expect(scanFetchResponse(fetchResponse('orders', bad), (t) => t === 'orders').corrupt).toBe(true);
+    expect(scanFetchResponse(fetchResponse('orders', bad), (t) => t === 'other').corrupt).toBe(false);
+    expect(scanFetchResponse(fetchResponse('orders', Buffer.alloc(0)), () => true)).toEqual({
+      corrupt: false,
+      recordBytes: 0,
+    });
     // A response cut short is malformed: the caller leaves it to KafkaJS's decoder.
     const cut = fetchResponse('orders', bad);
-    expect(() => fetchResponseCorrupt(cut.subarray(0, cut.length - 10), () => true)).toThrow(RangeError);
+    expect(() => scanFetchResponse(cut.subarray(0, cut.length - 10), () => true)).toThrow(RangeError);
   });
 });
