@@ -175,7 +175,13 @@ function failover(
         ),
       ];
       if (fault === 'coordinator') {
+        const rejoins = ledger.filter((e) => e.ev === 'assigned' && e.ts > faultAt).length;
         criteria.push(
+          criterion(
+            'the member kept its assignment: no re-join (heartbeats and commits moved to the successor)',
+            rejoins === 0,
+            `${rejoins} assignments after the kill`,
+          ),
           criterion(
             `resumed within ${COORDINATOR_TARGET_MS / 1000} s of the coordinator kill`,
             pause.ms <= COORDINATOR_TARGET_MS,
@@ -202,9 +208,12 @@ export const leaderKill = (
   backlog = BACKLOG,
 ) => failover(13, 'leader', strategies, downMs, backlog);
 
-/** 14. The broker hosting the group coordinator is SIGKILLed (restarted after 20 s). */
-export const coordinatorKill = (strategies: readonly CommitStrategy[] = STRATEGIES) =>
-  failover(14, 'coordinator', strategies, 20_000);
+/** 14. The broker hosting the group coordinator is SIGKILLed (restarted after `downMs`). */
+export const coordinatorKill = (
+  strategies: readonly CommitStrategy[] = STRATEGIES,
+  downMs = 20_000,
+  backlog = BACKLOG,
+) => failover(14, 'coordinator', strategies, downMs, backlog);
 
 /** 15. Rolling restart of all three brokers (stop, start, wait in sync, next) during consumption. */
 export const clusterRollingRestart = (strategies: readonly CommitStrategy[] = STRATEGIES) =>

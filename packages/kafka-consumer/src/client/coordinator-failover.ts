@@ -19,6 +19,8 @@
  */
 import { createRequire } from 'node:module';
 import { CoordinatorSearch } from './coordinator-search.js';
+import { patchFetchRecovery } from './leader-failover.js';
+import { watched, watchGroup } from './watched-groups.js';
 
 /** The slice of KafkaJS's Broker this module uses. */
 interface Broker {
@@ -80,9 +82,6 @@ export function coordinatorLoss(error: unknown): 'moved' | 'unreachable' | undef
 const searches = new WeakMap<Cluster, Map<string, CoordinatorSearch<Broker>>>();
 const lostNodeTriedAt = new WeakMap<Broker, number>();
 const RETRY_LOST_NODE_MS = 2000;
-/** Groups of this runtime's consumers (refcounted): other KafkaJS consumers of the process keep KafkaJS's behaviour. */
-const groups = new Map<string, number>();
-const watched = (groupId: string) => groups.has(groupId);
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 function searchOf(cluster: Cluster, groupId: string): CoordinatorSearch<Broker> {
@@ -206,22 +205,16 @@ let installed = false;
  */
 export function watchCoordinator(groupId: string): () => void {
   install();
-  groups.set(groupId, (groups.get(groupId) ?? 0) + 1);
-  let watching = true;
-  return () => {
-    if (!watching) return;
-    watching = false;
-    const count = (groups.get(groupId) ?? 1) - 1;
-    if (count === 0) groups.delete(groupId);
-    else groups.set(groupId, count);
-  };
+  return watchGroup(groupId);
 }
 
 function install(): void {
   if (installed) return;
   installed = true;
   const require = createRequire(import.meta.url);
-  let ConsumerGroup: { prototype: { heartbeat: Method<ConsumerGroupLike> } };
+  let ConsumerGroup: {
+    prototype: { heartbeat: Method<ConsumerGroupLike>; recoverFromFetch: Method<ConsumerGroupLike> };
+  };
   let OffsetManager: {
     prototype: { getCoordinator: Method<OffsetManagerLike>; commitOffsets: Method<OffsetManagerLike> };
   };
@@ -232,8 +225,10 @@ function install(): void {
     return; // Another KafkaJS layout: leave its behaviour unchanged.
   }
   if (typeof ConsumerGroup.prototype?.heartbeat !== 'function') return;
+  if (typeof ConsumerGroup.prototype.recoverFromFetch !== 'function') return;
   if (typeof OffsetManager.prototype?.getCoordinator !== 'function') return;
   if (typeof OffsetManager.prototype.commitOffsets !== 'function') return;
   patchConsumerGroup(ConsumerGroup.prototype);
+  patchFetchRecovery(ConsumerGroup.prototype as unknown as Parameters<typeof patchFetchRecovery>[0]);
   patchOffsetManager(OffsetManager.prototype);
 }

@@ -1,0 +1,45 @@
+/**
+ * A partition leader that died, for KafkaJS 2.2.4's fetch loop. A Fetch to the dead broker fails with
+ * a connection error ("connect ECONNREFUSED"), which `consumerGroup.recoverFromFetch` does not
+ * handle: it reaches the runner's retry loop, which after five tries (about 10 s) crashes the
+ * consumer, and KafkaJS restarts it as a new member after another backoff: a re-join, and every
+ * partition's uncommitted work is done again. That is before KRaft has even fenced the broker
+ * (`broker.session.timeout.ms`, 9 s) and elected new leaders.
+ *
+ * Patched here as the Java client behaves: the node is backed off for RECONNECT_BACKOFF_MS and the
+ * metadata refreshed; the fetchers of the other brokers go on, and once new leaders are elected the
+ * metadata names them and KafkaJS's fetch manager moves the partitions there. Only for this
+ * runtime's groups (`watched-groups.ts`); anything else keeps KafkaJS's handling.
+ */
+import { watched } from './watched-groups.js';
+
+/** How long a fetcher waits after its broker refused the connection before it fetches again. */
+export const RECONNECT_BACKOFF_MS = 500;
+
+interface FetchingGroup {
+  groupId: string;
+  cluster: { refreshMetadata(): Promise<void> };
+  logger?: { debug(message: string, extra?: object): void };
+}
+
+type Recover = (this: FetchingGroup, error: unknown) => Promise<unknown>;
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** Wraps `ConsumerGroup.prototype.recoverFromFetch`. */
+export function patchFetchRecovery(proto: { recoverFromFetch: Recover }): void {
+  const recover = proto.recoverFromFetch;
+  proto.recoverFromFetch = async function (this: FetchingGroup, error: unknown) {
+    const e = error as { name?: unknown; broker?: unknown } | null;
+    if (e?.name !== 'KafkaJSConnectionError' || !watched(this.groupId)) return recover.call(this, error);
+    this.logger?.debug('Broker unreachable for a fetch; backing off, then refreshing metadata', {
+      groupId: this.groupId,
+      broker: e.broker,
+      backoffMs: RECONNECT_BACKOFF_MS,
+    });
+    await sleep(RECONNECT_BACKOFF_MS);
+    // Refused too while the cluster is away: the next fetch fails again and backs off again.
+    await this.cluster.refreshMetadata().catch(() => undefined);
+    return undefined;
+  };
+}
