@@ -21,6 +21,7 @@ export { ensureBrokerJars } from './local/jars.js';
 export { metadataAnswers } from './probe.js';
 export type { AclOperation, ClientTls, SecureKafkaHandle, SecureKafkaOptions } from './secure.js';
 export { startSecureKafka } from './secure.js';
+export { BATCH_HEADER, readRecordBatches, type SegmentBatch, segmentFiles } from './segments.js';
 export { startKafka } from './start.js';
 export type {
   BrokerMode,

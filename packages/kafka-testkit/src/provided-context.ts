@@ -8,5 +8,7 @@ declare module 'vitest' {
     kafkaVersion: string;
     /** How the test kit got it: external (KAFKAKIT_TEST_BROKERS), docker or local. */
     kafkaMode: 'external' | 'docker' | 'local';
+    /** The broker's `log.dirs` when the test kit runs it here (local mode), else ''. */
+    kafkaLogDir: string;
   }
 }

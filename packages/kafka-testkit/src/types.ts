@@ -64,6 +64,11 @@ export interface KafkaHandle {
   readonly logFile?: string;
   /** Local mode: the folder with config, data and log. */
   readonly dataDir?: string;
+  /**
+   * Local single-node mode: the broker's `log.dirs` (one folder per partition, `<topic>-<partition>`,
+   * holding its segment files; see `segmentFiles`).
+   */
+  readonly logDir?: string;
   /** Local mode: the JVM's process id. */
   readonly pid?: number;
   /** Local mode: freeze the broker process (SIGSTOP), for fault tests. */

@@ -36,6 +36,7 @@ export default async function setup(project: TestProject): Promise<(() => Promis
   project.provide('kafkaBrokers', kafka.brokers);
   project.provide('kafkaVersion', kafka.version);
   project.provide('kafkaMode', kafka.mode);
+  project.provide('kafkaLogDir', kafka.logDir ?? '');
   return async () => {
     if (runPrefix !== undefined) {
       const removed = await deleteByPrefix(kafka.brokers, runPrefix);

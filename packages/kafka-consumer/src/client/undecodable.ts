@@ -3,49 +3,65 @@
  * must not fail the whole fetch. KafkaJS decodes a Fetch response for every partition at once, in
  * the connection, before any `eachBatch`: one bad batch rejects the fetch, the runner crashes, the
  * consumer restarts, fetches the same batch again — a crash loop that also starves every other
- * partition the same broker leads.
+ * partition the same broker leads. And KafkaJS checks no CRC: a batch whose bytes were damaged on
+ * the broker's disk may decode into wrong records, delivered as if nothing happened.
  *
- * KafkaJS 2.2.4 looks the Fetch response decoder up on its module object at each request
- * (`response.decode(payload)` in network/connection.js), so this wraps the v11 decoder (the version
- * KafkaJS uses with brokers >= 2.3): a response that decodes is returned untouched (no cost on the
- * normal path); one that fails is decoded again partition by partition. A partition whose record set
+ * KafkaJS 2.2.4 looks up the Fetch request builder on its module object at each request
+ * (`requests.Fetch.protocol` in broker/index.js), so this wraps the v11 one (the version KafkaJS uses
+ * with brokers >= 2.3): a fetch for a topic some consumer watches gets a response decoder that knows
+ * the request's offsets. It checks the CRC32C of every complete v2 batch of the watched topics (see
+ * batch-crc.ts), then decodes as KafkaJS does; a response that decodes and checks out is returned
+ * untouched. One that fails is decoded again partition by partition: a partition whose record set
  * fails keeps the records of the batches before the bad one and returns nothing from it on; when
- * the bad batch is the first one fetched, the partition is reported — with topic, partition and the bad batch's offsets — to the consumer whose request it
- * was (every consumer client registers the topics it consumes; an AsyncLocalStorage context was
- * dropped: on Node 20 it hooks every promise, about 10% more CPU per message), which pauses it. Older Fetch versions are left as they are.
+ * the bad batch is the first one fetched, the partition is reported — with topic, partition and the
+ * bad batch's offsets — to the consumer whose topics it is (every consumer client registers the
+ * topics it consumes; an AsyncLocalStorage context was dropped: on Node 20 it hooks every promise,
+ * about 10% more CPU per message), which pauses it. A partition the broker answers with
+ * CORRUPT_MESSAGE (it cannot read its own log there, e.g. a damaged batch length) is reported at
+ * the request's fetch offset instead of failing the fetch; so is one the broker answers with nothing,
+ * again and again, although it has records there (fetch-stall.ts). Other Fetch versions are left as
+ * they are.
  */
 import { createRequire } from 'node:module';
+import { type FetchScan, scanFetchResponse } from './batch-crc.js';
+import { FetchStalls, type StallResponse } from './fetch-stall.js';
+import { type Decoder, type DecoderClass, tolerantFetchDecoder } from './tolerant-fetch.js';
+
+export { describeUndecodable } from './undecodable-text.js';
+
+/** Why a batch is held: it fails to decode, its CRC does not match, or the broker cannot read its log there. */
+export type UndecodableKind = 'decode' | 'crc' | 'broker';
 
 export interface UndecodableBatch {
   topic: string;
   partition: number;
-  /** The first offset of the batch that cannot be decoded. */
+  /** The first offset of the batch that cannot be decoded (kind 'broker': the offset fetched). */
   offset: string;
   /** The last offset of that batch, when its header could be read (skip to this + 1 to get past it). */
   lastOffset: string | undefined;
+  kind: UndecodableKind;
   error: Error;
 }
 
 export type UndecodableListener = (batch: UndecodableBatch) => void;
 
-interface Decoder {
-  offset: number;
-  buffer: Buffer;
-  readInt16(): number;
-  readInt32(): number;
-  readInt64(): { toString(): string };
-  readString(): string;
-  readBytes(size: number): Buffer;
-  canReadBytes(size: number): boolean;
-  readArray<T>(reader: (d: Decoder) => T): T[];
-  readArrayAsync<T>(reader: (d: Decoder) => Promise<T>): Promise<T[]>;
+interface FetchResponse extends StallResponse {
+  clientSideThrottleTime?: number;
+  throttleTime?: number;
 }
-
-type DecoderClass = new (buffer: Buffer) => Decoder;
-type ResponseModule = { decode: (raw: Buffer) => Promise<unknown>; __kafkakitTolerant?: true };
+interface ResponseModule {
+  decode: (raw: Buffer) => Promise<FetchResponse>;
+  parse: (data: FetchResponse) => Promise<unknown>;
+}
+interface FetchArgs {
+  topics?: Array<{ topic: string; partitions: Array<{ partition: number; fetchOffset: unknown }> }>;
+}
+type FetchBuilder = (args: FetchArgs) => { response: ResponseModule };
+type FetchProtocol = { protocol: (v: { version: number }) => FetchBuilder; __kafkakitTolerant?: true };
 
 /** Consumer clients by the topics they consume (a process usually has one). */
 const watchers = new Map<string, Set<UndecodableListener>>();
+const watched = (topic: string) => watchers.has(topic);
 const require = createRequire(import.meta.url);
 
 /** Reports undecodable batches of `topics` to `listener` until the returned function is called. */
@@ -65,112 +81,134 @@ export function watchUndecodable(topics: readonly string[], listener: Undecodabl
   };
 }
 
-const MAGIC_OFFSET = 16;
-const BATCH_OVERHEAD = 49;
 const LAST_OFFSET_DELTA_AT = 23;
+/** Kafka's CORRUPT_MESSAGE: the broker found its own log unreadable at the fetch offset. */
+const CORRUPT_MESSAGE = 2;
+/** Empty answers in a row, at one offset below the readable end, before a partition is held as stalled. */
+const STALLED_FETCHES = 3;
+const stalls = new FetchStalls(STALLED_FETCHES);
 
 let installed = false;
 
 function install(): void {
   if (installed) return;
   installed = true;
-  let response: ResponseModule;
+  let fetch: FetchProtocol;
   let Decoder: DecoderClass;
   let decodeBatch: (d: Decoder) => Promise<{ records: unknown[] }>;
   try {
-    response = require('kafkajs/src/protocol/requests/fetch/v11/response.js');
+    fetch = require('kafkajs/src/protocol/requests/fetch/index.js');
     Decoder = require('kafkajs/src/protocol/decoder.js');
     decodeBatch = require('kafkajs/src/protocol/recordBatch/v0/decoder.js');
   } catch {
     return; // Another KafkaJS layout: leave its behaviour unchanged.
   }
-  if (typeof response.decode !== 'function' || response.__kafkakitTolerant) return;
-  const original = response.decode;
-  const recordSet = async (decoder: Decoder, topic: string, partition: number): Promise<unknown[]> => {
-    const size = decoder.readInt32();
-    if (size <= 0 || !decoder.canReadBytes(size)) return [];
-    const bytes = decoder.readBytes(size);
-    if (bytes.length <= MAGIC_OFFSET || bytes.readInt8(MAGIC_OFFSET) !== 2) {
-      return failed(topic, partition, bytes, 0, new Error('legacy message set could not be decoded'));
+  if (typeof fetch.protocol !== 'function' || fetch.__kafkakitTolerant) return;
+  const tolerant = tolerantFetchDecoder({ Decoder, decodeBatch, checked: watched, failed });
+  const decodeWatched = async (original: ResponseModule, raw: Buffer, args: FetchArgs) => {
+    let scan: FetchScan | undefined;
+    try {
+      scan = scanFetchResponse(raw, watched);
+    } catch {
+      scan = undefined; // A malformed frame: the decoders below say what is wrong with it.
     }
-    const batches = new Decoder(bytes);
-    const records: unknown[] = [];
-    while (batches.canReadBytes(BATCH_OVERHEAD)) {
-      const start = batches.offset;
+    let decoded: FetchResponse;
+    let clean = scan !== undefined && !scan.corrupt;
+    if (scan?.corrupt) decoded = await tolerant(raw);
+    else {
       try {
-        records.push(...(await decodeBatch(batches)).records);
-      } catch (error) {
-        // A partial batch is how maxBytes cuts a fetch (as KafkaJS itself, keep what came before).
-        // After good batches, deliver those: the next fetch starts at the bad one and reports it
-        // (pausing now would make KafkaJS drop the good records with the rest of the fetch).
-        const partial = (error as Error).name === 'KafkaJSPartialMessageError';
-        if (!partial && records.length === 0) failed(topic, partition, bytes, start, error);
-        break;
+        decoded = await original.decode(raw);
+      } catch {
+        clean = false;
+        decoded = await tolerant(raw);
       }
     }
-    return records;
-  };
-  const tolerant = async (raw: Buffer) => {
-    const decoder = new Decoder(raw);
-    const clientSideThrottleTime = decoder.readInt32();
-    const errorCode = decoder.readInt16();
-    const sessionId = decoder.readInt32();
-    const responses = await decoder.readArrayAsync(async (t) => {
-      const topicName = t.readString();
-      const partitions = await t.readArrayAsync(async (p) => {
-        const partition = p.readInt32();
-        return {
-          partition,
-          errorCode: p.readInt16(),
-          highWatermark: p.readInt64().toString(),
-          lastStableOffset: p.readInt64().toString(),
-          lastStartOffset: p.readInt64().toString(),
-          abortedTransactions: p.readArray((a) => ({
-            producerId: a.readInt64().toString(),
-            firstOffset: a.readInt64().toString(),
-          })),
-          preferredReadReplica: p.readInt32(),
-          messages: await recordSet(p, topicName, partition),
-        };
-      });
-      return { topicName, partitions };
-    });
-    return { throttleTime: 0, clientSideThrottleTime, errorCode, sessionId, responses };
-  };
-  response.decode = async (raw: Buffer) => {
-    try {
-      return await original(raw);
-    } catch (error) {
-      // Only processes with a watching consumer get the tolerant decoding; others keep KafkaJS's.
-      if (watchers.size === 0) throw error;
-      return tolerant(raw);
+    const asked = (topic: string, partition: number) => {
+      const offset = args.topics
+        ?.find((t) => t.topic === topic)
+        ?.partitions.find((q) => q.partition === partition)?.fetchOffset;
+      return offset === undefined ? undefined : String(offset);
+    };
+    for (const { topicName, partitions } of decoded.responses) {
+      if (!watched(topicName)) continue;
+      for (const p of partitions) {
+        if (p.errorCode !== CORRUPT_MESSAGE) continue;
+        // KafkaJS would retry the whole fetch (every partition of this broker) and crash after its
+        // retries, again and again: hold this partition instead, at the offset it asked for.
+        clean = false;
+        p.errorCode = 0;
+        p.messages = [];
+        report({
+          topic: topicName,
+          partition: p.partition,
+          offset: asked(topicName, p.partition) ?? 'unknown',
+          lastOffset: undefined,
+          kind: 'broker',
+          error: new Error(
+            'the broker cannot read its log there (CORRUPT_MESSAGE: a corrupt batch on its disk; its log names the segment file)',
+          ),
+        });
+      }
     }
+    if (!clean || scan === undefined) return decoded;
+    const quiet =
+      scan.recordBytes === 0 && !(decoded.clientSideThrottleTime ?? 0) && !(decoded.throttleTime ?? 0);
+    for (const { topic, partition, offset, end } of stalls.observe(decoded, quiet, asked, watched)) {
+      report({
+        topic,
+        partition,
+        offset,
+        lastOffset: undefined,
+        kind: 'broker',
+        error: new Error(
+          `the broker returns nothing from there, without an error, although the partition has records up to offset ${BigInt(end) - 1n} (${STALLED_FETCHES} fetches in a row; a batch length on its disk that runs past the end of its log?)`,
+        ),
+      });
+    }
+    return decoded;
   };
-  response.__kafkakitTolerant = true;
+  const protocol = fetch.protocol;
+  fetch.protocol = (v) => {
+    const build = protocol(v);
+    if (v.version !== 11 || typeof build !== 'function') return build;
+    return (args) => {
+      const built = build(args);
+      // Only the fetches of a watching consumer are checked; others keep KafkaJS's behaviour.
+      if (!args.topics?.some((t) => watched(t.topic))) return built;
+      const original = built.response;
+      return {
+        ...built,
+        response: { ...original, decode: (raw: Buffer) => decodeWatched(original, raw, args) },
+      };
+    };
+  };
+  fetch.__kafkakitTolerant = true;
 }
 
-function failed(topic: string, partition: number, bytes: Buffer, at: number, error: unknown): [] {
+function report(batch: UndecodableBatch): void {
+  for (const listener of watchers.get(batch.topic) ?? []) listener(batch);
+}
+
+function failed(
+  topic: string,
+  partition: number,
+  bytes: Buffer,
+  at: number,
+  kind: UndecodableKind,
+  error: unknown,
+): [] {
   const offset = bytes.length >= at + 8 ? bytes.readBigInt64BE(at).toString() : 'unknown';
   const lastOffset =
     bytes.length >= at + LAST_OFFSET_DELTA_AT + 4 && offset !== 'unknown'
       ? (BigInt(offset) + BigInt(bytes.readInt32BE(at + LAST_OFFSET_DELTA_AT))).toString()
       : undefined;
-  const cause = error instanceof Error ? error : new Error(String(error));
-  for (const listener of watchers.get(topic) ?? [])
-    listener({ topic, partition, offset, lastOffset, error: cause });
+  report({
+    topic,
+    partition,
+    offset,
+    lastOffset,
+    kind,
+    error: error instanceof Error ? error : new Error(String(error)),
+  });
   return [];
-}
-
-/** What the runtime says about a held undecodable batch: where it is, why, and how to get past it. */
-export function describeUndecodable(batch: UndecodableBatch, groupId: string): string {
-  const { topic, partition, offset, lastOffset } = batch;
-  const span = lastOffset === undefined || lastOffset === offset ? '' : ` (offsets ${offset}..${lastOffset})`;
-  const next = lastOffset === undefined ? 'the offset after it' : `offset ${BigInt(lastOffset) + 1n}`;
-  return (
-    `cannot decode the record batch at offset ${offset}${span} of ${topic}[${partition}]: ${batch.error.message}. ` +
-    'The partition is paused, the others go on. To skip the batch, stop the group and reset it to ' +
-    `${next} (kafka-consumer-groups --group ${groupId} --topic ${topic}:${partition} --reset-offsets ` +
-    `--to-offset ${lastOffset === undefined ? '<next>' : BigInt(lastOffset) + 1n} --execute); ` +
-    `after fixing the cause instead (e.g. a codec), call resumePartition('${topic}', ${partition})`
-  );
 }

@@ -178,6 +178,7 @@ export async function startLocalBroker(options: StartKafkaOptions, version: stri
       jarsFetchedMs: jars.fetched ? jars.ms : undefined,
       logFile: dirs.logFile,
       dataDir: dirs.base,
+      logDir: dirs.dataDir,
       pid,
       pause: async () => {
         guardian.kill('SIGUSR1');
