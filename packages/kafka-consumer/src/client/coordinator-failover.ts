@@ -10,7 +10,7 @@
  * its leadership back), "not the coordinator" on a heartbeat makes KafkaJS re-join the group.
  *
  * Patched here, on the prototypes (KafkaJS looks these methods up per call, as it does the Fetch
- * decoder `undecodable.ts` wraps): a heartbeat, a connect or a commit that finds the coordinator
+ * builder `undecodable.ts` wraps): a heartbeat, a connect or a commit that finds the coordinator
  * unreachable or moved starts a {@link CoordinatorSearch} (FindCoordinator every 250 ms, at most
  * 30 s). Meanwhile heartbeats are skipped (the successor starts the member's session afresh) and
  * commits wait; then both go on at the successor with the same member id and generation: no
