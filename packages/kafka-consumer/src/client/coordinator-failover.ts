@@ -113,6 +113,7 @@ function searchOf(cluster: Cluster, groupId: string): CoordinatorSearch<Broker> 
       deadlineMs: SEARCH_DEADLINE_MS,
       sleep,
       now: Date.now,
+      active: () => watched(groupId),
       onLost: (from, error) =>
         log?.warn('Group coordinator lost; looking for its successor (heartbeats pause, commits wait)', {
           groupId,

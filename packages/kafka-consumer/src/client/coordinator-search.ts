@@ -21,6 +21,8 @@ export interface SearchOptions<B> {
   deadlineMs: number;
   sleep: (ms: number) => Promise<void>;
   now: () => number;
+  /** False once the consumer stopped: the search ends at its next attempt (no timer outlives it). */
+  active?: () => boolean;
   onLost?: (from: B, error: unknown) => void;
   onFound?: (from: B, to: B, tookMs: number, attempts: number) => void;
   onFailed?: (from: B, error: unknown, tookMs: number) => void;
@@ -90,7 +92,7 @@ export class CoordinatorSearch<B> {
       } catch (error) {
         last = error;
       }
-      if (now() - began + intervalMs > deadlineMs) {
+      if (now() - began + intervalMs > deadlineMs || this.options.active?.() === false) {
         const error = gaveUp(now() - began, last);
         this.#state = { kind: 'failed', from, error };
         this.options.onFailed?.(from, last, now() - began);

@@ -7,7 +7,7 @@ interface FakeBroker {
 }
 
 /** A search over a fake cluster: `answers` are what each attempt does (a broker, or an error). */
-function fakeSearch(answers: Array<FakeBroker | Error>, deadlineMs = 30_000) {
+function fakeSearch(answers: Array<FakeBroker | Error>, deadlineMs = 30_000, active?: () => boolean) {
   let clock = 0;
   const attempts: number[] = [];
   const found: Array<{ to: number; tookMs: number; attempts: number }> = [];
@@ -24,6 +24,7 @@ function fakeSearch(answers: Array<FakeBroker | Error>, deadlineMs = 30_000) {
       clock += ms;
     },
     now: () => clock,
+    ...(active === undefined ? {} : { active }),
     onFound: (_from, to, tookMs, n) => found.push({ to: to.nodeId, tookMs, attempts: n }),
   });
   return { search, attempts, found };
@@ -86,6 +87,17 @@ describe('coordinator search', () => {
     expect(coordinatorLoss(error)).toBeUndefined();
     // Thrown once; then the caller's own path (KafkaJS's re-join) takes over with the cached one.
     expect(search.current(dead)).toBe(dead);
+  });
+});
+
+describe('coordinator search after the consumer stopped', () => {
+  it('ends at its next attempt instead of polling on for the rest of its deadline', async () => {
+    let running = true;
+    const { search, attempts } = fakeSearch([], 30_000, () => running);
+    search.lost(dead, refused);
+    running = false;
+    await expect(search.settle(dead)).rejects.toThrow(/No successor of the lost group coordinator/);
+    expect(attempts).toEqual([0]);
   });
 });
 
