@@ -18,7 +18,9 @@
  * KafkaJS's own path (the heartbeat throws it: retries, crash, restart).
  */
 import { createRequire } from 'node:module';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { CoordinatorSearch } from './coordinator-search.js';
+import { coordinatorLoss } from './errors.js';
 import { patchFetchRecovery } from './leader-failover.js';
 import { watched, watchGroup } from './watched-groups.js';
 
@@ -56,33 +58,9 @@ type Method<T> = (this: T, ...args: unknown[]) => Promise<unknown>;
 export const SEARCH_INTERVAL_MS = 250;
 export const SEARCH_DEADLINE_MS = 30_000;
 
-const MOVED = new Set([
-  'NOT_COORDINATOR_FOR_GROUP',
-  'NOT_COORDINATOR',
-  'GROUP_COORDINATOR_NOT_AVAILABLE',
-  'COORDINATOR_NOT_AVAILABLE',
-]);
-const UNREACHABLE = new Set([
-  'KafkaJSConnectionError',
-  'KafkaJSConnectionClosedError',
-  'KafkaJSBrokerNotFound',
-]);
-
-/** How a KafkaJS error says the coordinator is gone: moved (it answered), unreachable, or neither. */
-export function coordinatorLoss(error: unknown): 'moved' | 'unreachable' | undefined {
-  let current = error as { name?: unknown; type?: unknown; originalError?: unknown } | null;
-  for (let depth = 0; depth < 3 && current !== null && typeof current === 'object'; depth++) {
-    if (typeof current.type === 'string' && MOVED.has(current.type)) return 'moved';
-    if (typeof current.name === 'string' && UNREACHABLE.has(current.name)) return 'unreachable';
-    current = current.originalError as typeof current;
-  }
-  return undefined;
-}
-
 const searches = new WeakMap<Cluster, Map<string, CoordinatorSearch<Broker>>>();
 const lostNodeTriedAt = new WeakMap<Broker, number>();
 const RETRY_LOST_NODE_MS = 2000;
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 function searchOf(cluster: Cluster, groupId: string): CoordinatorSearch<Broker> {
   let byGroup = searches.get(cluster);
@@ -111,7 +89,7 @@ function searchOf(cluster: Cluster, groupId: string): CoordinatorSearch<Broker> 
       },
       intervalMs: SEARCH_INTERVAL_MS,
       deadlineMs: SEARCH_DEADLINE_MS,
-      sleep,
+      sleep: (ms) => sleep(ms),
       now: Date.now,
       active: () => watched(groupId),
       onLost: (from, error) =>

@@ -13,6 +13,14 @@ export type ClientFailure = 'rebalancing' | 'moved' | 'fenced' | 'transient' | '
 
 const REBALANCING = new Set(['REBALANCE_IN_PROGRESS']);
 const MOVED = new Set(['NOT_COORDINATOR_FOR_GROUP', 'NOT_COORDINATOR']);
+/** Besides MOVED, what a coordinator answers when it no longer (or not yet) serves the group. */
+const COORDINATOR_UNAVAILABLE = ['GROUP_COORDINATOR_NOT_AVAILABLE', 'COORDINATOR_NOT_AVAILABLE'];
+const COORDINATOR_GONE = new Set([...MOVED, ...COORDINATOR_UNAVAILABLE]);
+const UNREACHABLE = new Set([
+  'KafkaJSConnectionError',
+  'KafkaJSConnectionClosedError',
+  'KafkaJSBrokerNotFound',
+]);
 const FENCED = new Set(['UNKNOWN_MEMBER_ID', 'ILLEGAL_GENERATION', 'FENCED_INSTANCE_ID']);
 const TRANSIENT_TYPES = new Set([
   'REQUEST_TIMED_OUT',
@@ -88,4 +96,21 @@ export function commitError(cause: unknown): Error {
     cause,
     retriable: failure === 'transient' || failure === 'moved',
   });
+}
+
+/**
+ * How a KafkaJS error says the group coordinator is gone, for the coordinator failover: 'moved' (it
+ * answered that it is not, or not yet, the coordinator), 'unreachable' (no connection), or neither.
+ * Follows `originalError` only: a failed search's own error carries its last attempt as `cause` and
+ * must not start another search.
+ */
+export function coordinatorLoss(error: unknown): 'moved' | 'unreachable' | undefined {
+  let current: unknown = error;
+  for (let depth = 0; depth < 3 && current !== null && typeof current === 'object'; depth++) {
+    const e = current as KafkaJsLike;
+    if (typeof e.type === 'string' && COORDINATOR_GONE.has(e.type)) return 'moved';
+    if (typeof e.name === 'string' && UNREACHABLE.has(e.name)) return 'unreachable';
+    current = e.originalError;
+  }
+  return undefined;
 }

@@ -11,6 +11,7 @@
  * metadata names them and KafkaJS's fetch manager moves the partitions there. Only for this
  * runtime's groups (`watched-groups.ts`); anything else keeps KafkaJS's handling.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { watched } from './watched-groups.js';
 
 /** How long a fetcher waits after its broker refused the connection before it fetches again. */
@@ -23,8 +24,6 @@ interface FetchingGroup {
 }
 
 type Recover = (this: FetchingGroup, error: unknown) => Promise<unknown>;
-
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** Wraps `ConsumerGroup.prototype.recoverFromFetch`. */
 export function patchFetchRecovery(proto: { recoverFromFetch: Recover }): void {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { coordinatorLoss } from '../../src/client/coordinator-failover.js';
 import { CoordinatorSearch } from '../../src/client/coordinator-search.js';
+import { coordinatorLoss } from '../../src/client/errors.js';
 
 interface FakeBroker {
   nodeId: number;
