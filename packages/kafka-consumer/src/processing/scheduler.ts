@@ -297,6 +297,8 @@ export class Scheduler {
   /** Revoke / shutdown: start nothing more; waiting messages are dropped (fetched again). */
   clear(): void {
     this.#ready.clear();
+    // A batch call held back by a full buffer returns now (its batch is over), not at its next beat.
+    for (const part of this.#partitions.values()) part.drained?.();
     this.#partitions.clear();
   }
 
