@@ -1,7 +1,7 @@
 import type { ClientFactory } from './client/port.js';
 import type { EventName, Listener } from './events.js';
 import type { ResolvedOptions } from './options.js';
-import type { HealthReport, ShutdownReport } from './types.js';
+import type { HealthReport, PartitionOffsets, ShutdownReport } from './types.js';
 
 export interface KafkaConsumer {
   /** Connects to the cluster (and the dead-letter producer), checks the DLQ topics. Idempotent. */
@@ -11,6 +11,12 @@ export interface KafkaConsumer {
   /** Graceful stop: drain (bounded by drainTimeoutMs), commit, leave the group, close; ends within drainTimeoutMs + 5 s. Idempotent. */
   disconnect(): Promise<ShutdownReport>;
   health(): HealthReport;
+  /**
+   * The subscribed topics' log start and end offsets and the group's committed offsets, read through
+   * the consumer's own client (its one admin connection). The health endpoints' lag comes from here.
+   * Rejects when the client cannot say (stopped, unreachable, or a client without end offsets).
+   */
+  readOffsets(): Promise<PartitionOffsets[]>;
   /** Resumes a partition the runtime paused; its unfinished message is delivered again (attempts start at 1). */
   resumePartition(topic: string, partition: number): boolean;
   on<K extends EventName>(name: K, listener: Listener<K>): () => void;

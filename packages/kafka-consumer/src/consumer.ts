@@ -8,10 +8,13 @@ import { revokeWork } from './group/revoke.js';
 import { RejoinSupervisor } from './group/supervisor.js';
 import { healthReport } from './health.js';
 import { Lifecycle } from './lifecycle.js';
+import { readOffsets } from './offsets-read.js';
 import { type ConsumerOptions, type ResolvedOptions, resolveOptions } from './options.js';
 import { Session } from './session.js';
 
 export type { ConsumerDependencies, KafkaConsumer };
+
+const NO_DIAGNOSTICS = { problems: [], warnings: [] };
 
 /** A revoke waits for in-flight handlers this much less than the rebalance timeout, then aborts them. */
 const REVOKE_MARGIN_MS = 3000;
@@ -91,11 +94,13 @@ export function createConsumer<T = Buffer | null>(
         assigned: core.control.assigned,
         held: core.control.held(),
         blocked: core.scheduler.blocked(),
+        client: client.diagnostics?.() ?? NO_DIAGNOSTICS,
         inFlight: core.scheduler.inFlight,
         lastProgressAt: core.scheduler.lastProgressAt,
         lastCommitAt: core.pipeline.lastCommitAt,
       }),
     resumePartition: (topic, partition) => core.control.release(topic, partition),
+    readOffsets: () => readOffsets(client, options.topics),
     on: (name, listener) => events.on(name, listener),
     once: (name, listener) => events.once(name, listener),
     off: (name, listener) => events.off(name, listener),

@@ -8,6 +8,8 @@ export interface HealthInput {
   stuck: string | undefined;
   assigned: readonly TopicPartition[];
   held: ReadonlyArray<TopicPartition & { reason: HoldReason; error?: Error }>;
+  /** What the client knows is wrong or degraded (a dead leader, a patch that did not install). */
+  client: { problems: string[]; warnings: string[] };
   /** Partitions whose dispatch waits behind an unfinished head (the per-message window is full). */
   blocked: ReadonlyArray<TopicPartition & { offset: string; since: number }>;
   inFlight: number;
@@ -29,6 +31,7 @@ export function healthReport(input: HealthInput): HealthReport {
     const detail = h.reason === 'undecodable-batch' ? ` (${h.error?.message})` : '';
     problems.push(`${h.topic}[${h.partition}] paused: ${h.reason}${detail}`);
   }
+  problems.push(...input.client.problems);
   for (const b of input.blocked) {
     problems.push(
       `${b.topic}[${b.partition}] blocked behind offset ${b.offset} since ${new Date(b.since).toISOString()} (the finished offsets above it no longer fit the commit metadata)`,
@@ -53,5 +56,6 @@ export function healthReport(input: HealthInput): HealthReport {
     lastProgressAt: input.lastProgressAt,
     lastCommitAt: input.lastCommitAt,
     problems,
+    warnings: input.client.warnings,
   };
 }

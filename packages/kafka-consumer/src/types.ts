@@ -62,6 +62,22 @@ export interface HealthReport {
   lastCommitAt: number | null;
   /** Human-readable reasons when status is 'unhealthy'. */
   problems: string[];
+  /** Degraded, not unhealthy: e.g. a KafkaJS patch that could not install (KafkaJS's own behaviour there). */
+  warnings: string[];
+}
+
+/** One partition's commit: the next offset to read (what Kafka stores) and its metadata. */
+export interface CommitOffset extends TopicPartition {
+  offset: string;
+  /** Finished offsets above it, encoded (see processing/metadata.ts); null when none or too many. */
+  metadata: string | null;
+}
+
+/** A partition's log start and end and the group's committed offset (null: none). */
+export interface PartitionOffsets extends TopicPartition {
+  start: string;
+  end: string;
+  committed: string | null;
 }
 
 /** What `disconnect()` resolves with. */

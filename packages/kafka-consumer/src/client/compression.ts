@@ -3,8 +3,9 @@
  * batch from a Java or librdkafka producer (snappy/lz4/zstd are their usual settings) fails to
  * decode. Pure-JS packages from the npm registry only: nothing native, nothing fetched at install.
  *
- * Imported once, for its effect, by `kafkajs.ts`. KafkaJS looks codecs up per batch in the shared
- * `CompressionCodecs` table, so registering them here covers every client of the process.
+ * Installed once, by install.ts, when the first KafkaJS client of the runtime is created (never at
+ * import). KafkaJS looks codecs up per batch in the shared `CompressionCodecs` table, so
+ * registering them here covers every client of the process.
  */
 import { createRequire } from 'node:module';
 import { decompress as zstdDecompress } from 'fzstd';
@@ -63,11 +64,41 @@ const zstdCodec: KafkaJsCodec = {
   decompress: async (buffer) => toBuffer(zstdDecompress(buffer)),
 };
 
-// KafkaJS is CommonJS and these two exports are not visible to Node's ESM named-import detection.
-const { CompressionCodecs, CompressionTypes } = createRequire(import.meta.url)(
-  'kafkajs',
-) as typeof import('kafkajs');
-const codecs = CompressionCodecs as Record<number, () => KafkaJsCodec>;
-codecs[CompressionTypes.Snappy] = () => snappyCodec;
-codecs[CompressionTypes.LZ4] = () => lz4Codec;
-codecs[CompressionTypes.ZSTD] = () => zstdCodec;
+type CodecTable = Record<number, (() => KafkaJsCodec) | undefined>;
+
+/** KafkaJS's own placeholder for a codec it does not ship: calling it throws KafkaJSNotImplemented. */
+function isPlaceholder(factory: (() => KafkaJsCodec) | undefined): boolean {
+  if (factory === undefined) return true;
+  try {
+    factory();
+    return false;
+  } catch (error) {
+    return (error as { name?: unknown }).name === 'KafkaJSNotImplemented';
+  }
+}
+
+/**
+ * Fills the snappy, lz4 and zstd slots of KafkaJS's shared codec table, only where KafkaJS left its
+ * "not implemented" placeholder: a codec the application registered (before the first consumer is
+ * created) stays, so an application producer that compresses with its own zstd keeps working.
+ * Called once, by install.ts; returns the slots it filled.
+ */
+export function installCodecs(): string[] {
+  // KafkaJS is CommonJS and these two exports are not visible to Node's ESM named-import detection.
+  const { CompressionCodecs, CompressionTypes } = createRequire(import.meta.url)(
+    'kafkajs',
+  ) as typeof import('kafkajs');
+  const codecs = CompressionCodecs as unknown as CodecTable;
+  const ours: Array<[string, number, KafkaJsCodec]> = [
+    ['snappy', CompressionTypes.Snappy, snappyCodec],
+    ['lz4', CompressionTypes.LZ4, lz4Codec],
+    ['zstd', CompressionTypes.ZSTD, zstdCodec],
+  ];
+  const filled: string[] = [];
+  for (const [name, type, codec] of ours) {
+    if (!isPlaceholder(codecs[type])) continue;
+    codecs[type] = () => codec;
+    filled.push(name);
+  }
+  return filled;
+}

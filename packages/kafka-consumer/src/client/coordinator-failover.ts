@@ -22,6 +22,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { CoordinatorSearch } from './coordinator-search.js';
 import { coordinatorLoss } from './errors.js';
 import { patchFetchRecovery } from './leader-failover.js';
+import { missingMember } from './patch-registry.js';
 import { watched, watchGroup } from './watched-groups.js';
 
 /** The slice of KafkaJS's Broker this module uses. */
@@ -176,20 +177,19 @@ function patchOffsetManager(proto: {
   };
 }
 
-let installed = false;
-
 /**
  * Gives the consumer group `groupId` of this process the coordinator failover, until the returned
- * function is called. Installs the patch on first use.
+ * function is called (the patch itself is installed by install.ts, the one install point).
  */
 export function watchCoordinator(groupId: string): () => void {
-  install();
   return watchGroup(groupId);
 }
 
-function install(): void {
-  if (installed) return;
-  installed = true;
+let installed = false;
+
+/** Installs the failover patches; returns why they could not be (KafkaJS keeps its behaviour), or undefined. */
+export function installCoordinatorFailover(): string | undefined {
+  if (installed) return undefined;
   const require = createRequire(import.meta.url);
   let ConsumerGroup: {
     prototype: { heartbeat: Method<ConsumerGroupLike>; recoverFromFetch: Method<ConsumerGroupLike> };
@@ -200,14 +200,16 @@ function install(): void {
   try {
     ConsumerGroup = require('kafkajs/src/consumer/consumerGroup.js');
     OffsetManager = require('kafkajs/src/consumer/offsetManager/index.js');
-  } catch {
-    return; // Another KafkaJS layout: leave its behaviour unchanged.
+  } catch (error) {
+    return `KafkaJS's ConsumerGroup or OffsetManager cannot be loaded (${(error as Error).message})`;
   }
-  if (typeof ConsumerGroup.prototype?.heartbeat !== 'function') return;
-  if (typeof ConsumerGroup.prototype.recoverFromFetch !== 'function') return;
-  if (typeof OffsetManager.prototype?.getCoordinator !== 'function') return;
-  if (typeof OffsetManager.prototype.commitOffsets !== 'function') return;
+  const missing =
+    missingMember(ConsumerGroup.prototype, ['heartbeat', 'recoverFromFetch'], 'ConsumerGroup.prototype') ??
+    missingMember(OffsetManager.prototype, ['getCoordinator', 'commitOffsets'], 'OffsetManager.prototype');
+  if (missing !== undefined) return missing;
+  installed = true;
   patchConsumerGroup(ConsumerGroup.prototype);
   patchFetchRecovery(ConsumerGroup.prototype as unknown as Parameters<typeof patchFetchRecovery>[0]);
   patchOffsetManager(OffsetManager.prototype);
+  return undefined;
 }

@@ -1,46 +1,67 @@
-import type { Socket } from 'node:net';
-import type { ISocketFactory } from 'kafkajs';
-
-/** Kafka protocol API key of JoinGroup. */
-const JOIN_GROUP = 11;
-
 /**
- * Holds KafkaJS's JoinGroup requests until the runtime finished its revoke work. KafkaJS has no
- * awaited "partitions revoked" callback and may notice a rebalance in several places (its own
- * heartbeat after a batch, an empty fetch, a commit); every one of them ends in a JoinGroup request
- * on the coordinator's socket, so that write is the one point where waiting covers them all.
- * Other requests (the revoke-time OffsetCommit included) pass straight through.
+ * Holds KafkaJS's JoinGroup until the runtime finished its revoke work. KafkaJS has no awaited
+ * "partitions revoked" callback and may notice a rebalance in several places (its own heartbeat
+ * after a batch, an empty fetch, a commit); every one of them ends in `Broker.joinGroup`, so that
+ * call is the one point where waiting covers them all.
+ *
+ * Patched on `Broker.prototype.joinGroup` (KafkaJS 2.2.4 looks it up per call), before the request
+ * is queued: KafkaJS's request timeout for a JoinGroup (rebalance timeout + 5 s) starts only when
+ * the request is sent, after the hold, so a held JoinGroup never outlives it. The hold itself is
+ * bounded by the group's rebalance timeout. Only for this runtime's groups; other KafkaJS consumers
+ * of the process join as KafkaJS does.
  */
-export class JoinGate {
-  /** Runs before each JoinGroup is written; set by the consumer client when it starts. */
-  #hold: (() => Promise<void>) | undefined;
+import { createRequire } from 'node:module';
+import { missingMember } from './patch-registry.js';
 
-  constructor(private readonly boundMs: () => number) {}
+interface Gate {
+  hold: () => Promise<void>;
+  boundMs: number;
+}
 
-  set(hold: (() => Promise<void>) | undefined): void {
-    this.#hold = hold;
-  }
+type JoinGroup = (this: unknown, args: { groupId: string }) => Promise<unknown>;
 
-  /** Wraps a socket factory so JoinGroup writes wait for the hold. */
-  wrap(base: ISocketFactory): ISocketFactory {
-    return (args) => {
-      const socket = base(args) as Socket;
-      const write = socket.write.bind(socket) as (chunk: unknown, ...rest: unknown[]) => boolean;
-      (socket as { write: typeof write }).write = (chunk: unknown, ...rest: unknown[]) => {
-        const hold = this.#hold;
-        if (hold === undefined || !isJoinGroup(chunk)) return write(chunk, ...rest);
-        const bound = new Promise<void>((resolve) => setTimeout(resolve, this.boundMs()).unref());
-        void Promise.race([hold().catch(() => undefined), bound]).then(() => {
-          if (!socket.destroyed) write(chunk, ...rest);
-        });
-        return true;
-      };
-      return socket;
-    };
+const gates = new Map<string, Gate>();
+
+/** The JoinGroups of `groupId` wait for `hold` (at most `boundMs`) until the returned function is called. */
+export function gateJoins(groupId: string, hold: () => Promise<void>, boundMs: number): () => void {
+  const gate = { hold, boundMs };
+  gates.set(groupId, gate);
+  return () => {
+    if (gates.get(groupId) === gate) gates.delete(groupId);
+  };
+}
+
+/** Waits for the group's hold, bounded; never rejects. */
+export async function heldJoin(groupId: string): Promise<void> {
+  const gate = gates.get(groupId);
+  if (gate === undefined) return;
+  let timer: NodeJS.Timeout | undefined;
+  const bound = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, gate.boundMs);
+  });
+  try {
+    await Promise.race([gate.hold().catch(() => undefined), bound]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 
-/** A Kafka request frame: int32 size, int16 api key, ... */
-function isJoinGroup(chunk: unknown): boolean {
-  return Buffer.isBuffer(chunk) && chunk.length >= 8 && chunk.readInt16BE(4) === JOIN_GROUP;
+/** Installs the gate; returns why it could not, or undefined. */
+export function installJoinGate(): string | undefined {
+  let Broker: { prototype: { joinGroup: JoinGroup; __kafkakitGate?: true } };
+  try {
+    Broker = createRequire(import.meta.url)('kafkajs/src/broker/index.js');
+  } catch (error) {
+    return `kafkajs/src/broker/index.js cannot be loaded (${(error as Error).message})`;
+  }
+  const missing = missingMember(Broker.prototype, ['joinGroup'], 'Broker.prototype');
+  if (missing !== undefined) return missing;
+  if (Broker.prototype.__kafkakitGate) return undefined;
+  const join = Broker.prototype.joinGroup;
+  Broker.prototype.joinGroup = async function (this: unknown, args: { groupId: string }) {
+    await heldJoin(args.groupId);
+    return join.call(this, args);
+  };
+  Broker.prototype.__kafkakitGate = true;
+  return undefined;
 }

@@ -1,23 +1,27 @@
-import { type Consumer, type EachBatchPayload, Kafka, type KafkaConfig, logLevel } from 'kafkajs';
+import { type Admin, type Consumer, type EachBatchPayload, Kafka, type KafkaConfig, logLevel } from 'kafkajs';
 import { ClientError, CommitError, RebalanceError, toError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { SaslOptions } from '../options.js';
 import type { PendingOffset } from '../processing/offsets.js';
 import type { TopicPartition } from '../types.js';
 import { classifySecurityError, type SecurityContext, SecuritySignals } from './auth-errors.js';
-import './compression.js';
 import { watchCoordinator } from './coordinator-failover.js';
 import { commitError, heartbeatError } from './errors.js';
-import { JoinGate } from './join-gate.js';
+import { gateJoins } from './join-gate.js';
 import { KafkaJsTopicAdmin } from './kafkajs-admin.js';
 import { KafkaJsDeadLetterProducer } from './kafkajs-producer.js';
+import { fetchRefusal } from './leader-failover.js';
+import { installKafkaJsPatches } from './patch-install.js';
+import { patchWarnings } from './patch-registry.js';
 import type {
   ClientBatch,
+  ClientDiagnostics,
   ClientFactory,
   ClientHooks,
   CommittedOffset,
   ConsumerClient,
   ConsumerClientOptions,
+  EndOffsets,
 } from './port.js';
 import { defaultSocketFactory } from './sockets.js';
 import { type UndecodableBatch, watchUndecodable } from './undecodable.js';
@@ -80,10 +84,13 @@ class KafkaJsConsumerClient implements ConsumerClient {
   /** A security failure KafkaJS crashed with while `run()` was starting: start() rejects with it. */
   #startFailure: Error | undefined;
   #starting = false;
+  #ungate: () => void = () => undefined;
+  /** One admin client for the consumer's life: committed metadata on assignment, end offsets for lag. */
+  #admin: Promise<Admin> | undefined;
 
   constructor(
     private readonly kafka: Kafka,
-    private readonly gate: JoinGate,
+    private readonly joinHoldMs: number,
     private readonly options: ConsumerClientOptions,
     private readonly security: { ctx: SecurityContext; signals: SecuritySignals },
   ) {
@@ -128,7 +135,7 @@ class KafkaJsConsumerClient implements ConsumerClient {
     const consumer = this.#consumer;
     const { events } = consumer;
     this.#hooks = hooks;
-    this.gate.set(hooks.beforeJoin);
+    this.#ungate = gateJoins(this.options.groupId, hooks.beforeJoin, this.joinHoldMs);
     this.#unsubscribe.push(
       consumer.on(events.REBALANCING, () => hooks.onRebalancing()),
       consumer.on(events.GROUP_JOIN, ({ payload }) => {
@@ -208,21 +215,51 @@ class KafkaJsConsumerClient implements ConsumerClient {
     }
   }
 
+  #connectedAdmin(): Promise<Admin> {
+    if (this.#stopped)
+      return Promise.reject(new ClientError('the consumer client is stopped', { retriable: true }));
+    this.#admin ??= (async () => {
+      const admin = this.kafka.admin();
+      await admin.connect();
+      return admin;
+    })();
+    const pending = this.#admin;
+    pending.catch(() => {
+      if (this.#admin === pending) this.#admin = undefined;
+    });
+    return pending;
+  }
+
   async committed(partitions: readonly TopicPartition[]): Promise<CommittedOffset[]> {
     if (partitions.length === 0) return [];
-    const admin = this.kafka.admin();
-    await admin.connect();
-    try {
-      const topics = [...new Set(partitions.map((p) => p.topic))];
-      const result = await admin.fetchOffsets({ groupId: this.options.groupId, topics });
-      const out: CommittedOffset[] = [];
-      for (const { topic, partitions: list } of result)
-        for (const { partition, offset, metadata } of list)
-          out.push({ topic, partition, offset, metadata: metadata ?? null });
-      return out;
-    } finally {
-      await admin.disconnect().catch(() => undefined);
-    }
+    const admin = await this.#connectedAdmin();
+    const topics = [...new Set(partitions.map((p) => p.topic))];
+    const result = await admin.fetchOffsets({ groupId: this.options.groupId, topics });
+    const out: CommittedOffset[] = [];
+    for (const { topic, partitions: list } of result)
+      for (const { partition, offset, metadata } of list)
+        out.push({ topic, partition, offset, metadata: metadata ?? null });
+    return out;
+  }
+
+  async endOffsets(topics: readonly string[]): Promise<EndOffsets[]> {
+    const admin = await this.#connectedAdmin();
+    const out: EndOffsets[] = [];
+    for (const topic of topics)
+      for (const { partition, low, high } of await admin.fetchTopicOffsets(topic))
+        out.push({ topic, partition, start: low, end: high });
+    return out;
+  }
+
+  diagnostics(): ClientDiagnostics {
+    const refusal = fetchRefusal(this.options.groupId);
+    const problems =
+      refusal === undefined
+        ? []
+        : [
+            `fetches from broker ${refusal.broker} refused since ${new Date(refusal.since).toISOString()}: the partitions it leads get no records until it is back or their leadership moves`,
+          ];
+    return { problems, warnings: patchWarnings() };
   }
 
   async heartbeat(): Promise<void> {
@@ -250,7 +287,10 @@ class KafkaJsConsumerClient implements ConsumerClient {
     this.#stopped = true;
     this.#unwatch?.();
     this.#unwatch = undefined;
-    this.gate.set(undefined);
+    this.#ungate();
+    const admin = this.#admin;
+    this.#admin = undefined;
+    if (admin !== undefined) await admin.then((a) => a.disconnect()).catch(() => undefined);
     await this.#consumer.disconnect();
   }
 }
@@ -275,7 +315,7 @@ function rethrowHeartbeat(error: unknown): never {
 
 /** The client port on KafkaJS; the only module that imports KafkaJS values. */
 export function createKafkaJsFactory(connection: KafkaJsConnection): ClientFactory {
-  const gate = new JoinGate(() => connection.joinHoldMs);
+  installKafkaJsPatches(connection.logger);
   const signals = new SecuritySignals();
   const kafka = new Kafka({
     brokers: connection.brokers,
@@ -284,11 +324,11 @@ export function createKafkaJsFactory(connection: KafkaJsConnection): ClientFacto
     sasl: connection.sasl as KafkaConfig['sasl'],
     logLevel: logLevel.WARN,
     logCreator: logCreator(connection.logger, signals),
-    socketFactory: gate.wrap(defaultSocketFactory),
+    socketFactory: defaultSocketFactory,
   });
   return {
     consumer: (options) =>
-      new KafkaJsConsumerClient(kafka, gate, options, {
+      new KafkaJsConsumerClient(kafka, connection.joinHoldMs, options, {
         signals,
         ctx: {
           groupId: options.groupId,

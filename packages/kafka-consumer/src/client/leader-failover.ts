@@ -16,6 +16,41 @@ import { watched } from './watched-groups.js';
 
 /** How long a fetcher waits after its broker refused the connection before it fetches again. */
 export const RECONNECT_BACKOFF_MS = 500;
+/** Refused this long without a break, the partitions that broker leads show as unavailable in health(). */
+export const UNAVAILABLE_AFTER_MS = 30_000;
+/** No refusal for this long: the broker answers again (or its partitions moved). */
+const REFUSALS_END_MS = 5000;
+
+interface Refusal {
+  broker: string;
+  since: number;
+  last: number;
+}
+
+/** The latest run of refused fetches per group (process-wide, like the patch). */
+const refusals = new Map<string, Refusal>();
+
+export function noteRefusal(groupId: string, broker: string, now = Date.now()): void {
+  const run = refusals.get(groupId);
+  if (run === undefined || run.broker !== broker || now - run.last > REFUSALS_END_MS)
+    refusals.set(groupId, { broker, since: now, last: now });
+  else run.last = now;
+}
+
+/**
+ * The broker this group's fetches have been refused by for at least UNAVAILABLE_AFTER_MS, still
+ * refusing: the escalation of a dead leader (an RF-1 partition whose leader is gone would otherwise
+ * look healthy while nothing is fetched).
+ */
+export function fetchRefusal(
+  groupId: string,
+  now = Date.now(),
+): { broker: string; since: number } | undefined {
+  const run = refusals.get(groupId);
+  if (run === undefined || now - run.last > REFUSALS_END_MS || run.last - run.since < UNAVAILABLE_AFTER_MS)
+    return undefined;
+  return { broker: run.broker, since: run.since };
+}
 
 interface FetchingGroup {
   groupId: string;
@@ -31,6 +66,7 @@ export function patchFetchRecovery(proto: { recoverFromFetch: Recover }): void {
   proto.recoverFromFetch = async function (this: FetchingGroup, error: unknown) {
     const e = error as { name?: unknown; broker?: unknown } | null;
     if (e?.name !== 'KafkaJSConnectionError' || !watched(this.groupId)) return recover.call(this, error);
+    noteRefusal(this.groupId, String(e.broker ?? 'unknown'));
     this.logger?.debug('Broker unreachable for a fetch; backing off, then refreshing metadata', {
       groupId: this.groupId,
       broker: e.broker,

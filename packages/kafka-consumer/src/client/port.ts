@@ -1,6 +1,23 @@
-import type { PendingOffset } from '../processing/offsets.js';
-import type { ConsumedMessage, MessageHeaders, TopicPartition } from '../types.js';
-import type { UndecodableBatch } from './undecodable.js';
+/**
+ * The client port: what the runtime needs of a Kafka client, in the runtime's own terms. The
+ * KafkaJS adapter (`kafkajs.ts`, with its patches) implements it; a second client (a share-group
+ * consumer, another library) implements `ConsumerClient` and drives `ClientHooks`:
+ *
+ * - `start(hooks)` joins and delivers batches through `hooks.onBatch`, one call at a time per
+ *   partition; the scheduler returns from it at once (or holds it while a full buffer drains);
+ * - a batch's `resolveOffset` moves the fetch position (not a commit), `heartbeat` keeps the member
+ *   alive and rejects with `RebalanceError` when the group rebalances, `isActive` turns false once the
+ *   batch is stale (revoked, sought);
+ * - `beforeJoin` is awaited (bounded) before any re-join, `onAssigned` names each new assignment (a
+ *   new generation), `onCrash` reports a crash and whether the client restarts itself;
+ * - `commit` resolves only when the broker acknowledged it in the live generation, and classifies
+ *   failures as `RebalanceError` (fenced, rebalancing) or `CommitError` (retriable or not);
+ * - `pause`/`resume`/`seek` act on fetching only; `committed` and `endOffsets` read the group's
+ *   commits and the log ends; `diagnostics` says what the client knows is wrong or degraded.
+ *
+ * Nothing here imports the tracker, the scheduler or the patches.
+ */
+import type { CommitOffset, ConsumedMessage, MessageHeaders, TopicPartition } from '../types.js';
 
 /** One fetched batch of a single partition, with the calls valid while it is being processed. */
 export interface ClientBatch {
@@ -33,6 +50,32 @@ export interface ClientHooks {
   onUndecodable?(batch: UndecodableBatch): void;
 }
 
+/** Why a batch is held: it fails to decode, its CRC does not match, or the broker cannot read its log there. */
+export type UndecodableKind = 'decode' | 'crc' | 'broker';
+
+export interface UndecodableBatch {
+  topic: string;
+  partition: number;
+  /** The first offset of the batch that cannot be decoded (kind 'broker': the offset fetched). */
+  offset: string;
+  /** The last offset of that batch, when its header could be read (skip to this + 1 to get past it). */
+  lastOffset: string | undefined;
+  kind: UndecodableKind;
+  error: Error;
+}
+
+/** A partition's log start and end (next offset to be written). */
+export interface EndOffsets extends TopicPartition {
+  start: string;
+  end: string;
+}
+
+/** What the client knows is wrong (`problems`: unhealthy) or degraded (`warnings`). */
+export interface ClientDiagnostics {
+  problems: string[];
+  warnings: string[];
+}
+
 export interface ConsumerClientOptions {
   groupId: string;
   topics: string[];
@@ -60,9 +103,13 @@ export interface ConsumerClient {
    * Sends one OffsetCommit in the live generation; resolves only when the broker acknowledged it.
    * Rejects with RebalanceError when fenced/rebalancing, CommitError (retriable or not) otherwise.
    */
-  commit(offsets: readonly PendingOffset[]): Promise<void>;
+  commit(offsets: readonly CommitOffset[]): Promise<void>;
   /** The group's committed offsets and metadata for these partitions. */
   committed(partitions: readonly TopicPartition[]): Promise<CommittedOffset[]>;
+  /** Log start and end offsets of these topics' partitions (for lag). Optional: without it no lag is read. */
+  endOffsets?(topics: readonly string[]): Promise<EndOffsets[]>;
+  /** Optional: without it the client reports nothing of its own. */
+  diagnostics?(): ClientDiagnostics;
   /** Heartbeats if due (outside any batch); rejects like ClientBatch.heartbeat. */
   heartbeat(): Promise<void>;
   pause(partitions: readonly TopicPartition[]): void;

@@ -1,4 +1,4 @@
-import type { UndecodableBatch } from './undecodable.js';
+import type { UndecodableBatch } from './port.js';
 
 /** What the runtime says about a held undecodable batch: where it is, why, and how to get past it. */
 export function describeUndecodable(batch: UndecodableBatch, groupId: string): string {

@@ -25,23 +25,11 @@
 import { createRequire } from 'node:module';
 import { type FetchScan, scanFetchResponse } from './batch-crc.js';
 import { FetchStalls, type StallResponse } from './fetch-stall.js';
+import { missingMember } from './patch-registry.js';
+import type { UndecodableBatch, UndecodableKind } from './port.js';
 import { type Decoder, type DecoderClass, tolerantFetchDecoder } from './tolerant-fetch.js';
 
-export { describeUndecodable } from './undecodable-text.js';
-
-/** Why a batch is held: it fails to decode, its CRC does not match, or the broker cannot read its log there. */
-export type UndecodableKind = 'decode' | 'crc' | 'broker';
-
-export interface UndecodableBatch {
-  topic: string;
-  partition: number;
-  /** The first offset of the batch that cannot be decoded (kind 'broker': the offset fetched). */
-  offset: string;
-  /** The last offset of that batch, when its header could be read (skip to this + 1 to get past it). */
-  lastOffset: string | undefined;
-  kind: UndecodableKind;
-  error: Error;
-}
+export type { UndecodableBatch, UndecodableKind } from './port.js';
 
 export type UndecodableListener = (batch: UndecodableBatch) => void;
 
@@ -66,7 +54,6 @@ const require = createRequire(import.meta.url);
 
 /** Reports undecodable batches of `topics` to `listener` until the returned function is called. */
 export function watchUndecodable(topics: readonly string[], listener: UndecodableListener): () => void {
-  install();
   for (const topic of topics) {
     const set = watchers.get(topic) ?? new Set<UndecodableListener>();
     set.add(listener);
@@ -88,11 +75,11 @@ const CORRUPT_MESSAGE = 2;
 const STALLED_FETCHES = 3;
 const stalls = new FetchStalls(STALLED_FETCHES);
 
-let installed = false;
-
-function install(): void {
-  if (installed) return;
-  installed = true;
+/**
+ * Installs the tolerant Fetch decoding (see install.ts, the one install point); returns why it
+ * could not (another KafkaJS layout: its behaviour stays), or undefined.
+ */
+export function installTolerantFetch(): string | undefined {
   let fetch: FetchProtocol;
   let Decoder: DecoderClass;
   let decodeBatch: (d: Decoder) => Promise<{ records: unknown[] }>;
@@ -100,10 +87,15 @@ function install(): void {
     fetch = require('kafkajs/src/protocol/requests/fetch/index.js');
     Decoder = require('kafkajs/src/protocol/decoder.js');
     decodeBatch = require('kafkajs/src/protocol/recordBatch/v0/decoder.js');
-  } catch {
-    return; // Another KafkaJS layout: leave its behaviour unchanged.
+  } catch (error) {
+    return `KafkaJS's Fetch request or record-batch decoder cannot be loaded (${(error as Error).message})`;
   }
-  if (typeof fetch.protocol !== 'function' || fetch.__kafkakitTolerant) return;
+  const missing =
+    missingMember(fetch, ['protocol'], 'requests/fetch') ??
+    (typeof Decoder !== 'function' ? 'protocol/decoder is not a class' : undefined) ??
+    (typeof decodeBatch !== 'function' ? 'recordBatch/v0/decoder is not a function' : undefined);
+  if (missing !== undefined) return missing;
+  if (fetch.__kafkakitTolerant) return undefined;
   const tolerant = tolerantFetchDecoder({ Decoder, decodeBatch, checked: watched, failed });
   const decodeWatched = async (original: ResponseModule, raw: Buffer, args: FetchArgs) => {
     let scan: FetchScan | undefined;
@@ -183,6 +175,7 @@ function install(): void {
     };
   };
   fetch.__kafkakitTolerant = true;
+  return undefined;
 }
 
 function report(batch: UndecodableBatch): void {

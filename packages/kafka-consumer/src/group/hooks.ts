@@ -1,5 +1,5 @@
 import type { ClientHooks, ConsumerClient } from '../client/port.js';
-import { describeUndecodable } from '../client/undecodable.js';
+import { describeUndecodable } from '../client/undecodable-text.js';
 import type { CoreParts } from '../core/parts.js';
 import { KafkaConsumerError } from '../errors.js';
 import type { TypedEmitter } from '../events.js';

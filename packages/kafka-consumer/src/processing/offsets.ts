@@ -1,4 +1,4 @@
-import type { TopicPartition } from '../types.js';
+import type { CommitOffset, TopicPartition } from '../types.js';
 import { encodeFinished, METADATA_LIMIT } from './metadata.js';
 
 /** The messages of one fetched batch as tracked for commits: which are finished. */
@@ -111,12 +111,8 @@ export class PartitionTrack {
 
 const nextOf = (offset: string) => (BigInt(offset) + 1n).toString();
 
-export interface PendingOffset extends TopicPartition {
-  /** The next offset to read (what Kafka stores). */
-  offset: string;
-  /** Finished offsets above it, encoded (see metadata.ts); null when none or too many. */
-  metadata: string | null;
-}
+/** A commit the tracker builds (the port's CommitOffset). */
+export type PendingOffset = CommitOffset;
 
 const key = (topic: string, partition: number) => `${topic}\u0000${partition}`;
 const ignore = (): void => undefined;

@@ -3,7 +3,8 @@ import { CompressionCodecs, CompressionTypes } from 'kafkajs';
 import * as snappy from 'snappyjs';
 import { describe, expect, it } from 'vitest';
 import { lz4Decompress, snappyDecompress } from '../../src/client/compression.js';
-import '../../src/client/kafkajs.js';
+import { createKafkaJsFactory } from '../../src/client/kafkajs.js';
+import { noopLogger } from '../../src/index.js';
 
 const xerial = (chunks: Buffer[]) => {
   const header = Buffer.from([0x82, 0x53, 0x4e, 0x41, 0x50, 0x50, 0x59, 0, 0, 0, 0, 1, 0, 0, 0, 1]);
@@ -17,11 +18,27 @@ const xerial = (chunks: Buffer[]) => {
 };
 
 describe('compression codecs', () => {
-  it('registers snappy, lz4 and zstd with KafkaJS once the adapter is loaded', () => {
+  it('importing the package registers nothing; the first client fills only the slots KafkaJS left empty', () => {
     const codecs = CompressionCodecs as Record<number, () => { decompress: unknown }>;
+    // Imported, no client yet: KafkaJS's own placeholders are still there.
     for (const type of [CompressionTypes.Snappy, CompressionTypes.LZ4, CompressionTypes.ZSTD]) {
+      expect(() => codecs[type]?.()).toThrow(/not implemented/);
+    }
+    // The application registers its own zstd (compressing too) before it creates a consumer.
+    const own = { compress: async () => Buffer.alloc(0), decompress: async () => Buffer.alloc(0) };
+    codecs[CompressionTypes.ZSTD] = () => own;
+    createKafkaJsFactory({
+      brokers: ['127.0.0.1:9'],
+      clientId: 'c',
+      ssl: undefined,
+      sasl: undefined,
+      logger: noopLogger,
+      joinHoldMs: 1000,
+    });
+    for (const type of [CompressionTypes.Snappy, CompressionTypes.LZ4]) {
       expect(() => codecs[type]?.()).not.toThrow();
     }
+    expect(codecs[CompressionTypes.ZSTD]?.()).toBe(own);
   });
 
   it('decodes raw snappy and the xerial framing of the Java client, chunk by chunk', () => {

@@ -81,7 +81,7 @@ export class ConsumerWatch {
     this.stuckAfterMs = options.stuckAfterMs ?? DEFAULT_STUCK_AFTER_MS;
     this.lagRefreshMs = options.lagRefreshMs ?? DEFAULT_LAG_REFRESH_MS;
     this.book = new PartitionBook(consumer.options.fromBeginning);
-    this.#refresher = new LagRefresher(consumer.options);
+    this.#refresher = new LagRefresher(consumer);
     const health = consumer.health();
     this.state = health.state;
     this.book.assign(health.assignedPartitions, Date.now());
