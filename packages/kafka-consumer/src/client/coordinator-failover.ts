@@ -185,11 +185,8 @@ export function watchCoordinator(groupId: string): () => void {
   return watchGroup(groupId);
 }
 
-let installed = false;
-
 /** Installs the failover patches; returns why they could not be (KafkaJS keeps its behaviour), or undefined. */
 export function installCoordinatorFailover(): string | undefined {
-  if (installed) return undefined;
   const require = createRequire(import.meta.url);
   let ConsumerGroup: {
     prototype: { heartbeat: Method<ConsumerGroupLike>; recoverFromFetch: Method<ConsumerGroupLike> };
@@ -207,7 +204,9 @@ export function installCoordinatorFailover(): string | undefined {
     missingMember(ConsumerGroup.prototype, ['heartbeat', 'recoverFromFetch'], 'ConsumerGroup.prototype') ??
     missingMember(OffsetManager.prototype, ['getCoordinator', 'commitOffsets'], 'OffsetManager.prototype');
   if (missing !== undefined) return missing;
-  installed = true;
+  const marked = ConsumerGroup.prototype as { __kafkakitFailover?: true };
+  if (marked.__kafkakitFailover) return undefined;
+  marked.__kafkakitFailover = true;
   patchConsumerGroup(ConsumerGroup.prototype);
   patchFetchRecovery(ConsumerGroup.prototype as unknown as Parameters<typeof patchFetchRecovery>[0]);
   patchOffsetManager(OffsetManager.prototype);

@@ -7,33 +7,38 @@
  * Patched on `Broker.prototype.joinGroup` (KafkaJS 2.2.4 looks it up per call), before the request
  * is queued: KafkaJS's request timeout for a JoinGroup (rebalance timeout + 5 s) starts only when
  * the request is sent, after the hold, so a held JoinGroup never outlives it. The hold itself is
- * bounded by the group's rebalance timeout. Only for this runtime's groups; other KafkaJS consumers
- * of the process join as KafkaJS does.
+ * bounded by the rebalance timeout. Only for this runtime's members; other KafkaJS consumers of the
+ * process join as KafkaJS does.
  */
 import { createRequire } from 'node:module';
-import { missingMember } from './patch-registry.js';
+import { missingMember, processShared } from './patch-registry.js';
 
 interface Gate {
   hold: () => Promise<void>;
   boundMs: number;
 }
 
-type JoinGroup = (this: unknown, args: { groupId: string }) => Promise<unknown>;
+type JoinGroup = (this: unknown, args: { groupId: string; memberId?: string }) => Promise<unknown>;
 
-const gates = new Map<string, Gate>();
+const gates = processShared('join-gates', () => new Map<string, Gate>());
 
-/** The JoinGroups of `groupId` wait for `hold` (at most `boundMs`) until the returned function is called. */
-export function gateJoins(groupId: string, hold: () => Promise<void>, boundMs: number): () => void {
+/**
+ * The re-joins of member `memberId` (the id the coordinator gave it at its join) wait for `hold`
+ * (at most `boundMs`) until the returned function is called. Keyed by member, not by group: two
+ * members of one group in one process each wait for their own revoke. A first join (no member id
+ * yet) has nothing to revoke and is never held.
+ */
+export function gateJoins(memberId: string, hold: () => Promise<void>, boundMs: number): () => void {
   const gate = { hold, boundMs };
-  gates.set(groupId, gate);
+  gates.set(memberId, gate);
   return () => {
-    if (gates.get(groupId) === gate) gates.delete(groupId);
+    if (gates.get(memberId) === gate) gates.delete(memberId);
   };
 }
 
-/** Waits for the group's hold, bounded; never rejects. */
-export async function heldJoin(groupId: string): Promise<void> {
-  const gate = gates.get(groupId);
+/** Waits for the member's hold, bounded; never rejects. */
+export async function heldJoin(memberId: string | undefined): Promise<void> {
+  const gate = memberId ? gates.get(memberId) : undefined;
   if (gate === undefined) return;
   let timer: NodeJS.Timeout | undefined;
   const bound = new Promise<void>((resolve) => {
@@ -58,8 +63,8 @@ export function installJoinGate(): string | undefined {
   if (missing !== undefined) return missing;
   if (Broker.prototype.__kafkakitGate) return undefined;
   const join = Broker.prototype.joinGroup;
-  Broker.prototype.joinGroup = async function (this: unknown, args: { groupId: string }) {
-    await heldJoin(args.groupId);
+  Broker.prototype.joinGroup = async function (this: unknown, args: { groupId: string; memberId?: string }) {
+    await heldJoin(args.memberId);
     return join.call(this, args);
   };
   Broker.prototype.__kafkakitGate = true;

@@ -135,10 +135,12 @@ class KafkaJsConsumerClient implements ConsumerClient {
     const consumer = this.#consumer;
     const { events } = consumer;
     this.#hooks = hooks;
-    this.#ungate = gateJoins(this.options.groupId, hooks.beforeJoin, this.joinHoldMs);
     this.#unsubscribe.push(
       consumer.on(events.REBALANCING, () => hooks.onRebalancing()),
       consumer.on(events.GROUP_JOIN, ({ payload }) => {
+        // Its re-joins (same member id) wait for the revoke work.
+        this.#ungate();
+        this.#ungate = gateJoins(payload.memberId, hooks.beforeJoin, this.joinHoldMs);
         const assigned: TopicPartition[] = [];
         for (const [topic, partitions] of Object.entries(payload.memberAssignment)) {
           for (const partition of partitions) assigned.push({ topic, partition });

@@ -12,6 +12,7 @@
  * runtime's groups (`watched-groups.ts`); anything else keeps KafkaJS's handling.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
+import { processShared } from './patch-registry.js';
 import { watched } from './watched-groups.js';
 
 /** How long a fetcher waits after its broker refused the connection before it fetches again. */
@@ -28,7 +29,7 @@ interface Refusal {
 }
 
 /** The latest run of refused fetches per group (process-wide, like the patch). */
-const refusals = new Map<string, Refusal>();
+const refusals = processShared('fetch-refusals', () => new Map<string, Refusal>());
 
 export function noteRefusal(groupId: string, broker: string, now = Date.now()): void {
   const run = refusals.get(groupId);

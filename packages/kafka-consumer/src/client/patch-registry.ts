@@ -49,3 +49,15 @@ export function missingMember(owner: unknown, names: readonly string[], where: s
   }
   return undefined;
 }
+
+/**
+ * State a patch keeps for the whole process. A patch is installed once per process (on KafkaJS's
+ * shared prototypes), but this module may be loaded more than once (two copies of the package, a
+ * test runner's module registry per file): the patched code and every copy must see one state.
+ */
+export function processShared<T>(name: string, create: () => T): T {
+  const key = Symbol.for(`@kafkakit/kafka-consumer:${name}`);
+  const store = globalThis as unknown as Record<symbol, T | undefined>;
+  store[key] ??= create();
+  return store[key] as T;
+}

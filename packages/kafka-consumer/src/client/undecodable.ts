@@ -25,7 +25,7 @@
 import { createRequire } from 'node:module';
 import { type FetchScan, scanFetchResponse } from './batch-crc.js';
 import { FetchStalls, type StallResponse } from './fetch-stall.js';
-import { missingMember } from './patch-registry.js';
+import { missingMember, processShared } from './patch-registry.js';
 import type { UndecodableBatch, UndecodableKind } from './port.js';
 import { type Decoder, type DecoderClass, tolerantFetchDecoder } from './tolerant-fetch.js';
 
@@ -48,7 +48,7 @@ type FetchBuilder = (args: FetchArgs) => { response: ResponseModule };
 type FetchProtocol = { protocol: (v: { version: number }) => FetchBuilder; __kafkakitTolerant?: true };
 
 /** Consumer clients by the topics they consume (a process usually has one). */
-const watchers = new Map<string, Set<UndecodableListener>>();
+const watchers = processShared('undecodable-watchers', () => new Map<string, Set<UndecodableListener>>());
 const watched = (topic: string) => watchers.has(topic);
 const require = createRequire(import.meta.url);
 
@@ -73,7 +73,7 @@ const LAST_OFFSET_DELTA_AT = 23;
 const CORRUPT_MESSAGE = 2;
 /** Empty answers in a row, at one offset below the readable end, before a partition is held as stalled. */
 const STALLED_FETCHES = 3;
-const stalls = new FetchStalls(STALLED_FETCHES);
+const stalls = processShared('fetch-stalls', () => new FetchStalls(STALLED_FETCHES));
 
 /**
  * Installs the tolerant Fetch decoding (see install.ts, the one install point); returns why it

@@ -1,9 +1,11 @@
+import { processShared } from './patch-registry.js';
+
 /**
  * The consumer groups of this runtime's consumers, refcounted. The KafkaJS patches (coordinator and
  * leader failover) act on these groups only: any other KafkaJS consumer of the process keeps
  * KafkaJS's own behaviour.
  */
-const groups = new Map<string, number>();
+const groups = processShared('watched-groups', () => new Map<string, number>());
 
 export const watched = (groupId: string): boolean => groups.has(groupId);
 
