@@ -274,6 +274,7 @@ export function createConsumer<T = Buffer | null>(
         assigned: control.assigned,
         held: control.held(),
         inFlight: work.inFlight,
+        waitingForDependency: processor.dependencies.report(),
         lastProgressAt: work.lastProgressAt,
         lastCommitAt: pipeline.lastCommitAt,
       }),

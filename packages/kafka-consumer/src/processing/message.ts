@@ -13,6 +13,7 @@ import type { Lifecycle } from '../lifecycle.js';
 import type { ResolvedOptions } from '../options.js';
 import type { ConsumedMessage } from '../types.js';
 import { HandlerContext } from './context.js';
+import { DependencyWaits, isDependencyUnavailable } from './dependency-wait.js';
 import type { ConcurrencyLimit } from './limit.js';
 import type { PartitionControl } from './partitions.js';
 import { backoffDelay, shouldRetry, sleepWithTicks } from './retry.js';
@@ -23,6 +24,8 @@ export type Outcome = 'done' | 'halt';
 /** One message through handler -> retry policy -> dead-letter or partition stop. */
 export class MessageProcessor<T> {
   inFlight = 0;
+  /** Messages waiting for an unavailable dependency (DependencyUnavailableError): retried apart. */
+  readonly dependencies: DependencyWaits;
 
   constructor(
     private readonly options: ResolvedOptions<T>,
@@ -33,7 +36,16 @@ export class MessageProcessor<T> {
     private readonly lifecycle: Lifecycle,
     /** key / unordered: the slot a call gives back during its backoff. */
     private readonly limit: ConcurrencyLimit | undefined,
-  ) {}
+  ) {
+    this.dependencies = new DependencyWaits({
+      policy: { ...options.retry.unavailable, multiplier: options.retry.multiplier },
+      heartbeatIntervalMs: options.heartbeatIntervalMs,
+      events,
+      logger: options.logger,
+      lifecycle,
+      limit,
+    });
+  }
 
   /**
    * Runs one message. Synchronous when the handler does not return a promise (and nothing is owed
@@ -66,7 +78,15 @@ export class MessageProcessor<T> {
     let result: Promise<void> | void;
     try {
       result = options.handler(
-        new HandlerContext(batch, message, value, attempt, this.lifecycle.generation.signal, options.logger),
+        new HandlerContext(
+          options.groupId,
+          batch,
+          message,
+          value,
+          attempt,
+          this.lifecycle.generation.signal,
+          options.logger,
+        ),
       );
     } catch (error) {
       this.inFlight--;
@@ -123,6 +143,12 @@ export class MessageProcessor<T> {
     // rebalancing): the message is unfinished and comes again after the re-join. Any other error
     // is a handler failure, whatever fields it carries.
     if (failure instanceof RebalanceError) throw failure;
+    // A dependency that is down is not the message's fault: the same attempt again, after its own
+    // backoff, for as long as it takes; never dead-lettered, no retry budget spent.
+    if (isDependencyUnavailable(failure))
+      return this.dependencies.retry(batch, message.offset, failure, () =>
+        this.#attempt(batch, message, value, attempt),
+      );
     const error = toError(failure);
     const { retry, logger, heartbeatIntervalMs } = this.options;
     if (!shouldRetry(error, attempt, retry.maxRetries)) return this.#failed(batch, message, error, attempt);
