@@ -61,6 +61,7 @@ export function createPostgresInbox<C extends InboxClient>(input: PostgresInboxO
   const { table, logger } = options;
   const sql = inboxStatements(table);
   const idOf = options.idOf ?? defaultId;
+  const claimName = `kafkakit_inbox_claim_${table.replace('.', '_')}`.slice(0, 63);
   const listeners = new Set<(duplicate: DuplicateSkipped) => void>();
   const retention: RetentionSpec | undefined =
     options.retention === false
@@ -128,15 +129,14 @@ export function createPostgresInbox<C extends InboxClient>(input: PostgresInboxO
     client.on('error', onError);
     let failure: unknown;
     try {
-      await client.query('begin');
       const { topic, partition, message } = ctx;
-      const claimed = await client.query(sql.claim, [
-        ctx.groupId,
-        messageId,
-        topic,
-        partition,
-        message.offset,
-      ]);
+      await client.query('begin');
+      // A named statement: parsed and planned once per connection.
+      const claimed = await client.query({
+        name: claimName,
+        text: sql.claim,
+        values: [ctx.groupId, messageId, topic, partition, message.offset],
+      });
       if (claimed.rowCount === 0) {
         await client.query('rollback');
         skipped(ctx as MessageContext<unknown>, messageId);

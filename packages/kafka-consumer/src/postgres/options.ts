@@ -8,6 +8,12 @@ import { DEFAULT_INBOX_TABLE, quoteTable } from './sql.js';
 /** What the inbox needs of a client (node-postgres' PoolClient fits). */
 export interface InboxClient {
   query(text: string, values?: unknown[]): Promise<{ rowCount: number | null; rows: unknown[] }>;
+  /** A named (prepared once per connection) statement. */
+  query(config: {
+    name: string;
+    text: string;
+    values: unknown[];
+  }): Promise<{ rowCount: number | null; rows: unknown[] }>;
   release(error?: Error | boolean): void;
   on(event: 'error', listener: (error: Error) => void): unknown;
   removeListener(event: 'error', listener: (error: Error) => void): unknown;
