@@ -26,7 +26,7 @@ function initdb(binary: string, layout: Layout, user: ServerUser | undefined): v
     ...(user === undefined ? {} : { uid: user.uid, gid: user.gid }),
   });
   if (result.status !== 0) {
-    const who = user === undefined ? '' : ` as user ${user.name} (it must be able to read the binaries)`;
+    const who = user === undefined ? '' : ` as user ${user.name}`;
     throw new TestkitError(
       'POSTGRES_INITDB_FAILED',
       `initdb failed${who}:\n${`${result.stderr ?? ''}${result.error?.message ?? ''}`.slice(-2000)}`,
@@ -146,8 +146,8 @@ class ServerProcess implements PostgresServerControl {
  */
 export async function startLocalPostgres(options: StartPostgresOptions = {}): Promise<PostgresHandle> {
   const started = Date.now();
-  const binaries = await postgresBinaries();
   const user = serverUser();
+  const binaries = await postgresBinaries(user !== undefined);
   const base = mkdtempSync(join(tmpdir(), 'kafkakit-pg-'));
   const layout: Layout = { base, pgdata: join(base, 'data'), logFile: join(base, 'postgres.log') };
   try {
