@@ -31,7 +31,9 @@ export type EventEntry =
   | { ev: 'commit'; pid: number; ts: number; offsets: Array<{ t: string; p: number; o: string }> }
   | { ev: 'dead-lettered'; pid: number; ts: number; t: string; p: number; o: string }
   | { ev: 'error'; pid: number; ts: number; name: string; code: string; msg: string }
-  | { ev: 'signal'; pid: number; ts: number; sig: string };
+  | { ev: 'signal'; pid: number; ts: number; sig: string }
+  /** The PostgreSQL inbox skipped a message it had handled already (scenario 16). */
+  | { ev: 'skipped'; pid: number; ts: number; t: string; p: number; o: string };
 
 export type LedgerEntry = HandlerEntry | EventEntry;
 

@@ -94,6 +94,7 @@ export function createConsumer<T = Buffer | null>(
         assigned: core.control.assigned,
         held: core.control.held(),
         blocked: core.scheduler.blocked(),
+        waitingForDependency: core.dependencies.report(),
         client: client.diagnostics?.() ?? NO_DIAGNOSTICS,
         inFlight: core.scheduler.inFlight,
         lastProgressAt: core.scheduler.lastProgressAt,

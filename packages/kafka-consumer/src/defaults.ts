@@ -14,6 +14,8 @@ export const DEFAULTS = {
     maxDelayMs: 30_000,
     multiplier: 2,
     jitter: 'full' as 'full' | 'none',
+    /** A DependencyUnavailableError: retried for as long as it takes, this backoff (full jitter). */
+    unavailable: { initialDelayMs: 200, maxDelayMs: 10_000 },
   },
   deadLetterSuffix: '.dlq',
   deadLetter: {

@@ -14,6 +14,7 @@ export type ErrorCode =
   | 'REBALANCING'
   | 'TOPIC_MISSING'
   | 'DRAIN_TIMEOUT'
+  | 'DEPENDENCY_UNAVAILABLE'
   | 'STATE_INVALID';
 
 interface ErrorInit {
@@ -131,6 +132,23 @@ export class DrainTimeoutError extends KafkaConsumerError {
   constructor(message: string) {
     super('DRAIN_TIMEOUT', message);
     this.name = 'DrainTimeoutError';
+  }
+}
+
+/**
+ * Throw this from a handler when something it needs (a database, an API) cannot be reached: the
+ * message is not at fault. The runtime retries it with capped backoff for as long as it takes (until
+ * shutdown), never dead-letters it and does not count those tries against `retry.maxRetries`;
+ * `health().waitingForDependency` shows it meanwhile.
+ */
+export class DependencyUnavailableError extends KafkaConsumerError {
+  /** What is unavailable, e.g. 'postgres' (health and metrics name it). */
+  readonly dependency: string;
+
+  constructor(message: string, options: { cause?: unknown; dependency?: string } = {}) {
+    super('DEPENDENCY_UNAVAILABLE', message, { cause: options.cause, retriable: true });
+    this.name = 'DependencyUnavailableError';
+    this.dependency = options.dependency ?? 'dependency';
   }
 }
 

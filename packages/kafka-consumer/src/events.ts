@@ -14,6 +14,18 @@ export interface ConsumerEvents {
   'message.processed': MessageRef & { attempt: number; durationMs: number };
   /** A handler attempt failed and will be retried after `delayMs`. */
   'message.retrying': MessageRef & { attempt: number; delayMs: number; error: Error };
+  /**
+   * A handler threw DependencyUnavailableError: the message is retried after `delayMs` (the `waits`-th
+   * wait in a row), without spending its retry budget and never dead-lettered.
+   */
+  'message.waiting-for-dependency': MessageRef & {
+    dependency: string;
+    waits: number;
+    delayMs: number;
+    error: Error;
+  };
+  /** A message that waited for a dependency got past it (processed, or failed for another reason). */
+  'dependency.recovered': MessageRef & { dependency: string; waits: number; waitedMs: number };
   /** A message failed for good (retries exhausted, or a non-retryable error); it goes to the DLQ or stops its partition. */
   'message.failed': MessageRef & { attempts: number; error: Error; retryable: boolean };
   /** A failed message was durably written to the dead-letter topic; its offset may now be committed. */

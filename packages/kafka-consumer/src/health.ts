@@ -1,6 +1,6 @@
 import type { Lifecycle } from './lifecycle.js';
 import type { HoldReason } from './processing/partitions.js';
-import type { HealthReport, TopicPartition } from './types.js';
+import type { DependencyWaitReport, HealthReport, TopicPartition } from './types.js';
 
 export interface HealthInput {
   lifecycle: Lifecycle;
@@ -13,6 +13,7 @@ export interface HealthInput {
   /** Partitions whose dispatch waits behind an unfinished head (the per-message window is full). */
   blocked: ReadonlyArray<TopicPartition & { offset: string; since: number }>;
   inFlight: number;
+  waitingForDependency: DependencyWaitReport;
   lastProgressAt: number | null;
   lastCommitAt: number | null;
 }
@@ -53,6 +54,7 @@ export function healthReport(input: HealthInput): HealthReport {
     pausedPartitions: held.map(strip),
     stoppedPartitions: held.filter((h) => h.reason !== 'dead-letter-failed').map(strip),
     inFlight: input.inFlight,
+    waitingForDependency: input.waitingForDependency,
     lastProgressAt: input.lastProgressAt,
     lastCommitAt: input.lastCommitAt,
     problems,

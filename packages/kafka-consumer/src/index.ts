@@ -14,6 +14,7 @@ export {
   ConfigError,
   DeadLetterError,
   DecodeError,
+  DependencyUnavailableError,
   DrainTimeoutError,
   type ErrorCode,
   KafkaConsumerError,
@@ -43,6 +44,7 @@ export { EXIT_CODES, type ExitCode } from './shutdown.js';
 export { STOP_BOUND_MS } from './stop.js';
 export type {
   ConsumedMessage,
+  DependencyWaitReport,
   Handler,
   HealthReport,
   HealthStatus,

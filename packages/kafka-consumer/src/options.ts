@@ -85,6 +85,17 @@ const shape = {
         .default(DEFAULTS.retry.multiplier),
       /** 'full': random delay in [0, cap] (AWS "full jitter"); 'none': exactly the cap. @default 'full' */
       jitter: z.enum(['full', 'none'], { error: 'must be "full" or "none"' }).default(DEFAULTS.retry.jitter),
+      /**
+       * Backoff while a handler throws DependencyUnavailableError (a database down): retried until it
+       * succeeds or the consumer stops, never dead-lettered, not counted in maxRetries; the delay
+       * grows by `multiplier` up to maxDelayMs. @default { initialDelayMs: 200, maxDelayMs: 10000 }
+       */
+      unavailable: z
+        .strictObject({
+          initialDelayMs: f.int(1, 'milliseconds').default(DEFAULTS.retry.unavailable.initialDelayMs),
+          maxDelayMs: f.int(1, 'milliseconds').default(DEFAULTS.retry.unavailable.maxDelayMs),
+        })
+        .prefault({}),
     })
     .prefault({}),
   /** Dead-letter queue, or `false` to stop the partition instead. @default {} (topic `${sourceTopic}.dlq`) */
@@ -153,6 +164,12 @@ function crossCheck(data: Data, ctx: z.RefinementCtx): void {
     issue(['groupId'], 'set groupId (or clientId, which it defaults to)');
   if (data.retry.maxDelayMs < data.retry.initialDelayMs)
     issue(['retry', 'maxDelayMs'], `must be >= retry.initialDelayMs (${data.retry.initialDelayMs})`);
+  const { unavailable } = data.retry;
+  if (unavailable.maxDelayMs < unavailable.initialDelayMs)
+    issue(
+      ['retry', 'unavailable', 'maxDelayMs'],
+      `must be >= retry.unavailable.initialDelayMs (${unavailable.initialDelayMs})`,
+    );
   if (data.heartbeatIntervalMs >= data.sessionTimeoutMs)
     issue(
       ['heartbeatIntervalMs'],

@@ -16,6 +16,8 @@ export interface ConsumedMessage {
 
 /** What a handler receives: KafkaJS's eachMessage payload fields plus the runtime's extras. */
 export interface MessageContext<T = Buffer | null> {
+  /** The consumer group this message is consumed in. */
+  groupId: string;
   topic: string;
   partition: number;
   message: ConsumedMessage;
@@ -56,6 +58,11 @@ export interface HealthReport {
   stoppedPartitions: TopicPartition[];
   /** Handler invocations currently running. */
   inFlight: number;
+  /**
+   * Messages whose handler threw DependencyUnavailableError and that wait for it (retried with backoff,
+   * not dead-lettered). Not a problem by itself: `status` stays healthy, the liveness probe stays live.
+   */
+  waitingForDependency: DependencyWaitReport;
   /** Epoch ms of the last message finished (processed or dead-lettered), null before the first. */
   lastProgressAt: number | null;
   /** Epoch ms of the last successful offset commit, null before the first. */
@@ -78,6 +85,17 @@ export interface PartitionOffsets extends TopicPartition {
   start: string;
   end: string;
   committed: string | null;
+}
+
+export interface DependencyWaitReport {
+  /** Messages waiting now (0 when every dependency answers). */
+  messages: number;
+  /** Epoch ms when the longest wait began, null when none waits. */
+  since: number | null;
+  /** The unavailable dependencies (DependencyUnavailableError.dependency), e.g. ['postgres']. */
+  dependencies: string[];
+  /** The last error's message, null when none waits. */
+  lastError: string | null;
 }
 
 /** What `disconnect()` resolves with. */

@@ -18,6 +18,15 @@ export {
 export type { JavaCompression, JavaRecord } from './java-producer.js';
 export { produceWithJavaClient } from './java-producer.js';
 export { ensureBrokerJars } from './local/jars.js';
+export {
+  type PostgresHandle,
+  type PostgresMode,
+  type PostgresServerControl,
+  postgresVersion,
+  redactUrl,
+  type StartPostgresOptions,
+  startPostgres,
+} from './postgres/index.js';
 export { metadataAnswers } from './probe.js';
 export type { AclOperation, ClientTls, SecureKafkaHandle, SecureKafkaOptions } from './secure.js';
 export { startSecureKafka } from './secure.js';

@@ -10,5 +10,9 @@ declare module 'vitest' {
     kafkaMode: 'external' | 'docker' | 'local';
     /** The broker's `log.dirs` when the test kit runs it here (local mode), else ''. */
     kafkaLogDir: string;
+    /** Connection string of the run's one real PostgreSQL (its `postgres` database). */
+    postgresUrl: string;
+    /** How the test kit got it: external (KAFKAKIT_TEST_POSTGRES_URL), docker or local. */
+    postgresMode: 'external' | 'docker' | 'local';
   }
 }

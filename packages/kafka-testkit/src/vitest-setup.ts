@@ -1,20 +1,31 @@
 import { randomBytes } from 'node:crypto';
 import type { TestProject } from 'vitest/node';
 import { deleteByPrefix, RUN_PREFIX_ENV } from './helpers.js';
+import { redactUrl, startPostgres } from './postgres/index.js';
 import type {} from './provided-context.js';
 import { startKafka } from './start.js';
 
 const NEEDS_NO_BROKER = new Set(['unit', 'golden']);
 
 /**
- * Vitest globalSetup: starts ONE real broker for the whole run and provides its address to every
- * test (`inject('kafkaBrokers')`). Starts nothing when every selected project is broker-free.
- * Never skips: no broker means the run fails with the reason.
+ * Vitest globalSetup: starts ONE real broker and ONE real PostgreSQL for the whole run (side by side)
+ * and provides their addresses to every test (`inject('kafkaBrokers')`, `inject('postgresUrl')`).
+ * Starts nothing when every selected project is broker-free. Never skips: no broker or no database
+ * means the run fails with the reason.
  */
 export default async function setup(project: TestProject): Promise<(() => Promise<void>) | undefined> {
   const names = project.vitest.projects.map((p) => p.name);
   if (names.length > 0 && names.every((name) => NEEDS_NO_BROKER.has(name))) return undefined;
-  const kafka = await startKafka();
+  const [kafkaStart, postgresStart] = await Promise.allSettled([startKafka(), startPostgres()]);
+  if (kafkaStart.status === 'rejected' || postgresStart.status === 'rejected') {
+    if (kafkaStart.status === 'fulfilled') await kafkaStart.value.stop();
+    if (postgresStart.status === 'fulfilled') await postgresStart.value.stop();
+    throw kafkaStart.status === 'rejected'
+      ? kafkaStart.reason
+      : (postgresStart as PromiseRejectedResult).reason;
+  }
+  const kafka = kafkaStart.value;
+  const postgres = postgresStart.value;
   // On a shared cluster (KAFKAKIT_TEST_BROKERS) every topic and group of this run carries one prefix,
   // and the teardown deletes what has it. A broker started for the run dies with its data anyway.
   const runPrefix =
@@ -37,6 +48,11 @@ export default async function setup(project: TestProject): Promise<(() => Promis
   project.provide('kafkaVersion', kafka.version);
   project.provide('kafkaMode', kafka.mode);
   project.provide('kafkaLogDir', kafka.logDir ?? '');
+  process.stdout.write(
+    `[kafka-testkit] PostgreSQL ${postgres.version} at ${redactUrl(postgres.url)} (${postgres.mode}, ready in ${(postgres.startupMs / 1000).toFixed(1)} s)\n`,
+  );
+  project.provide('postgresUrl', postgres.url);
+  project.provide('postgresMode', postgres.mode);
   return async () => {
     if (runPrefix !== undefined) {
       const removed = await deleteByPrefix(kafka.brokers, runPrefix);
@@ -45,7 +61,7 @@ export default async function setup(project: TestProject): Promise<(() => Promis
       );
       delete process.env[RUN_PREFIX_ENV];
     }
-    await kafka.stop();
-    process.stdout.write('[kafka-testkit] broker stopped\n');
+    await Promise.all([kafka.stop(), postgres.stop()]);
+    process.stdout.write('[kafka-testkit] broker and PostgreSQL stopped\n');
   };
 }

@@ -21,6 +21,11 @@ export interface ChildConfig {
   sessionTimeoutMs?: number;
   heartbeatIntervalMs?: number;
   behaviour: Behaviour;
+  /**
+   * Handle through the PostgreSQL inbox of this database: each completed call inserts its message id
+   * into `effects` in the inbox's transaction (the table and the inbox exist beforehand).
+   */
+  inbox?: { url: string; effects: string };
 }
 
 /** How the child's handler misbehaves, by message id. */

@@ -11,6 +11,8 @@ import {
   type KafkaConsumerError,
   rawCodec,
 } from '@kafkakit/kafka-consumer';
+import { createPostgresInbox, type InboxContext } from '@kafkakit/kafka-consumer/postgres';
+import pg from 'pg';
 import { openLedger } from '../ledger.js';
 import { ID_HEADER } from '../producer.js';
 import { CONFIG_ENV, decodeConfig } from './config.js';
@@ -36,6 +38,46 @@ const commit: CommitOption =
     ? { strategy: 'interval', intervalMs: config.intervalMs ?? 1000 }
     : config.commit;
 
+type Context = Pick<InboxContext<unknown, pg.PoolClient>, 'topic' | 'partition' | 'message' | 'attempt'>;
+
+const pool =
+  config.inbox === undefined ? undefined : new pg.Pool({ connectionString: config.inbox.url, max: 10 });
+pool?.on('error', () => undefined);
+const inbox = pool === undefined ? undefined : createPostgresInbox<pg.PoolClient>({ pool, retention: false });
+inbox?.onDuplicate(({ topic, partition, offset }) =>
+  ledger.append({ ev: 'skipped', pid, ts: Date.now(), t: topic, p: partition, o: offset }),
+);
+
+/** The handler's work; `tx` (inbox runs): its effect row goes in with the inbox row, before 'done'. */
+async function handle({ topic, partition, message, attempt }: Context, tx?: pg.PoolClient): Promise<void> {
+  const entry = {
+    t: topic,
+    p: partition,
+    o: message.offset,
+    id: idOf(message.headers),
+    k: message.key?.toString('latin1') ?? '',
+    a: attempt,
+    pid,
+  };
+  ledger.append({ ev: 'call', ...entry, ts: Date.now() });
+  try {
+    if (hang.has(entry.id)) await new Promise<void>((resolve) => hung.push(resolve));
+    if (poison.has(entry.id)) throw new Error(`poison message ${entry.id}`);
+    if (behaviour.slowOnce !== undefined && !slowDone && completedCalls >= behaviour.slowOnce.afterCalls) {
+      slowDone = true;
+      await sleep(behaviour.slowOnce.ms);
+    }
+    if (behaviour.delayMs !== undefined && behaviour.delayMs > 0) await sleep(behaviour.delayMs);
+  } catch (error) {
+    ledger.append({ ev: 'fail', ...entry, ts: Date.now() });
+    throw error;
+  }
+  if (tx !== undefined && config.inbox !== undefined)
+    await tx.query(`insert into "${config.inbox.effects}" (id) values ($1)`, [entry.id]);
+  completedCalls++;
+  ledger.append({ ev: 'done', ...entry, ts: Date.now() });
+}
+
 const consumer = createConsumer<unknown>({
   brokers: config.brokers,
   groupId: config.groupId,
@@ -56,32 +98,7 @@ const consumer = createConsumer<unknown>({
   maxWaitTimeMs: 200,
   ...(config.sessionTimeoutMs === undefined ? {} : { sessionTimeoutMs: config.sessionTimeoutMs }),
   ...(config.heartbeatIntervalMs === undefined ? {} : { heartbeatIntervalMs: config.heartbeatIntervalMs }),
-  handler: async ({ topic, partition, message, attempt }) => {
-    const entry = {
-      t: topic,
-      p: partition,
-      o: message.offset,
-      id: idOf(message.headers),
-      k: message.key?.toString('latin1') ?? '',
-      a: attempt,
-      pid,
-    };
-    ledger.append({ ev: 'call', ...entry, ts: Date.now() });
-    try {
-      if (hang.has(entry.id)) await new Promise<void>((resolve) => hung.push(resolve));
-      if (poison.has(entry.id)) throw new Error(`poison message ${entry.id}`);
-      if (behaviour.slowOnce !== undefined && !slowDone && completedCalls >= behaviour.slowOnce.afterCalls) {
-        slowDone = true;
-        await sleep(behaviour.slowOnce.ms);
-      }
-      if (behaviour.delayMs !== undefined && behaviour.delayMs > 0) await sleep(behaviour.delayMs);
-    } catch (error) {
-      ledger.append({ ev: 'fail', ...entry, ts: Date.now() });
-      throw error;
-    }
-    completedCalls++;
-    ledger.append({ ev: 'done', ...entry, ts: Date.now() });
-  },
+  handler: inbox === undefined ? (ctx) => handle(ctx) : inbox.handler((ctx) => handle(ctx, ctx.tx)),
 });
 
 consumer.on('group.rebalanced', ({ assigned }) => {

@@ -13,8 +13,9 @@ import { brokerOutage } from './s10-broker-outage.js';
 import { badPayloadsScenario } from './s11-bad-payloads.js';
 import { secondSignal } from './s12-second-signal.js';
 import { clusterRollingRestart, coordinatorKill, leaderKill } from './s13-failover.js';
+import { inboxSigkill } from './s16-inbox.js';
 
-/** Every scenario at full size, in issue order (scenario 10 twice: stop/restart and SIGSTOP; 13-15 on a three-node cluster). */
+/** Every scenario at full size, in issue order (scenario 10 twice: stop/restart and SIGSTOP; 13-15 on a three-node cluster; 16 with a PostgreSQL inbox). */
 export function ALL_SCENARIOS(): ScenarioDefinition[] {
   return [
     baseline(),
@@ -33,5 +34,6 @@ export function ALL_SCENARIOS(): ScenarioDefinition[] {
     leaderKill(),
     coordinatorKill(),
     clusterRollingRestart(),
+    inboxSigkill(),
   ];
 }

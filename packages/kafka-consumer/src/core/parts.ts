@@ -6,6 +6,7 @@ import type { DeadLetterPublisher } from '../dead-letter/publisher.js';
 import type { TypedEmitter } from '../events.js';
 import type { Lifecycle } from '../lifecycle.js';
 import type { ResolvedOptions } from '../options.js';
+import type { DependencyWaits } from '../processing/dependency-wait.js';
 import { laneOf } from '../processing/lanes.js';
 import { ConcurrencyLimit } from '../processing/limit.js';
 import { MessageProcessor } from '../processing/message.js';
@@ -23,6 +24,8 @@ export interface CoreParts {
   strategy: CommitStrategy;
   control: PartitionControl;
   scheduler: Scheduler;
+  /** Messages waiting for an unavailable dependency (health, metrics). */
+  dependencies: DependencyWaits;
 }
 
 export interface CoreInput {
@@ -82,5 +85,5 @@ export function buildCore({
     client,
     logger,
   });
-  return { tracker, pipeline, strategy, control, scheduler };
+  return { tracker, pipeline, strategy, control, scheduler, dependencies: processor.dependencies };
 }

@@ -12,6 +12,7 @@ export class HandlerContext<T> implements MessageContext<T> {
   readonly heartbeat: () => Promise<void>;
 
   constructor(
+    readonly groupId: string,
     batch: ClientBatch,
     readonly message: ConsumedMessage,
     readonly value: T,

@@ -13,6 +13,7 @@ import type { Generation, Lifecycle } from '../lifecycle.js';
 import type { ResolvedOptions } from '../options.js';
 import type { ConsumedMessage } from '../types.js';
 import { HandlerContext } from './context.js';
+import { DependencyWaits, isDependencyUnavailable } from './dependency-wait.js';
 import type { ConcurrencyLimit } from './limit.js';
 import type { PartitionControl } from './partitions.js';
 import { backoffDelay, shouldRetry, sleepWithTicks } from './retry.js';
@@ -22,6 +23,9 @@ export type Outcome = 'done' | 'halt';
 
 /** One message through handler -> retry policy -> dead-letter or partition stop. */
 export class MessageProcessor<T> {
+  /** Messages waiting for an unavailable dependency (DependencyUnavailableError): retried apart. */
+  readonly dependencies: DependencyWaits;
+
   constructor(
     private readonly options: ResolvedOptions<T>,
     private readonly events: TypedEmitter,
@@ -31,7 +35,15 @@ export class MessageProcessor<T> {
     private readonly lifecycle: Lifecycle,
     /** The slot a call gives back during its backoff. */
     private readonly limit: ConcurrencyLimit,
-  ) {}
+  ) {
+    this.dependencies = new DependencyWaits({
+      policy: { ...options.retry.unavailable, multiplier: options.retry.multiplier },
+      heartbeatIntervalMs: options.heartbeatIntervalMs,
+      events,
+      logger: options.logger,
+      limit,
+    });
+  }
 
   /**
    * Runs one message. Synchronous when the handler does not return a promise (and nothing is owed
@@ -64,7 +76,7 @@ export class MessageProcessor<T> {
     let result: Promise<void> | void;
     try {
       result = options.handler(
-        new HandlerContext(batch, message, value, attempt, gen.signal, options.logger),
+        new HandlerContext(options.groupId, batch, message, value, attempt, gen.signal, options.logger),
       );
     } catch (error) {
       return this.#afterFailure(batch, message, value, attempt, error, gen);
@@ -118,6 +130,12 @@ export class MessageProcessor<T> {
     // rebalancing): the message is unfinished and comes again after the re-join. Any other error
     // is a handler failure, whatever fields it carries.
     if (failure instanceof RebalanceError) throw failure;
+    // A dependency that is down is not the message's fault: the same attempt again, after its own
+    // backoff, for as long as it takes; never dead-lettered, no retry budget spent.
+    if (isDependencyUnavailable(failure))
+      return this.dependencies.retry(batch, message.offset, failure, gen, () =>
+        this.#attempt(batch, message, value, attempt, gen),
+      );
     const error = toError(failure);
     const { retry, logger, heartbeatIntervalMs } = this.options;
     if (!shouldRetry(error, attempt, retry.maxRetries))

@@ -35,13 +35,18 @@ export function readiness(consumer: KafkaConsumer, watch: ConsumerWatch): ProbeR
   };
 }
 
-/** Live: not crashed and not stuck (lag > 0 and no progress for stuckAfterMs). */
+/**
+ * Live: not crashed and not stuck (lag > 0 and no progress for stuckAfterMs). Messages waiting for an
+ * unavailable dependency (DependencyUnavailableError) are not "stuck": a restart would not bring the
+ * database back, so the probe stays live and its body says what is awaited.
+ */
 export function liveness(consumer: KafkaConsumer, watch: ConsumerWatch): ProbeResult {
   const health = consumer.health();
   const stuck: StuckReport | undefined = watch.evaluate();
   const reasons: string[] = [];
   if (watch.state === 'crashed') reasons.push('client crashed');
-  if (stuck !== undefined) {
+  const waiting = health.waitingForDependency;
+  if (stuck !== undefined && waiting.messages === 0) {
     reasons.push(
       `stuck: lag > 0 and no message finished for ${watch.stuckAfterMs} ms on ${stuck.partitions
         .map((p) => `${p.topic}[${p.partition}]`)
@@ -57,6 +62,7 @@ export function liveness(consumer: KafkaConsumer, watch: ConsumerWatch): ProbeRe
       stuckAfterMs: watch.stuckAfterMs,
       stuck: stuck ?? null,
       inFlight: health.inFlight,
+      waitingForDependency: waiting,
       secondsSinceProgress: watch.secondsSinceProgress(health),
       partitions: watch.partitions(),
     },

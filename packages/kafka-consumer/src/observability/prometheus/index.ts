@@ -1,2 +1,3 @@
+export { type DuplicateSource, type InboxMetricsOptions, registerInboxMetrics } from './inbox.js';
 export type { ConsumerMetrics } from './metrics.js';
 export { type ConsumerMetricsOptions, registerConsumerMetrics } from './register.js';

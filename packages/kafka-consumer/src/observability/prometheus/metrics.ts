@@ -117,8 +117,28 @@ export function createMetrics(
     ),
     rebalances: counter('rebalances_total', 'Group joins this member completed (first join included).', []),
     crashes: counter('crashes_total', 'Client crashes (KafkaJS CRASH events).', []),
+    dependencyWaits: counter(
+      'dependency_waits_total',
+      'Handler attempts that threw DependencyUnavailableError and wait (retried apart, never dead-lettered), by dependency.',
+      ['dependency'],
+    ),
     gauges: [
       gauge('handlers_in_flight', 'Handler calls running now.', [], (g) => g.set(consumer.health().inFlight)),
+      gauge(
+        'waiting_for_dependency',
+        'Messages waiting now for an unavailable dependency (DependencyUnavailableError); 0 when all answer.',
+        [],
+        (g) => g.set(consumer.health().waitingForDependency.messages),
+      ),
+      gauge(
+        'waiting_for_dependency_seconds',
+        'Seconds the longest wait for an unavailable dependency has lasted (0 when none waits).',
+        [],
+        (g) => {
+          const { since } = consumer.health().waitingForDependency;
+          g.set(since === null ? 0 : Math.max(0, (Date.now() - since) / 1000));
+        },
+      ),
       gauge('assigned_partitions', 'Partitions assigned to this member.', [], (g) =>
         g.set(consumer.health().assignedPartitions.length),
       ),

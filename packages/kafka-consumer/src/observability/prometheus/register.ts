@@ -58,6 +58,9 @@ export function registerConsumerMetrics(
     consumer.on('offsets.commit-failed', () => metrics.commitFailures.inc()),
     consumer.on('group.rebalanced', () => metrics.rebalances.inc()),
     consumer.on('consumer.crashed', () => metrics.crashes.inc()),
+    consumer.on('message.waiting-for-dependency', (m) =>
+      metrics.dependencyWaits.inc({ dependency: m.dependency }),
+    ),
   ];
   const all = [
     metrics.processed,
@@ -69,6 +72,7 @@ export function registerConsumerMetrics(
     metrics.commitFailures,
     metrics.rebalances,
     metrics.crashes,
+    metrics.dependencyWaits,
     ...metrics.gauges,
   ];
   let closed = false;
