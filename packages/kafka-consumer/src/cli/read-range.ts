@@ -22,6 +22,9 @@ export interface RangeBatch {
 /** `false` stops the whole read (e.g. a limit was reached). */
 export type BatchHandler = (batch: RangeBatch) => Promise<boolean>;
 
+/** The reader's session timeout: the broker's smallest by default (group.min.session.timeout.ms). */
+export const SESSION_TIMEOUT_MS = 6000;
+
 /** How long a read may go without receiving a batch before it fails. */
 const IDLE_BOUND_MS = 30_000;
 
@@ -44,7 +47,7 @@ export async function readRanges(
     groupId: options.groupId ?? readerGroup(),
     allowAutoTopicCreation: false,
     maxWaitTimeInMs: 250,
-    sessionTimeout: 10_000,
+    sessionTimeout: SESSION_TIMEOUT_MS,
     heartbeatInterval: 1000,
   });
   let finish!: (error?: Error) => void;

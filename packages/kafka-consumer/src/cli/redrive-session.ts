@@ -57,8 +57,18 @@ const minEnds = (a: Intent['ends'], b: Intent['ends']): Intent['ends'] => {
 export class RedriveSession {
   #seenFirst = false;
   limitReached = false;
+  /** performance.now() when the first write started and the last one was acknowledged. */
+  #firstWrite: number | undefined;
+  #lastWrite: number | undefined;
 
   constructor(private readonly d: SessionDeps) {}
+
+  /** From the first write's start to the last acknowledgement (0 without writes). */
+  writeSeconds(): number {
+    return this.#firstWrite === undefined || this.#lastWrite === undefined
+      ? 0
+      : (this.#lastWrite - this.#firstWrite) / 1000;
+  }
 
   get stopped(): boolean {
     return this.limitReached || this.d.signal.aborted;
@@ -149,7 +159,10 @@ export class RedriveSession {
           break;
         }
         await d.pacer.next(d.signal);
+        if (d.signal.aborted) break;
+        this.#firstWrite ??= performance.now();
         await this.#write(record, decision);
+        this.#lastWrite = performance.now();
         d.counts.written++;
       } else if (decision !== undefined) d.counts[decision.counter]++;
       d.counts.scanned++;

@@ -56,6 +56,6 @@ export function renderSummary(counts: RedriveCounts, facts: SummaryFacts, maxRed
       : 'done';
   return (
     `${table}\n` +
-    `${facts.dlqTopic} -> progress group ${facts.group}; ${counts.written} in ${facts.seconds.toFixed(2)} s (${rate} msg/s); ${state}\n`
+    `${facts.dlqTopic}: progress group ${facts.group}; ${counts.written} ${facts.dryRun ? 'to write' : 'written'} in ${facts.seconds.toFixed(2)} s, first write to last acknowledgement (${rate} msg/s); ${state}\n`
   );
 }

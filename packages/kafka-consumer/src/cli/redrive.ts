@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Producer } from 'kafkajs';
 import { ClientError } from '../errors.js';
 import type { Command } from './args.js';
@@ -6,7 +7,7 @@ import { openTopic } from './dlq-topic.js';
 import { createProducer, groupOffsets, groupState, type PartitionOffsets } from './kafka.js';
 import { Pacer } from './pacer.js';
 import { Progress } from './progress.js';
-import { type OffsetRange, readRanges } from './read-range.js';
+import { type OffsetRange, readRanges, SESSION_TIMEOUT_MS } from './read-range.js';
 import { decodeIntent, findWritten, type InDoubt } from './redrive-intent.js';
 import { progressGroup, refusedTarget } from './redrive-selection.js';
 import { RedriveSession } from './redrive-session.js';
@@ -28,11 +29,7 @@ export async function redrive(cmd: Redrive, ctx: CliContext): Promise<number> {
     await openTopic(admin, cmd.selection.to, '--to topic');
   }
   const group = cmd.group ?? progressGroup(cmd.topic, cmd.selection);
-  const state = await groupState(admin, group);
-  if (state !== 'Empty' && state !== 'Dead')
-    throw new ClientError(
-      `another redrive of this selection is running: progress group ${group} is ${state}`,
-    );
+  await untilGroupIdle(ctx, group);
   const { ranges, inDoubt } = await plan(ctx, cmd.topic, group, partitions);
   const written =
     inDoubt.size > 0
@@ -42,7 +39,6 @@ export async function redrive(cmd: Redrive, ctx: CliContext): Promise<number> {
   const counts = emptyCounts();
   const progress = new Progress(total, ctx.err, cmd.dryRun ? 'redrive (dry run)' : 'redrive');
   let producer: Producer | undefined;
-  const started = performance.now();
   try {
     if (!cmd.dryRun && total > 0) {
       producer = createProducer(ctx.kafka);
@@ -73,7 +69,6 @@ export async function redrive(cmd: Redrive, ctx: CliContext): Promise<number> {
       cmd.dryRun ? {} : { groupId: group },
     );
     progress.stop();
-    const seconds = (performance.now() - started) / 1000;
     ctx.out.write(
       renderSummary(
         counts,
@@ -81,7 +76,7 @@ export async function redrive(cmd: Redrive, ctx: CliContext): Promise<number> {
           dlqTopic: cmd.topic,
           group,
           dryRun: cmd.dryRun,
-          seconds,
+          seconds: session.writeSeconds(),
           interrupted: ctx.signal.aborted,
           limitReached: session.limitReached,
         },
@@ -94,6 +89,30 @@ export async function redrive(cmd: Redrive, ctx: CliContext): Promise<number> {
   }
   if (ctx.signal.aborted) return CLI_EXIT.error;
   return skipped(counts) > 0 ? CLI_EXIT.skipped : CLI_EXIT.done;
+}
+
+/**
+ * A run killed by SIGKILL stays a member of the progress group until its session times out
+ * (SESSION_TIMEOUT_MS); a live run keeps heartbeating. So wait that long, then refuse: two runs of
+ * one selection never write side by side.
+ */
+async function untilGroupIdle(ctx: CliContext, group: string): Promise<void> {
+  const deadline = performance.now() + SESSION_TIMEOUT_MS + 4000;
+  let told = false;
+  for (;;) {
+    const state = await groupState(ctx.admin, group);
+    if (state === 'Empty' || state === 'Dead') return;
+    if (performance.now() > deadline || ctx.signal.aborted)
+      throw new ClientError(
+        `another redrive of this selection is running: progress group ${group} is ${state}`,
+      );
+    if (!told)
+      ctx.err.write(
+        `kafkakit: progress group ${group} is ${state}: waiting up to ${(SESSION_TIMEOUT_MS + 4000) / 1000} s for a stopped run's membership to expire\n`,
+      );
+    told = true;
+    await sleep(500);
+  }
 }
 
 /** Where each DLQ partition resumes (its committed offset, else the earliest) up to today's end. */
