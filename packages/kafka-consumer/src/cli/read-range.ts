@@ -62,6 +62,25 @@ export async function readRanges(
       IDLE_BOUND_MS,
     );
   };
+  // Where each open partition goes on: sought at every join (the first, and after a crash restart),
+  // and the floor below which a (re)fetched record was handled already.
+  const next = new Map([...open.values()].map((r) => [r.partition, r.from]));
+  const seekAll = () => {
+    const closed = ranges.filter((r) => !open.has(r.partition)).map((r) => r.partition);
+    if (closed.length > 0) consumer.pause([{ topic, partitions: closed }]);
+    for (const [partition, offset] of next)
+      if (open.has(partition)) consumer.seek({ topic, partition, offset: String(offset) });
+  };
+  const offJoin = consumer.on(consumer.events.GROUP_JOIN, () => {
+    try {
+      seekAll();
+    } catch (error) {
+      finish(toError(error));
+    }
+  });
+  const offCrash = consumer.on(consumer.events.CRASH, ({ payload }) => {
+    if (!payload.restart) finish(toError(payload.error));
+  });
   try {
     await consumer.connect();
     await consumer.subscribe({ topics: [topic], fromBeginning: true });
@@ -71,9 +90,10 @@ export async function readRanges(
       eachBatch: async ({ batch, resolveOffset, heartbeat }) => {
         armIdle();
         const range = open.get(batch.partition);
-        if (range === undefined) return;
+        const floor = next.get(batch.partition);
+        if (range === undefined || floor === undefined) return;
         const inRange = batch.messages.filter(
-          (m) => BigInt(m.offset) >= range.from && BigInt(m.offset) < range.to,
+          (m) => BigInt(m.offset) >= floor && BigInt(m.offset) < range.to,
         );
         try {
           const go = await onBatch({
@@ -87,7 +107,9 @@ export async function readRanges(
           });
           for (const m of batch.messages) resolveOffset(m.offset);
           // lastOffset() also covers records KafkaJS filtered out (control records of transactions).
-          if (BigInt(batch.lastOffset()) + 1n >= range.to) {
+          const last = BigInt(batch.lastOffset());
+          if (last + 1n > floor) next.set(batch.partition, last + 1n);
+          if (last + 1n >= range.to) {
             open.delete(batch.partition);
             consumer.pause([{ topic, partitions: [batch.partition] }]);
           }
@@ -97,16 +119,14 @@ export async function readRanges(
         }
       },
     });
-    const empty = ranges.filter((r) => !open.has(r.partition)).map((r) => r.partition);
-    if (empty.length > 0) consumer.pause([{ topic, partitions: empty }]);
-    for (const range of open.values())
-      consumer.seek({ topic, partition: range.partition, offset: String(range.from) });
     await finished;
   } catch (error) {
     throw error instanceof KafkaConsumerError
       ? error
       : new ClientError(`reading ${topic} failed: ${toError(error).message}`, { cause: error });
   } finally {
+    offJoin();
+    offCrash();
     clearTimeout(idle);
     await consumer.disconnect().catch(() => undefined);
   }

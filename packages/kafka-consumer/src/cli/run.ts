@@ -53,5 +53,6 @@ function fail(io: CliIo, error: unknown): number {
   io.err.write(
     `kafkakit: error: ${e.message}${cause}${e instanceof KafkaConsumerError ? '' : ` [${e.name}]`}\n`,
   );
+  if (io.env.KAFKAKIT_DEBUG !== undefined) io.err.write(`${e.stack}\ncause: ${toError(e.cause).stack}\n`);
   return CLI_EXIT.error;
 }

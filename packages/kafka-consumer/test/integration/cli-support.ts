@@ -1,6 +1,7 @@
 import { consumeAll, produceMessages, readEndOffsets, type TestMessage } from '@kafkakit/kafka-testkit';
 import { runCli } from '../../src/cli/run.js';
 import { buildDeadLetterHeaders } from '../../src/index.js';
+import { textSink } from '../unit/support/text-sink.js';
 import { brokers, topic } from './support.js';
 
 export interface DeadLetterSpec {
@@ -58,13 +59,7 @@ export interface CliResult {
   ms: number;
 }
 
-const sink = () => {
-  let text = '';
-  return {
-    stream: { write: (chunk: string) => ((text += chunk), true) } as NodeJS.WritableStream,
-    text: () => text,
-  };
-};
+const sink = textSink;
 
 /** `kafkakit <args>` in this process, against the test broker (KAFKA_BROKERS). */
 export async function kafkakit(...args: string[]): Promise<CliResult> {
@@ -72,7 +67,7 @@ export async function kafkakit(...args: string[]): Promise<CliResult> {
   const err = sink();
   const started = performance.now();
   const code = await runCli(args, {
-    env: { KAFKA_BROKERS: brokers().join(',') },
+    env: { KAFKA_BROKERS: brokers().join(','), KAFKAKIT_DEBUG: process.env.KAFKAKIT_DEBUG },
     out: out.stream,
     err: err.stream,
     signal: new AbortController().signal,
