@@ -1,7 +1,11 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { readEndOffsets, waitFor } from '@kafkakit/kafka-testkit';
+import { produceMessages, readEndOffsets, waitFor } from '@kafkakit/kafka-testkit';
 import { afterEach, describe, expect, it } from 'vitest';
+import { createKafka } from '../../src/cli/kafka.js';
+import { readRanges } from '../../src/cli/read-range.js';
+import { encodeIntent } from '../../src/cli/redrive-intent.js';
+import { progressGroup } from '../../src/cli/redrive-selection.js';
 import { CLI_EXIT } from '../../src/cli/usage-error.js';
 import { childOutput } from './child-output.js';
 import { deadLetters, kafkakit, origins, recordsIn, specs } from './cli-support.js';
@@ -111,5 +115,73 @@ describe('kafkakit dlq redrive (real broker)', () => {
     const tier = await kafkakit('dlq', 'redrive', dlq, '--to', 'orders.placed.billing.retry.10s');
     expect(tier.code).toBe(CLI_EXIT.usage);
     expect(tier.stderr).toMatch(/is a retry-tier topic\n$/);
+  });
+});
+
+describe('kafkakit dlq redrive resume after acknowledged but uncommitted writes (state made by hand)', () => {
+  /** The state a run leaves when killed after 5 acknowledged writes of a 10-record chunk, before its commit. */
+  async function killedMidChunk(written: number[]) {
+    const { source, dlq } = await deadLetters(
+      specs(10, () => ({ sourcePartition: 0 })),
+      { sourcePartitions: 1 },
+    );
+    const group = progressGroup(dlq, {
+      to: undefined,
+      errors: [],
+      since: undefined,
+      until: undefined,
+      sourcePartitions: [],
+    });
+    const kafka = createKafka({ brokers: brokers(), clientId: 'kc-test', ssl: undefined, sasl: undefined });
+    const note = encodeIntent({ last: 9n, ends: [[source, 0, '0']] });
+    await readRanges(
+      kafka,
+      dlq,
+      [{ partition: 0, from: 0n, to: 1n }],
+      async (batch) => {
+        await batch.commit(0n, note);
+        return false;
+      },
+      { groupId: group },
+    );
+    await produceMessages(
+      brokers(),
+      source,
+      written.map((i) => ({
+        key: `k${i}`,
+        value: `v${i}`,
+        partition: 0,
+        headers: { 'x-redrive-origin': `${dlq}/0/${i}` },
+      })),
+    );
+    return { source, dlq };
+  }
+
+  it('finds the 5 written records through the write-ahead note and writes only the other 5', async () => {
+    const { source, dlq } = await killedMidChunk([0, 1, 2, 3, 4]);
+    const run = await kafkakit('dlq', 'redrive', dlq);
+    expect(run.code).toBe(CLI_EXIT.done);
+    expect(run.stdout).toMatch(/│ already written \(resumed run\)\s+│ 5 /);
+    const all = origins(await recordsIn(source));
+    expect(all).toEqual(
+      specs(10)
+        .map((_, i) => `${dlq}/0/${i}`)
+        .sort(),
+    );
+  });
+
+  it('a resumed run stopped again inside the in-doubt range keeps the note, so a third run still writes nothing twice', async () => {
+    // Any subset of the chunk may be in the target: here its second half.
+    const { source, dlq } = await killedMidChunk([5, 6, 7, 8, 9]);
+    expect((await kafkakit('dlq', 'redrive', dlq, '--limit', '2')).code).toBe(CLI_EXIT.done);
+    expect(await total(source)).toBe(7);
+    const third = await kafkakit('dlq', 'redrive', dlq);
+    expect(third.code).toBe(CLI_EXIT.done);
+    const all = origins(await recordsIn(source));
+    expect(all).toEqual(
+      specs(10)
+        .map((_, i) => `${dlq}/0/${i}`)
+        .sort(),
+    );
   });
 });
