@@ -19,12 +19,14 @@ export class Progress {
     private readonly total: number,
     private readonly stream: NodeJS.WritableStream & { isTTY?: boolean },
     private readonly label: string,
+    /** What a write is called: 'written', or 'to write' in a dry run. */
+    private readonly writtenWord = 'written',
   ) {
     if (stream.isTTY === true) {
       this.#bar = new SingleBar(
         {
           stream,
-          format: `${label} |{bar}| {value}/{total} scanned | {written} written | {rate} msg/s | ETA {eta_formatted}`,
+          format: `${label} |{bar}| {value}/{total} scanned | {written} ${writtenWord} | {rate} msg/s | ETA {eta_formatted}`,
           hideCursor: true,
           etaBuffer: 50,
         },
@@ -52,7 +54,7 @@ export class Progress {
     const left = this.total - counts.scanned;
     const eta = counts.scanned > 0 ? (left * elapsed) / counts.scanned : Number.NaN;
     this.stream.write(
-      `${this.label}: ${counts.scanned}/${this.total} scanned, ${counts.written} written, ${rate} msg/s, ETA ${Number.isFinite(eta) ? `${eta.toFixed(1)} s` : '-'}\n`,
+      `${this.label}: ${counts.scanned}/${this.total} scanned, ${counts.written} ${this.writtenWord}, ${rate} msg/s, ETA ${Number.isFinite(eta) ? `${eta.toFixed(1)} s` : '-'}\n`,
     );
   }
 

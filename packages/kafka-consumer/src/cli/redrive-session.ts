@@ -19,9 +19,14 @@ import type { RedriveCounts } from './redrive-summary.js';
 import type { Targets } from './redrive-targets.js';
 import { UsageError } from './usage-error.js';
 
-type Decision =
-  | { kind: 'write'; topic: string; partition: number; headers: MessageHeaders; error: string }
-  | { kind: 'skip'; counter: keyof RedriveCounts };
+interface WriteDecision {
+  kind: 'write';
+  topic: string;
+  partition: number;
+  headers: MessageHeaders;
+  error: string;
+}
+type Decision = WriteDecision | { kind: 'skip'; counter: keyof RedriveCounts };
 
 export interface SessionDeps {
   dlqTopic: string;
@@ -41,6 +46,8 @@ export interface SessionDeps {
   /** Dry-run lines. */
   out: NodeJS.WritableStream;
   chunkSize: number;
+  /** Writes per produce request (each group is acknowledged before the next goes). */
+  groupSize: number;
 }
 
 const minEnds = (a: Intent['ends'], b: Intent['ends']): Intent['ends'] => {
@@ -151,22 +158,35 @@ export class RedriveSession {
       await batch.commit(BigInt(first.offset), encodeIntent(intent));
     }
     let next = BigInt(first.offset);
-    for (const [record, decision] of chunk) {
-      if (d.signal.aborted) break;
-      if (decision?.kind === 'write') {
-        if (d.limit !== undefined && d.counts.written >= d.limit) {
-          this.limitReached = true;
-          break;
+    for (let i = 0; i < chunk.length && !this.stopped; ) {
+      // A group of up to `groupSize` writes (and the skipped records among them) goes in one
+      // produce request: acknowledged together, in order per partition.
+      const group: Array<[TopicRecord, Decision | undefined]> = [];
+      const writes: Array<[TopicRecord, WriteDecision]> = [];
+      for (; i < chunk.length && writes.length < d.groupSize; i++) {
+        const item = chunk[i] as [TopicRecord, Decision | undefined];
+        if (item[1]?.kind === 'write') {
+          if (d.limit !== undefined && d.counts.written + writes.length >= d.limit) {
+            this.limitReached = true;
+            break;
+          }
+          writes.push([item[0], item[1]]);
         }
-        await d.pacer.next(d.signal);
+        group.push(item);
+      }
+      if (writes.length > 0) {
+        await d.pacer.next(writes.length, d.signal);
         if (d.signal.aborted) break;
         this.#firstWrite ??= performance.now();
-        await this.#write(record, decision);
+        await this.#write(writes);
         this.#lastWrite = performance.now();
-        d.counts.written++;
-      } else if (decision !== undefined) d.counts[decision.counter]++;
-      d.counts.scanned++;
-      next = BigInt(record.offset) + 1n;
+      }
+      for (const [record, decision] of group) {
+        if (decision?.kind === 'write') d.counts.written++;
+        else if (decision !== undefined) d.counts[decision.counter]++;
+        d.counts.scanned++;
+        next = BigInt(record.offset) + 1n;
+      }
       d.progress.update(d.counts);
     }
     if (d.producer === undefined || next === BigInt(first.offset)) return;
@@ -175,25 +195,32 @@ export class RedriveSession {
     await batch.commit(next, keep ? encodeIntent(carried.intent) : null);
   }
 
-  async #write(record: TopicRecord, decision: Extract<Decision, { kind: 'write' }>): Promise<void> {
+  async #write(writes: Array<[TopicRecord, WriteDecision]>): Promise<void> {
     const { d } = this;
     if (d.producer === undefined) {
-      d.out.write(
-        `would write ${d.dlqTopic}[${record.partition}]@${record.offset} -> ${decision.topic}[${decision.partition}] key=${record.key?.toString() ?? '(null)'} error=${decision.error} ${'x-redrive-count'}=${String(decision.headers['x-redrive-count'])}\n`,
-      );
+      for (const [record, w] of writes)
+        d.out.write(
+          `would write ${d.dlqTopic}[${record.partition}]@${record.offset} -> ${w.topic}[${w.partition}] key=${record.key?.toString() ?? '(null)'} error=${w.error} x-redrive-count=${String(w.headers['x-redrive-count'])}\n`,
+        );
       return;
     }
-    await d.producer.send({
-      topic: decision.topic,
+    const byTopic = new Map<
+      string,
+      Array<{ key: Buffer | null; value: Buffer | null; partition: number; headers: OutgoingHeaders }>
+    >();
+    for (const [record, w] of writes) {
+      const messages = byTopic.get(w.topic) ?? [];
+      messages.push({
+        key: record.key,
+        value: record.value,
+        partition: w.partition,
+        headers: w.headers as OutgoingHeaders,
+      });
+      byTopic.set(w.topic, messages);
+    }
+    await d.producer.sendBatch({
       acks: -1,
-      messages: [
-        {
-          key: record.key,
-          value: record.value,
-          partition: decision.partition,
-          headers: decision.headers as OutgoingHeaders,
-        },
-      ],
+      topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
     });
   }
 }

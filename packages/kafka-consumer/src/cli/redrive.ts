@@ -37,7 +37,12 @@ export async function redrive(cmd: Redrive, ctx: CliContext): Promise<number> {
       : new Set<string>();
   const total = ranges.reduce((n, r) => n + Number(r.to - r.from), 0);
   const counts = emptyCounts();
-  const progress = new Progress(total, ctx.err, cmd.dryRun ? 'redrive (dry run)' : 'redrive');
+  const progress = new Progress(
+    total,
+    ctx.err,
+    cmd.dryRun ? 'redrive (dry run)' : 'redrive',
+    cmd.dryRun ? 'to write' : 'written',
+  );
   let producer: Producer | undefined;
   try {
     if (!cmd.dryRun && total > 0) {
@@ -58,6 +63,8 @@ export async function redrive(cmd: Redrive, ctx: CliContext): Promise<number> {
       counts,
       signal: ctx.signal,
       out: ctx.out,
+      // At most 100 groups a second under --rate (a timer tick each); the whole chunk without one.
+      groupSize: cmd.rate === undefined ? CHUNK : Math.max(1, Math.ceil(cmd.rate / 100)),
       chunkSize: cmd.rate === undefined ? CHUNK : Math.max(1, Math.min(CHUNK, Math.floor(cmd.rate / 4))),
     });
     // A dry run reads like inspect (a throwaway group); a real run reads as the progress group.
