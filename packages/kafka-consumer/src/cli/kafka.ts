@@ -37,7 +37,7 @@ export async function connectAdmin(kafka: Kafka): Promise<Admin> {
   try {
     await admin.connect();
   } catch (error) {
-    throw new ClientError(`could not reach the brokers: ${toError(error).message}`, { cause: error });
+    throw new ClientError(`could not connect to the brokers: ${toError(error).message}`, { cause: error });
   }
   return admin;
 }
