@@ -84,6 +84,33 @@ describe('kafkakit dlq redrive (real broker)', () => {
     expect(written + already).toBeGreaterThanOrEqual(300 - before);
   });
 
+  it('SIGINT stops after the records in hand are committed (exit 1, summary says interrupted); the next run goes on', async () => {
+    const { source, dlq } = await deadLetters(specs(200));
+    const child = spawn(process.execPath, ['--import', 'tsx', main, 'dlq', 'redrive', dlq, '--rate', '50'], {
+      cwd: repoRoot,
+      env: { ...process.env, KAFKA_BROKERS: brokers().join(',') },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    children.push(child);
+    const output = childOutput(child);
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    await waitFor(async () => (await total(source)) >= 20, {
+      timeoutMs: 30_000,
+      message: '20 records redriven',
+    });
+    child.kill('SIGINT');
+    expect(await exited).toBe(CLI_EXIT.error);
+    expect(output.lines.join('\n')).toMatch(/interrupted: run the same command again to resume/);
+    const before = await total(source);
+    expect(before).toBeLessThan(200);
+    const resumed = await kafkakit('dlq', 'redrive', dlq);
+    expect(resumed.code).toBe(CLI_EXIT.done);
+    expect(resumed.stdout).toMatch(/│ already written \(resumed run\)\s+│ 0 /); // a clean stop leaves no doubt
+    const all = origins(await recordsIn(source));
+    expect(new Set(all).size).toBe(200);
+    expect(all).toHaveLength(200);
+  });
+
   it('--rate 200 over 1,000 records takes 5 s +/- 20%', async () => {
     const { source, dlq } = await deadLetters(specs(1000));
     const run = await kafkakit('dlq', 'redrive', dlq, '--rate', '200');
