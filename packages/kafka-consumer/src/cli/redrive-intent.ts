@@ -25,8 +25,13 @@ export interface Intent {
 }
 
 const PREFIX = 'kafkakit-redrive/1 ';
-/** The broker's default offset.metadata.max.bytes is 4096; a note stays well below. */
-export const INTENT_MAX_TARGETS = 40;
+/**
+ * The broker's default offset.metadata.max.bytes is 4096: a chunk stops taking records once its
+ * note's target entries reach this many bytes (a 249-character topic name still fits at least 12).
+ */
+export const INTENT_MAX_BYTES = 3000;
+/** What one [topic, partition, end] entry adds to a note, at most. */
+export const noteEntryBytes = (topic: string) => topic.length + 32;
 
 export function encodeIntent(intent: Intent): string {
   return PREFIX + JSON.stringify({ last: String(intent.last), ends: intent.ends });

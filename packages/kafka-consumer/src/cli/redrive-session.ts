@@ -8,9 +8,10 @@ import type { RangeBatch } from './read-range.js';
 import { redriveHeaders } from './redrive-headers.js';
 import {
   encodeIntent,
-  INTENT_MAX_TARGETS,
+  INTENT_MAX_BYTES,
   type InDoubt,
   type Intent,
+  noteEntryBytes,
   type Written,
   writtenKey,
 } from './redrive-intent.js';
@@ -123,11 +124,15 @@ export class RedriveSession {
     for (let i = 0; i < batch.records.length && !this.stopped; ) {
       const chunk: Array<[TopicRecord, Decision | undefined]> = [];
       const targets = new Map<string, [string, number]>();
-      while (i < batch.records.length && chunk.length < d.chunkSize && targets.size < INTENT_MAX_TARGETS) {
+      let noteBytes = 0;
+      while (i < batch.records.length && chunk.length < d.chunkSize && noteBytes < INTENT_MAX_BYTES) {
         const record = batch.records[i++] as TopicRecord;
         const decision = this.#decide(record);
-        if (decision?.kind === 'write')
-          targets.set(`${decision.topic}\u0000${decision.partition}`, [decision.topic, decision.partition]);
+        const key = decision?.kind === 'write' ? `${decision.topic}\u0000${decision.partition}` : undefined;
+        if (decision?.kind === 'write' && key !== undefined && !targets.has(key)) {
+          targets.set(key, [decision.topic, decision.partition]);
+          noteBytes += noteEntryBytes(decision.topic);
+        }
         chunk.push([record, decision]);
       }
       await this.#chunk(batch, chunk, [...targets.values()]);

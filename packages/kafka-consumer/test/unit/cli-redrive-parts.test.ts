@@ -3,7 +3,12 @@ import { deadLetterFacts, type TopicRecord } from '../../src/cli/dead-letter-rec
 import { InspectTotals } from '../../src/cli/inspect-totals.js';
 import { Pacer } from '../../src/cli/pacer.js';
 import { parseOrigin, redriveHeaders } from '../../src/cli/redrive-headers.js';
-import { decodeIntent, encodeIntent } from '../../src/cli/redrive-intent.js';
+import {
+  decodeIntent,
+  encodeIntent,
+  INTENT_MAX_BYTES,
+  noteEntryBytes,
+} from '../../src/cli/redrive-intent.js';
 import { isTierTopic, refusedTarget, selects } from '../../src/cli/redrive-selection.js';
 import { renderBytes } from '../../src/cli/render-bytes.js';
 import { buildDeadLetterHeaders, NonRetryableError } from '../../src/index.js';
@@ -130,5 +135,18 @@ describe('kafkakit redrive parts', () => {
     const t = performance.now();
     for (let i = 0; i < 1000; i++) await free.next(1);
     expect(performance.now() - t).toBeLessThan(100);
+  });
+});
+
+describe('the write-ahead note size', () => {
+  it('stays under the broker default offset.metadata.max.bytes (4096) at its largest', () => {
+    const long = 't'.repeat(249);
+    const ends: Array<[string, number, string]> = [];
+    let bytes = 0;
+    for (let p = 0; bytes < INTENT_MAX_BYTES; p++) {
+      ends.push([long, p, '9223372036854775807']);
+      bytes += noteEntryBytes(long);
+    }
+    expect(Buffer.byteLength(encodeIntent({ last: 9223372036854775807n, ends }))).toBeLessThan(4096);
   });
 });
