@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { isRetryTierTopic } from '../naming.js';
 import type { DeadLetterFacts } from './dead-letter-record.js';
 
 /** Which dead letters a redrive takes, and where they go. Its progress is kept per selection. */
@@ -53,14 +54,9 @@ export function progressGroup(dlqTopic: string, selection: Selection): string {
   return `${base}.${createHash('sha256').update(canonical).digest('hex').slice(0, 12)}`;
 }
 
-/** A retry-tier topic (`<source>.<group>.retry.<delay>`, e.g. `orders.placed.billing.retry.10s`). */
-export function isTierTopic(topic: string): boolean {
-  return /\.retry\.\d+(ms|s|m|h|d)$/.test(topic);
-}
-
 /** Why writing to `target` is refused, or undefined when it is allowed. */
 export function refusedTarget(target: string, dlqTopic: string): string | undefined {
   if (target === dlqTopic) return `"${target}" is the dead-letter topic being redriven`;
-  if (isTierTopic(target)) return `"${target}" is a retry-tier topic`;
+  if (isRetryTierTopic(target)) return `"${target}" is a retry-tier topic`;
   return undefined;
 }
