@@ -129,13 +129,15 @@ function parse(sub: Subcommand, args: readonly string[]) {
 /** `kafkakit <args>` -> a command; bad usage throws UsageError (exit 2). */
 export function parseCommand(argv: readonly string[]): Command {
   const [group, sub, ...rest] = argv;
-  if (group === undefined || group === '--help' || group === '-h' || group === 'help')
-    return { kind: 'help', text: 'main' };
+  const missing = 'missing command: kafkakit dlq inspect|show|redrive <dlq-topic> (see kafkakit --help)';
+  if (group === undefined) throw new UsageError(missing);
+  if (group === '--help' || group === '-h' || group === 'help') return { kind: 'help', text: 'main' };
   if (group !== 'dlq')
     throw new UsageError(
       `unknown command ${JSON.stringify(group)}: kafkakit has "dlq" (see kafkakit --help)`,
     );
-  if (sub === undefined || sub === '--help' || sub === '-h') return { kind: 'help', text: 'main' };
+  if (sub === undefined) throw new UsageError(missing);
+  if (sub === '--help' || sub === '-h') return { kind: 'help', text: 'main' };
   if (!Object.hasOwn(SPECS, sub))
     throw new UsageError(`unknown command "dlq ${sub}": use inspect, show or redrive (see kafkakit --help)`);
   const name = sub as Subcommand;

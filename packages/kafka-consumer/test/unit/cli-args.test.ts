@@ -40,6 +40,16 @@ const HOSTILE: Array<[string, string[], string]> = [
     'kafkakit: unknown command "topics": kafkakit has "dlq" (see kafkakit --help)',
   ],
   [
+    'no command',
+    [],
+    'kafkakit: missing command: kafkakit dlq inspect|show|redrive <dlq-topic> (see kafkakit --help)',
+  ],
+  [
+    'no subcommand',
+    ['dlq'],
+    'kafkakit: missing command: kafkakit dlq inspect|show|redrive <dlq-topic> (see kafkakit --help)',
+  ],
+  [
     'missing topic',
     ['dlq', 'inspect'],
     'kafkakit: the dead-letter topic (kafkakit dlq inspect <dlq-topic>) is missing',
