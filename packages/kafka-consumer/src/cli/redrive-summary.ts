@@ -56,6 +56,10 @@ export function renderSummary(counts: RedriveCounts, facts: SummaryFacts, maxRed
       : 'done';
   return (
     `${table}\n` +
-    `${facts.dlqTopic}: progress group ${facts.group}; ${counts.written} ${facts.dryRun ? 'to write' : 'written'} in ${facts.seconds.toFixed(2)} s, first write to last acknowledgement (${rate} msg/s); ${state}\n`
+    `${facts.dlqTopic}: progress group ${facts.group}; ${
+      facts.dryRun
+        ? `${counts.written} to write (dry run: nothing written or committed)`
+        : `${counts.written} written in ${facts.seconds.toFixed(2)} s, first write to last acknowledgement (${rate} msg/s)`
+    }; ${state}\n`
   );
 }
