@@ -3,6 +3,7 @@
  * lands in. Templates only ever print user input through one of these (src/render.ts makes the
  * plain `<%= %>` tag throw, so a template cannot forget).
  */
+import { DLQ_PER_TOPIC } from './schema.js';
 
 /** "order-events" -> "OrderEvents". Input is kebab-case (validated), output a safe identifier part. */
 export function pascalCase(kebab: string): string {
@@ -129,4 +130,12 @@ export function tsProperty(key: string, value: string, indent = 2): string {
   const literal = tsString(value);
   const oneLine = `${pad}${key}: ${literal},`;
   return oneLine.length <= LINE_WIDTH ? oneLine : `${pad}${key}:\n${pad}  ${literal},`;
+}
+
+/**
+ * A concrete dead-letter topic for an example command: the configured one, else the first source
+ * topic's (the runtime's per-topic default, `<topic>.dlq`).
+ */
+export function exampleDeadLetterTopic(dlqTopic: string, topics: readonly string[]): string {
+  return dlqTopic === DLQ_PER_TOPIC ? `${topics[0]}.dlq` : dlqTopic;
 }

@@ -7,6 +7,7 @@ export {
   DLQ_STACK_LIMIT,
   deadLetterTopicFor,
 } from './dead-letter/headers.js';
+export { REDRIVE_HEADERS, redriveOrigin } from './dead-letter/redrive-headers.js';
 export { ENV_VARIABLES, type EnvOptions, type EnvVariable, loadOptionsFromEnv } from './env.js';
 export {
   ClientError,

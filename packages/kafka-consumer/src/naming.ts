@@ -77,3 +77,29 @@ export function envPrefixProblem(prefix: string): string | undefined {
 export function prefixedEnvName(name: string, prefix: string): string {
   return name.startsWith(DEFAULT_ENV_PREFIX) ? `${prefix}${name.slice(DEFAULT_ENV_PREFIX.length)}` : name;
 }
+
+const TIER_UNITS: ReadonlyArray<[string, number]> = [
+  ['h', 3_600_000],
+  ['m', 60_000],
+  ['s', 1000],
+];
+
+/** A retry tier's delay as its topic names it: the largest whole unit (250 -> `250ms`, 300000 -> `5m`). */
+export function tierDelayName(delayMs: number): string {
+  for (const [unit, ms] of TIER_UNITS)
+    if (delayMs >= ms && delayMs % ms === 0) return `${delayMs / ms}${unit}`;
+  return `${delayMs}ms`;
+}
+
+/**
+ * The retry-tier topic of `source` for one consumer group and delay: `<source>.<group>.retry.<delay>`,
+ * e.g. `orders.placed.billing.retry.10s` (two groups on one topic never share a tier).
+ */
+export function retryTierTopicName(source: string, groupId: string, delayMs: number): string {
+  return `${source}.${groupId}.retry.${tierDelayName(delayMs)}`;
+}
+
+/** True for a name of the retry-tier shape (`....retry.<n><ms|s|m|h>`): never a redrive target. */
+export function isRetryTierTopic(topic: string): boolean {
+  return /\.retry\.\d+(ms|s|m|h)$/.test(topic);
+}

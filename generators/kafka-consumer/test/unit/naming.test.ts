@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   dockerString,
   envValue,
+  exampleDeadLetterTopic,
   jsonString,
   LINE_WIDTH,
   mdCode,
@@ -81,5 +82,12 @@ describe('naming', () => {
     const long = tsProperty('KEY', 'x'.repeat(200));
     expect(long.split('\n')).toHaveLength(2);
     expect(tsProperty('KEY', 'x'.repeat(LINE_WIDTH - 10)).length).toBe(LINE_WIDTH);
+  });
+
+  it('names a concrete dead-letter topic for example commands', () => {
+    expect(exampleDeadLetterTopic('<topic>.dlq', ['orders.placed', 'orders.cancelled'])).toBe(
+      'orders.placed.dlq',
+    );
+    expect(exampleDeadLetterTopic('orders.dead-letters', ['orders.placed'])).toBe('orders.dead-letters');
   });
 });

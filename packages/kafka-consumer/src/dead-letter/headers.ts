@@ -8,6 +8,8 @@ export const DLQ_HEADERS = {
   sourceTimestamp: 'x-dlq-source-timestamp',
   consumerGroup: 'x-dlq-consumer-group',
   errorName: 'x-dlq-error-name',
+  /** The error's `code` (a string or number), when it has one; absent otherwise. */
+  errorCode: 'x-dlq-error-code',
   errorMessage: 'x-dlq-error-message',
   errorStack: 'x-dlq-error-stack',
   attempts: 'x-dlq-attempts',
@@ -47,12 +49,21 @@ export function buildDeadLetterHeaders(
   headers[DLQ_HEADERS.sourceTimestamp] = facts.timestamp;
   headers[DLQ_HEADERS.consumerGroup] = facts.groupId;
   headers[DLQ_HEADERS.errorName] = facts.error.name;
+  const code = errorCode(facts.error);
+  if (code !== undefined) headers[DLQ_HEADERS.errorCode] = code;
+  else delete headers[DLQ_HEADERS.errorCode];
   headers[DLQ_HEADERS.errorMessage] = truncate(facts.error.message, DLQ_MESSAGE_LIMIT);
   headers[DLQ_HEADERS.errorStack] = truncate(facts.error.stack ?? '', DLQ_STACK_LIMIT);
   headers[DLQ_HEADERS.attempts] = String(facts.attempts);
   headers[DLQ_HEADERS.failedAt] = facts.failedAt.toISOString();
   headers[DLQ_HEADERS.id] = deadLetterId(facts);
   return headers;
+}
+
+/** `error.code` as text when it is a string or a number (KafkaConsumerError, Node system errors). */
+function errorCode(error: Error): string | undefined {
+  const code = (error as { code?: unknown }).code;
+  return typeof code === 'string' || typeof code === 'number' ? String(code) : undefined;
 }
 
 /** The record id a dead-letter write carries: the same for every write of one source message. */

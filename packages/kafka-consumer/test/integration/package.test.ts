@@ -12,6 +12,7 @@ import {
   type WorkspaceCopy,
 } from '@kafkakit/kafka-testkit';
 import { afterAll, describe, expect, it } from 'vitest';
+import { buildDeadLetterHeaders, NonRetryableError } from '../../src/index.js';
 import { brokers, topic } from './support.js';
 
 const run = promisify(execFile);
@@ -51,7 +52,7 @@ afterAll(() => {
 
 describe('the packed runtime', () => {
   it(
-    'installs with npm into a plain JavaScript project outside the workspace and consumes from the broker',
+    'installs with npm into a plain JavaScript project outside the workspace, consumes from the broker, and its kafkakit bin runs with npx',
     {
       timeout: 240_000,
     },
@@ -99,6 +100,33 @@ describe('the packed runtime', () => {
       });
       expect(JSON.parse(stdout.trim().split('\n').pop() ?? '{}')).toEqual({ seen: ['m0', 'm1', 'm2'] });
       expect(await readCommittedOffsets(brokers(), groupId, source)).toEqual({ 0: '3' });
+
+      // Its bin: `npx kafkakit` works in the dependent project, configured by KAFKA_BROKERS.
+      const dlq = await topic('kc-packed-dlq');
+      await produceMessages(brokers(), dlq, [
+        {
+          key: 'k',
+          value: 'v',
+          headers: buildDeadLetterHeaders(undefined, {
+            topic: source,
+            partition: 0,
+            offset: '0',
+            timestamp: '0',
+            groupId,
+            error: new NonRetryableError('bad'),
+            attempts: 1,
+            failedAt: new Date('2026-12-04T12:00:00Z'),
+          }) as Record<string, string>,
+        },
+      ]);
+      const inspected = await run('npx', ['--no-install', 'kafkakit', 'dlq', 'inspect', dlq, '--json'], {
+        cwd: project,
+        env: { PATH: process.env.PATH, KAFKA_BROKERS: brokers().join(',') },
+      });
+      expect(JSON.parse(inspected.stdout)).toMatchObject({
+        records: 1,
+        byError: [{ errorName: 'NonRetryableError', errorCode: 'NON_RETRYABLE', count: 1 }],
+      });
     },
   );
 });

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { buildDeadLetterHeaders, DLQ_HEADERS, DLQ_STACK_LIMIT, deadLetterTopicFor } from '../../src/index.js';
+import {
+  buildDeadLetterHeaders,
+  DLQ_HEADERS,
+  DLQ_STACK_LIMIT,
+  deadLetterTopicFor,
+  NonRetryableError,
+} from '../../src/index.js';
 
 const facts = {
   topic: 'orders.placed',
@@ -21,6 +27,7 @@ describe('dead-letter headers', () => {
       sourceTimestamp: 'x-dlq-source-timestamp',
       consumerGroup: 'x-dlq-consumer-group',
       errorName: 'x-dlq-error-name',
+      errorCode: 'x-dlq-error-code',
       errorMessage: 'x-dlq-error-message',
       errorStack: 'x-dlq-error-stack',
       attempts: 'x-dlq-attempts',
@@ -57,6 +64,13 @@ describe('dead-letter headers', () => {
     expect(String(headers[DLQ_HEADERS.errorStack])).toHaveLength(DLQ_STACK_LIMIT);
     expect(String(headers[DLQ_HEADERS.errorStack]).endsWith('...')).toBe(true);
     expect(String(headers[DLQ_HEADERS.errorMessage]).length).toBeLessThanOrEqual(1000);
+  });
+
+  it('carries the error code when the error has one, and no stale code when it has none', () => {
+    const coded = buildDeadLetterHeaders(undefined, { ...facts, error: new NonRetryableError('bad') });
+    expect(coded[DLQ_HEADERS.errorCode]).toBe('NON_RETRYABLE');
+    const plain = buildDeadLetterHeaders({ [DLQ_HEADERS.errorCode]: 'OLD' }, facts);
+    expect(plain).not.toHaveProperty(DLQ_HEADERS.errorCode);
   });
 
   it('derives the topic from the source unless one is configured', () => {

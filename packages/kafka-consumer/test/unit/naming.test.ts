@@ -4,7 +4,10 @@ import {
   deadLetterTopicName,
   envPrefixProblem,
   groupIdProblem,
+  isRetryTierTopic,
   prefixedEnvName,
+  retryTierTopicName,
+  tierDelayName,
   topicProblem,
 } from '../../src/naming.js';
 
@@ -44,5 +47,20 @@ describe('naming rules shared by the runtime and the generator', () => {
     expect(envPrefixProblem('KAFKA')).toMatch(/ending in "_"/);
     expect(prefixedEnvName('KAFKA_BROKERS', 'BILLING_KAFKA_')).toBe('BILLING_KAFKA_BROKERS');
     expect(prefixedEnvName('LOG_LEVEL', 'BILLING_KAFKA_')).toBe('LOG_LEVEL');
+  });
+
+  it('names retry tiers by source, group and delay, and recognises the shape', () => {
+    expect([250, 1000, 10_000, 90_000, 300_000, 7_200_000].map(tierDelayName)).toEqual([
+      '250ms',
+      '1s',
+      '10s',
+      '90s',
+      '5m',
+      '2h',
+    ]);
+    expect(retryTierTopicName('orders.placed', 'billing', 10_000)).toBe('orders.placed.billing.retry.10s');
+    expect(isRetryTierTopic(retryTierTopicName('orders.placed', 'billing', 1500))).toBe(true);
+    expect(isRetryTierTopic('orders.retry-later')).toBe(false);
+    expect(isRetryTierTopic('orders.placed.dlq')).toBe(false);
   });
 });
