@@ -8,6 +8,7 @@ import { ensureDeadLetterTopics } from './dead-letter/topics.js';
 import { ClientError, KafkaConsumerError, toError } from './errors.js';
 import { TypedEmitter } from './events.js';
 import { revokeWork } from './group/revoke.js';
+import { TopicWait } from './group/missing-topics.js';
 import { RejoinSupervisor } from './group/supervisor.js';
 import { healthReport } from './health.js';
 import { Lifecycle } from './lifecycle.js';
@@ -40,6 +41,13 @@ export function createConsumer<T = Buffer | null>(
   const events = new TypedEmitter(logger);
   const lifecycle = new Lifecycle(events);
   const { client, publisher, admin } = createClients(options, dependencies.clientFactory);
+  const topicWait = new TopicWait({
+    admin,
+    topics: options.topics,
+    mode: options.missingTopics,
+    logger,
+    stopping: lifecycle.stoppingSignal,
+  });
   const tracker = new OffsetTracker((tp, count) =>
     logger.debug(
       { ...tp, finished: count },
@@ -220,6 +228,7 @@ export function createConsumer<T = Buffer | null>(
       strategy.start(() => {
         if (lifecycle.state === 'running') pipeline.request('interval');
       });
+      await topicWait.ready();
       await client.start(hooks);
       logger.info(
         { topics: options.topics, commit: options.commit.strategy, ordering: options.ordering },
@@ -276,6 +285,7 @@ export function createConsumer<T = Buffer | null>(
         inFlight: work.inFlight,
         lastProgressAt: work.lastProgressAt,
         lastCommitAt: pipeline.lastCommitAt,
+        missingTopics: topicWait.missing,
       }),
     resumePartition: (topic, partition) => control.release(topic, partition),
     on: (name, listener) => events.on(name, listener),

@@ -11,6 +11,8 @@ export interface HealthInput {
   inFlight: number;
   lastProgressAt: number | null;
   lastCommitAt: number | null;
+  /** Source topics the start waits for (KAFKA_MISSING_TOPICS=wait). */
+  missingTopics: readonly string[];
 }
 
 const strip = ({ topic, partition }: TopicPartition): TopicPartition => ({ topic, partition });
@@ -45,6 +47,7 @@ export function healthReport(input: HealthInput): HealthReport {
     inFlight: input.inFlight,
     lastProgressAt: input.lastProgressAt,
     lastCommitAt: input.lastCommitAt,
+    missingTopics: [...input.missingTopics],
     problems,
   };
 }
