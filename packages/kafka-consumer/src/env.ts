@@ -1,7 +1,6 @@
 import { clientCertificateIssues } from './env-pem.js';
 import { DEFAULT_PREFIX, ENV_VARIABLES, type EnvVariable } from './env-table.js';
 import { ConfigError } from './errors.js';
-import { defaultMissingTopics } from './group/missing-topics.js';
 import { type ConsumerOptions, type Namer, validateOptionsWithoutHandler } from './options.js';
 
 export { ENV_VARIABLES, type EnvVariable };
@@ -95,7 +94,5 @@ export function loadOptionsFromEnv(
     );
   issues.push(...clientCertificateIssues(options.ssl, (suffix) => read({ suffix }) !== undefined, prefix));
   if (issues.length > 0) throw new ConfigError(issues);
-  // The environment given decides the default (not the process's own NODE_ENV).
-  options.missingTopics ??= defaultMissingTopics(env.NODE_ENV);
   return validateOptionsWithoutHandler({ ...options, ...overrides } as EnvOptions, namer(prefix));
 }

@@ -53,7 +53,8 @@ export class TopicWait {
     for (;;) {
       this.#missing = await this.#lookUp();
       if (this.#missing.length === 0) {
-        if (warnedAt > Number.NEGATIVE_INFINITY) logger.info({ topics: this.options.topics }, 'topics exist now');
+        if (warnedAt > Number.NEGATIVE_INFINITY)
+          logger.info({ topics: this.options.topics }, 'topics exist now');
         return;
       }
       const missing = [...this.#missing];

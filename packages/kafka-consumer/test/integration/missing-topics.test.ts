@@ -44,7 +44,11 @@ describe('source topics that do not exist at start', () => {
     await expect.poll(() => c.health().missingTopics, { timeout: 15_000 }).toEqual([name]);
     expect(await exists(name)).toBe(false);
     expect(lines).toContainEqual(
-      expect.objectContaining({ level: 40, msg: `waiting for topic(s) to exist: ${name}`, missingTopics: [name] }),
+      expect.objectContaining({
+        level: 40,
+        msg: `waiting for topic(s) to exist: ${name}`,
+        missingTopics: [name],
+      }),
     );
     expect(await readyz(server.port)).toEqual({
       status: 503,
@@ -61,7 +65,12 @@ describe('source topics that do not exist at start', () => {
 
   it('missingTopics: fail rejects run() with one error naming the topic and the command that creates it', async () => {
     const name = uniqueName('kc-missing-fail');
-    const c = consumer({ topics: [name], missingTopics: 'fail', deadLetter: false, handler: () => undefined });
+    const c = consumer({
+      topics: [name],
+      missingTopics: 'fail',
+      deadLetter: false,
+      handler: () => undefined,
+    });
     const error = await c.run().then(
       () => undefined,
       (caught: unknown) => caught,
@@ -77,7 +86,12 @@ describe('source topics that do not exist at start', () => {
 
   it('a disconnect while waiting ends the wait: run() rejects and nothing keeps polling', async () => {
     const name = uniqueName('kc-missing-stop');
-    const c = consumer({ topics: [name], missingTopics: 'wait', deadLetter: false, handler: () => undefined });
+    const c = consumer({
+      topics: [name],
+      missingTopics: 'wait',
+      deadLetter: false,
+      handler: () => undefined,
+    });
     const running = c.run().then(
       () => undefined,
       (caught: unknown) => caught,
