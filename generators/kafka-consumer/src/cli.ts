@@ -16,6 +16,7 @@ import {
   validateGiven,
 } from './schema.js';
 import { assertFreshTarget, assertInWorkspace } from './target.js';
+import { parseYesNo } from './yes-no.js';
 
 /**
  * `pnpm plop <generator> [-- flags]`: flags first (util.parseArgs), prompts (plop's inquirer) only
@@ -35,8 +36,9 @@ export const defaultIo = (): CliIo => ({
   interactive: Boolean(process.stdin.isTTY && process.stdout.isTTY) && !isCi(process.env.CI),
 });
 
+/** CI=true, CI=1, or any other non-empty value than a "no" (some CI systems set CI to their name). */
 function isCi(value: string | undefined): boolean {
-  return value !== undefined && value !== '' && value !== '0' && value.toLowerCase() !== 'false';
+  return value !== undefined && value.trim() !== '' && parseYesNo(value) !== false;
 }
 
 const GENERATORS: Record<string, { fields: typeof SERVICE_FIELDS; summary: string }> = {
@@ -109,13 +111,16 @@ function summarise(io: CliIo, generator: string, answers: Answers, report: Actio
   io.out('');
   io.out('Next steps:');
   if (!answers.install) io.out('  pnpm install');
+  const topics = shellWord(answers.topics.join(','));
   if (generator === SERVICE_GENERATOR) {
     io.out(`  edit ${answers.dir}/src/handler.ts (the one function you implement)`);
+    io.out(`  pnpm kafka --topics ${topics}   # a local broker with the topics (another terminal)`);
     io.out(`  pnpm --dir ${dir} dev           # reads ${answers.dir}/.env (your answers)`);
     io.out(`  pnpm --dir ${dir} test          # unit + real-broker integration tests`);
     io.out(`  pnpm deploy:service ${shellWord(answers.name)} <folder>   # then: node dist/main.js there`);
   } else {
     io.out(`  implement ${answers.dir}/src/kafka/handler.ts`);
+    io.out(`  pnpm kafka --topics ${topics}   # a local broker with the topics (another terminal)`);
     io.out(
       '  start the service as usual; its KAFKA_* variables configure the consumer (src/kafka/config.ts)',
     );

@@ -11,6 +11,7 @@ import { type PromptApi, promptForMissing } from './prompts.js';
 import { renderSet, templateContext } from './render.js';
 import { type Answers, type RawAnswers, resolveAnswers } from './schema.js';
 import { assertFreshTarget } from './target.js';
+import { unifiedDiff } from './text-diff.js';
 
 /** What the actions functions receive from node-plop's runActions: answers, run flags, the report. */
 export type RunData = RawAnswers & { dryRun?: boolean; report: ActionReport };
@@ -125,18 +126,13 @@ function assertSameAnswers(serviceDir: string, dir: string, files: { path: strin
     if (USER_OWNED.has(file.path) || !existsSync(target)) continue;
     const current = readFileSync(target, 'utf8');
     if (current === file.content) continue;
-    const before = current.split('\n');
-    const after = file.content.split('\n');
-    differences.push(
-      `${dir}/${file.path}:`,
-      ...before.filter((line) => !after.includes(line)).map((line) => `  - ${line}`),
-      ...after.filter((line) => !before.includes(line)).map((line) => `  + ${line}`),
-    );
+    differences.push(unifiedDiff(`${dir}/${file.path}`, current, file.content));
   }
   if (differences.length > 0) {
     throw new AnswersChangedError(
       [
         'The consumer was added before with other answers; these files would differ (- now, + with these answers):',
+        '',
         ...differences,
         'Edit them by hand, or delete them and run again.',
       ].join('\n'),
