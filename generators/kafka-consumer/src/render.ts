@@ -17,9 +17,9 @@ export interface PlannedFile {
   template: string;
 }
 
-/** Every template under templates/<set>/, as target-relative paths ("src/main.ts" from "src/main.ts.ejs"). */
-export function listTemplates(set: string): PlannedFile[] {
-  const base = join(TEMPLATES_DIR, set);
+/** Every template under <templates>/<set>/, as target-relative paths ("src/main.ts" from "src/main.ts.ejs"). */
+export function listTemplates(set: string, templatesDir: string = TEMPLATES_DIR): PlannedFile[] {
+  const base = join(templatesDir, set);
   const out: PlannedFile[] = [];
   const walk = (dir: string) => {
     for (const entry of readdirSync(dir, { withFileTypes: true })) {
@@ -178,9 +178,13 @@ export function renderTemplate(templatePath: string, context: TemplateContext): 
   return out;
 }
 
-/** Renders a whole template set in memory: the plan the actions write (and --dry-run lists). */
-export function renderSet(set: string, context: TemplateContext): { path: string; content: string }[] {
-  return listTemplates(set).map((file) => ({
+/** Renders a whole template set in memory (today's, or a snapshot's under template-history/): the plan the actions write. */
+export function renderSet(
+  set: string,
+  context: TemplateContext,
+  templatesDir: string = TEMPLATES_DIR,
+): { path: string; content: string }[] {
+  return listTemplates(set, templatesDir).map((file) => ({
     path: file.path,
     content: renderTemplate(file.template, context),
   }));
