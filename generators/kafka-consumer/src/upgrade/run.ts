@@ -41,7 +41,9 @@ export function parseUpgradeArgs(argv: readonly string[]): UpgradeArgs {
   const from = fromAt >= 0 ? args[fromAt + 1] : undefined;
   if (fromAt >= 0 && (from === undefined || from.startsWith('-')))
     throw new UpgradeError('--from needs a version, e.g. --from 0.1.0');
-  const rest = args.filter((arg, i) => arg !== '--check' && i !== fromAt && i !== fromAt + 1);
+  const rest = args.filter(
+    (arg, i) => arg !== '--check' && (fromAt < 0 || (i !== fromAt && i !== fromAt + 1)),
+  );
   const flags = parseFlags(rest, UPGRADE_FIELDS);
   if (check && flags.dryRun) throw new UpgradeError('--check and --dry-run: pick one');
   const { dir, ...changes } = flags.values;

@@ -80,6 +80,14 @@ describe('pnpm plop kafka-consumer, end to end', () => {
       all: true,
     });
     expect(lint.exitCode, String(lint.all)).toBe(0);
+    // A service generated today is up to date for the upgrade's CI check.
+    const check = await runPlop(
+      ['kafka-consumer:upgrade', '--', '--dir', `services/${serviceName}`, '--check'],
+      { PATH: process.env.PATH },
+      workspace.root,
+    );
+    expect(check.exitCode, `${check.stdout}\n${check.stderr}`).toBe(0);
+    expect(check.stdout).toContain('is up to date with templates');
   });
 
   it('deploys to a folder outside the workspace that runs with node, drains on SIGTERM and commits', async () => {
