@@ -229,7 +229,7 @@ export function createConsumer<T = Buffer | null>(
         if (lifecycle.state === 'running') pipeline.request('interval');
       });
       await topicWait.ready();
-      await client.start(hooks);
+      await client.start(hooks, { fromBeginning: topicWait.appeared });
       logger.info(
         { topics: options.topics, commit: options.commit.strategy, ordering: options.ordering },
         'consumer running',

@@ -39,11 +39,22 @@ export function createCommand(topics: readonly string[]): string {
 export class TopicWait {
   /** The source topics found missing at the last look-up; empty once they all exist. */
   #missing: readonly string[] = [];
+  /** The topics missing at the first look-up: created while the start waited, so all they hold is new. */
+  #appeared: string[] = [];
 
   constructor(private readonly options: TopicWaitOptions) {}
 
   get missing(): readonly string[] {
     return this.#missing;
+  }
+
+  /**
+   * Topics that did not exist when the start began and do now: the consumer reads them from their
+   * earliest offset (when the group has none), so a message written between the topic's creation
+   * and the group join is not skipped by a "latest" start.
+   */
+  get appeared(): readonly string[] {
+    return this.#appeared;
   }
 
   /** Resolves once every source topic exists; rejects in 'fail' mode, or when the consumer stops meanwhile. */
@@ -52,6 +63,7 @@ export class TopicWait {
     let warnedAt = Number.NEGATIVE_INFINITY;
     for (;;) {
       this.#missing = await this.#lookUp();
+      if (warnedAt === Number.NEGATIVE_INFINITY) this.#appeared = [...this.#missing];
       if (this.#missing.length === 0) {
         if (warnedAt > Number.NEGATIVE_INFINITY)
           logger.info({ topics: this.options.topics }, 'topics exist now');
