@@ -191,6 +191,8 @@ export function createConsumer<T = Buffer | null>(
     connecting ??= (async () => {
       lifecycle.to('connecting');
       await client.connect();
+      // Source topics first: no dead-letter topic is created for a topic that does not exist.
+      await topicWait.ready();
       await ensureDeadLetterTopics(admin, options, logger);
       if (publisher !== undefined) {
         try {
@@ -228,7 +230,6 @@ export function createConsumer<T = Buffer | null>(
       strategy.start(() => {
         if (lifecycle.state === 'running') pipeline.request('interval');
       });
-      await topicWait.ready();
       await client.start(hooks, { fromBeginning: topicWait.appeared });
       logger.info(
         { topics: options.topics, commit: options.commit.strategy, ordering: options.ordering },

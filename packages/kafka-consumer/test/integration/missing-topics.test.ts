@@ -86,6 +86,8 @@ describe('source topics that do not exist at start', () => {
         `(or kafka-topics.sh --create --topic ${name} ...). KAFKA_MISSING_TOPICS=wait waits for them instead.`,
     );
     expect(await exists(name)).toBe(false);
+    // Nor was a dead-letter topic created for it.
+    expect(await exists(`${name}.dlq`)).toBe(false);
   });
 
   it('a disconnect while waiting ends the wait: run() rejects and nothing keeps polling', async () => {
