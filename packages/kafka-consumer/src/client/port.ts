@@ -94,6 +94,11 @@ export interface DeadLetterProducer {
 export interface TopicAdmin {
   /** Which of `topics` do not exist. */
   missing(topics: readonly string[]): Promise<string[]>;
+  /**
+   * Which of `topics` this principal may not DESCRIBE (a topic it cannot see looks missing to
+   * `missing`); the start then reports the authorization error instead of waiting for it.
+   */
+  unauthorized?(topics: readonly string[]): Promise<string[]>;
   /** Brokers in the cluster (caps the default replication factor). */
   brokerCount(): Promise<number>;
   create(topics: readonly string[], spec: { partitions: number; replicationFactor: number }): Promise<void>;

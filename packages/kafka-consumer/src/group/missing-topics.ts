@@ -63,7 +63,12 @@ export class TopicWait {
     let warnedAt = Number.NEGATIVE_INFINITY;
     for (;;) {
       this.#missing = await this.#lookUp();
-      if (warnedAt === Number.NEGATIVE_INFINITY) this.#appeared = [...this.#missing];
+      if (warnedAt === Number.NEGATIVE_INFINITY && this.#missing.length > 0) {
+        // A topic this principal may not see looks missing: let the subscribe report the ACL.
+        const denied = (await this.options.admin.unauthorized?.(this.#missing).catch(() => [])) ?? [];
+        this.#missing = this.#missing.filter((topic) => !denied.includes(topic));
+        this.#appeared = [...this.#missing];
+      }
       if (this.#missing.length === 0) {
         if (warnedAt > Number.NEGATIVE_INFINITY)
           logger.info({ topics: this.options.topics }, 'topics exist now');
