@@ -6,14 +6,22 @@ import type { ActionReport } from './actions/report.js';
 import { WRITE_FILE, type WriteFileConfig, writeFileAction } from './actions/write-file.js';
 import { WRITE_NEW_FILE, type WriteNewFileConfig, writeNewFileAction } from './actions/write-new-file.js';
 import { addDependency, inspectService, MODULE_DIR, wireEntry, wiringLines } from './add.js';
-import { ADD_FIELDS, ADD_GENERATOR, SERVICE_FIELDS, SERVICE_GENERATOR } from './generators.js';
+import {
+  ADD_FIELDS,
+  ADD_GENERATOR,
+  SERVICE_FIELDS,
+  SERVICE_GENERATOR,
+  UPGRADE_GENERATOR,
+} from './generators.js';
 import { type PromptApi, promptForMissing } from './prompts.js';
 import { renderSet, templateContext } from './render.js';
 import { type Answers, type RawAnswers, resolveAnswers } from './schema.js';
 import { assertFreshTarget } from './target.js';
+import { unifiedDiff } from './text-diff.js';
+import { RECORD_FILE, recordText } from './upgrade/record.js';
 
 /** What the actions functions receive from node-plop's runActions: answers, run flags, the report. */
-export type RunData = RawAnswers & { dryRun?: boolean; report: ActionReport };
+export type RunData = RawAnswers & { dryRun?: boolean; given?: string[]; report: ActionReport };
 
 type Action = WriteNewFileConfig | InstallConfig | WriteFileConfig;
 
@@ -21,8 +29,15 @@ type Action = WriteNewFileConfig | InstallConfig | WriteFileConfig;
  * Actions for a new service: every template is rendered first (a template error writes nothing),
  * then one write per file, then install + build + typecheck + tests.
  */
-export function serviceActions(answers: Answers, dryRun: boolean, report: ActionReport): Action[] {
-  const files = renderSet('service', templateContext(answers));
+export function serviceActions(
+  answers: Answers,
+  dryRun: boolean,
+  report: ActionReport,
+  given: readonly string[] = [],
+): Action[] {
+  const rendered = renderSet('service', templateContext(answers));
+  // The generator version, the answers and a hash per file: what kafka-consumer:upgrade merges from.
+  const files = [...rendered, { path: RECORD_FILE, content: recordText(answers, given, rendered) }];
   const actions: Action[] = files.map((file) => ({
     type: WRITE_NEW_FILE,
     path: `${answers.dir}/${file.path}`,
@@ -125,18 +140,13 @@ function assertSameAnswers(serviceDir: string, dir: string, files: { path: strin
     if (USER_OWNED.has(file.path) || !existsSync(target)) continue;
     const current = readFileSync(target, 'utf8');
     if (current === file.content) continue;
-    const before = current.split('\n');
-    const after = file.content.split('\n');
-    differences.push(
-      `${dir}/${file.path}:`,
-      ...before.filter((line) => !after.includes(line)).map((line) => `  - ${line}`),
-      ...after.filter((line) => !before.includes(line)).map((line) => `  + ${line}`),
-    );
+    differences.push(unifiedDiff(`${dir}/${file.path}`, current, file.content));
   }
   if (differences.length > 0) {
     throw new AnswersChangedError(
       [
         'The consumer was added before with other answers; these files would differ (- now, + with these answers):',
+        '',
         ...differences,
         'Edit them by hand, or delete them and run again.',
       ].join('\n'),
@@ -171,8 +181,15 @@ export function registerGenerators(plop: NodePlopAPI): void {
       const run = (data ?? {}) as RunData;
       const answers = resolveAnswers(run, { useDefaults: true });
       assertFreshTarget(plop.getDestBasePath(), answers.dir);
-      return serviceActions(answers, Boolean(run.dryRun), run.report) as never;
+      return serviceActions(answers, Boolean(run.dryRun), run.report, run.given) as never;
     },
+  });
+
+  // Listed for `pnpm plop` without a name; the CLI runs it itself (src/upgrade/run.ts), not as actions.
+  plop.setGenerator(UPGRADE_GENERATOR, {
+    description: "Merge today's templates into a generated service (--dir): edits kept, conflicts marked",
+    prompts: [],
+    actions: [],
   });
 
   plop.setGenerator(ADD_GENERATOR, {

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { DEFAULTS, STOP_BOUND_MS } from '@kafkakit/kafka-consumer';
 import ejs from 'ejs';
 import * as naming from './naming.js';
-import { type Answers, COMMIT_TRADE_OFFS, DLQ_PER_TOPIC } from './schema.js';
+import { type Answers, COMMIT_TRADE_OFFS, DLQ_PER_TOPIC, ORDERING_HANDLER_NOTE } from './schema.js';
 import { DEFAULT_HEALTH_PORT, type ServiceVariable, serviceVariables } from './service-env.js';
 import { readWorkspace } from './workspace.js';
 
@@ -17,9 +17,9 @@ export interface PlannedFile {
   template: string;
 }
 
-/** Every template under templates/<set>/, as target-relative paths ("src/main.ts" from "src/main.ts.ejs"). */
-export function listTemplates(set: string): PlannedFile[] {
-  const base = join(TEMPLATES_DIR, set);
+/** Every template under <templates>/<set>/, as target-relative paths ("src/main.ts" from "src/main.ts.ejs"). */
+export function listTemplates(set: string, templatesDir: string = TEMPLATES_DIR): PlannedFile[] {
+  const base = join(templatesDir, set);
   const out: PlannedFile[] = [];
   const walk = (dir: string) => {
     for (const entry of readdirSync(dir, { withFileTypes: true })) {
@@ -74,6 +74,7 @@ export function serviceVersions(): Record<string, string> {
     tsx: pick('tsx'),
     typescript: pick('typescript'),
     vitest: pick('vitest'),
+    pino: pick('pino'),
   };
 }
 
@@ -115,6 +116,10 @@ export interface TemplateContext {
   /** Escaping and naming helpers: templates print user input only through these. */
   h: typeof naming;
   commitTradeOff: string;
+  /** The handler comment's line on how calls overlap under the chosen ordering. */
+  orderingNote: string;
+  /** Names of the secret variables (KAFKA_SASL_PASSWORD, ...), for the logger's redaction. */
+  secrets: readonly string[];
   /** Every variable the service reads, with the generator's answer where there is one (.env, README). */
   env: readonly ServiceVariable[];
   /** The dead-letter answer: per source topic (runtime default), none, or one named topic. */
@@ -128,6 +133,7 @@ export interface TemplateContext {
 }
 
 export function templateContext(answers: Answers, extra: Record<string, string> = {}): TemplateContext {
+  const env = serviceVariables(answers, answers.envPrefix);
   const dlq =
     answers.dlqTopic === null
       ? ({ mode: 'none', topic: undefined } as const)
@@ -139,7 +145,9 @@ export function templateContext(answers: Answers, extra: Record<string, string> 
     names: naming.deriveNames(answers.name),
     h: naming,
     commitTradeOff: COMMIT_TRADE_OFFS[answers.commit],
-    env: serviceVariables(answers, answers.envPrefix),
+    orderingNote: ORDERING_HANDLER_NOTE[answers.ordering],
+    secrets: env.filter((variable) => variable.secret).map((variable) => variable.name),
+    env,
     dlq,
     versions: serviceVersions(),
     nodeImage: NODE_IMAGE,
@@ -170,9 +178,13 @@ export function renderTemplate(templatePath: string, context: TemplateContext): 
   return out;
 }
 
-/** Renders a whole template set in memory: the plan the actions write (and --dry-run lists). */
-export function renderSet(set: string, context: TemplateContext): { path: string; content: string }[] {
-  return listTemplates(set).map((file) => ({
+/** Renders a whole template set in memory (today's, or a snapshot's under template-history/): the plan the actions write. */
+export function renderSet(
+  set: string,
+  context: TemplateContext,
+  templatesDir: string = TEMPLATES_DIR,
+): { path: string; content: string }[] {
+  return listTemplates(set, templatesDir).map((file) => ({
     path: file.path,
     content: renderTemplate(file.template, context),
   }));

@@ -8,6 +8,7 @@ import {
   topicProblem,
 } from '@kafkakit/kafka-consumer/naming';
 import { z } from 'zod';
+import { parseYesNo } from './yes-no.js';
 
 /**
  * The ONE option schema of the generator. Prompts (src/prompts.ts), command-line flags (src/flags.ts)
@@ -26,17 +27,32 @@ export const COMMIT_TRADE_OFFS: Record<CommitStrategy, string> = {
 };
 
 const KEBAB = /^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$/;
-/** Service names that would make an unusable folder or package. */
-const RESERVED_NAME_SET = new Set([
+/**
+ * The one set of names neither a service nor a folder segment may take: Windows device names (a
+ * folder called like this cannot be created or checked out there) and npm's and git's own.
+ */
+const RESERVED_NAMES = new Set([
   'con',
   'prn',
   'aux',
   'nul',
-  'node-modules',
-  'favicon',
   ...Array.from({ length: 9 }, (_, i) => `com${i + 1}`),
   ...Array.from({ length: 9 }, (_, i) => `lpt${i + 1}`),
+  'node_modules',
+  'node-modules',
+  '.git',
+  'favicon',
+  'favicon.ico',
 ]);
+
+/** A name (or folder segment, compared without case and without its extension) that is reserved. */
+function isReserved(name: string): boolean {
+  const lower = name.toLowerCase();
+  return RESERVED_NAMES.has(lower) || RESERVED_NAMES.has(lower.split('.')[0] ?? '');
+}
+
+/** Concurrency when none is given: 1 keeps `partition` ordering strict; key/unordered need room to overlap. */
+export const PARALLEL_CONCURRENCY = 16;
 
 export { brokerProblem, topicProblem };
 
@@ -51,6 +67,15 @@ export const ORDERING_TRADE_OFFS: Record<Ordering, string> = {
   partition: 'one message at a time per partition, in offset order (the runtime default)',
   key: 'messages with the same key in order, different keys in parallel (up to the concurrency)',
   unordered: 'any message beside any other (up to the concurrency): fastest, no order at all',
+};
+
+/** How the handler is called under each ordering: its doc comment's first line (service and add templates). */
+export const ORDERING_HANDLER_NOTE: Record<Ordering, string> = {
+  partition:
+    'Called for each message, one at a time per partition, in offset order (partitions run side by side).',
+  key: 'Called for each message; messages with the same key one at a time, in offset order; different keys run at the same time (up to KAFKA_CONCURRENCY calls).',
+  unordered:
+    'Called for each message in no particular order: up to KAFKA_CONCURRENCY calls run at once, from any partition and key.',
 };
 
 /** Splits "a, b,,c" into ["a","b","c"]. */
@@ -74,7 +99,7 @@ const nameSchema = z
     KEBAB,
     'the name must be kebab-case: lowercase letters and digits in dash-separated words, e.g. "orders"',
   )
-  .refine((name) => !RESERVED_NAME_SET.has(name), {
+  .refine((name) => !isReserved(name), {
     error: (issue) =>
       `the name ${JSON.stringify(issue.input)} is reserved (a device or tool name); choose another`,
   });
@@ -111,20 +136,26 @@ const commitSchema = z.enum(COMMIT_STRATEGIES, {
   error: () => `the commit strategy must be one of ${COMMIT_STRATEGIES.join(', ')}`,
 });
 
-const maxRetriesSchema = z
-  .union([z.number(), z.string()])
-  .transform((raw, ctx) => {
+/** The one parser of whole numbers (flags and prompts give text, callers may give numbers). */
+const wholeNumber = (label: string, min: number, max: number) =>
+  z.union([z.number(), z.string()]).transform((raw, ctx) => {
     const text = String(raw).trim();
-    if (!/^\d+$/.test(text)) {
+    const value = Number(text);
+    if (!/^\d+$/.test(text) || value < min) {
       ctx.addIssue({
         code: 'custom',
-        message: `max retries must be a whole number >= 0, got ${JSON.stringify(text)}`,
+        message: `${label} must be a whole number >= ${min}, got ${JSON.stringify(text)}`,
       });
       return z.NEVER;
     }
-    return Number(text);
-  })
-  .pipe(z.number().int().min(0).max(1000, 'max retries must be at most 1000'));
+    if (value > max) {
+      ctx.addIssue({ code: 'custom', message: `${label} must be at most ${max}` });
+      return z.NEVER;
+    }
+    return value;
+  });
+
+const maxRetriesSchema = wholeNumber('max retries', 0, 1000);
 
 /** `none` disables the dead-letter queue; empty or `<topic>.dlq` keeps the runtime's per-topic default. */
 const dlqSchema = z.union([z.null(), z.string()]).transform((input, ctx) => {
@@ -144,20 +175,7 @@ const orderingSchema = z.enum(ORDERINGS, {
   error: () => `the ordering must be one of ${ORDERINGS.join(', ')}`,
 });
 
-const concurrencySchema = z
-  .union([z.number(), z.string()])
-  .transform((raw, ctx) => {
-    const text = String(raw).trim();
-    if (!/^\d+$/.test(text) || Number(text) < 1) {
-      ctx.addIssue({
-        code: 'custom',
-        message: `concurrency must be a whole number >= 1, got ${JSON.stringify(text)}`,
-      });
-      return z.NEVER;
-    }
-    return Number(text);
-  })
-  .pipe(z.number().int().max(10_000, 'concurrency must be at most 10000'));
+const concurrencySchema = wholeNumber('concurrency', 1, 10_000);
 
 const envPrefixSchema = z
   .string()
@@ -168,25 +186,11 @@ const envPrefixSchema = z
   });
 
 const booleanInput = z.union([z.boolean(), z.string()]).transform((raw, ctx) => {
-  if (typeof raw === 'boolean') return raw;
-  const text = raw.trim().toLowerCase();
-  if (['y', 'yes', 'true', '1'].includes(text)) return true;
-  if (['n', 'no', 'false', '0'].includes(text)) return false;
+  const value = typeof raw === 'boolean' ? raw : parseYesNo(raw);
+  if (value !== undefined) return value;
   ctx.addIssue({ code: 'custom', message: `expected yes or no, got ${JSON.stringify(raw)}` });
   return z.NEVER;
 });
-
-/** Windows device names: a folder called like this cannot be created or checked out there. */
-const RESERVED_NAMES = new Set([
-  'con',
-  'prn',
-  'aux',
-  'nul',
-  ...Array.from({ length: 9 }, (_, i) => `com${i + 1}`),
-  ...Array.from({ length: 9 }, (_, i) => `lpt${i + 1}`),
-]);
-/** Names a package folder must not take (npm's and git's own). */
-const RESERVED_FOLDERS = new Set(['node_modules', '.git', 'favicon.ico']);
 
 /** What is wrong with a target folder (relative to the workspace root), or undefined. */
 export function dirProblem(dir: string): string | undefined {
@@ -202,10 +206,7 @@ export function dirProblem(dir: string): string | undefined {
     if (segment === '..') return 'the target folder may not contain ".." (it must stay inside the workspace)';
     if (segment === '' || segment === '.')
       return `the target folder ${JSON.stringify(dir)} has an empty segment`;
-    if (
-      RESERVED_FOLDERS.has(segment.toLowerCase()) ||
-      RESERVED_NAMES.has(segment.toLowerCase().split('.')[0] ?? '')
-    ) {
+    if (isReserved(segment)) {
       return `the target folder may not use the reserved name ${JSON.stringify(segment)}`;
     }
     if (!/^[a-zA-Z0-9_][a-zA-Z0-9._-]*$/.test(segment)) {
@@ -332,10 +333,10 @@ export const FIELDS: Record<FieldKey, Field> = {
     flag: 'concurrency',
     message: 'Most handler calls in flight at once (integer >= 1)',
     schema: concurrencySchema,
-    default: () => DEFAULTS.concurrency,
+    default: (a) => (a.ordering === 'partition' ? DEFAULTS.concurrency : PARALLEL_CONCURRENCY),
     kind: 'input',
     prompt: true,
-    hint: `default: ${DEFAULTS.concurrency}`,
+    hint: `default: ${DEFAULTS.concurrency} with partition ordering (one message per partition at a time), ${PARALLEL_CONCURRENCY} with key or unordered`,
   },
   maxRetries: {
     flag: 'max-retries',

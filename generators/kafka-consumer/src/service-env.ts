@@ -53,7 +53,8 @@ export function serviceVariables(answers: Answers, prefix = DEFAULT_ENV_PREFIX):
     })),
     {
       name: 'LOG_LEVEL',
-      description: 'debug, info, warn, error or silent (JSON lines on stderr)',
+      description:
+        'debug, info, warn, error or silent; anything else fails at start (pino JSON lines on stderr)',
       default: 'info',
       secret: false,
       required: false,

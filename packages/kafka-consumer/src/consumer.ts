@@ -4,6 +4,7 @@ import { buildCore } from './core/parts.js';
 import { TypedEmitter } from './events.js';
 import { recoverOrExit } from './group/crash.js';
 import { clientHooks } from './group/hooks.js';
+import { TopicWait } from './group/missing-topics.js';
 import { revokeWork } from './group/revoke.js';
 import { RejoinSupervisor } from './group/supervisor.js';
 import { healthReport } from './health.js';
@@ -30,6 +31,13 @@ export function createConsumer<T = Buffer | null>(
   const events = new TypedEmitter(logger);
   const lifecycle = new Lifecycle(events);
   const { client, publisher, admin } = createClients(options, dependencies.clientFactory);
+  const topicWait = new TopicWait({
+    admin,
+    topics: options.topics,
+    mode: options.missingTopics,
+    logger,
+    stopping: lifecycle.stoppingSignal,
+  });
   const revoke = () =>
     revokeWork({
       lifecycle,
@@ -80,7 +88,7 @@ export function createConsumer<T = Buffer | null>(
   });
   supervisor.attach(hooks);
   const session = new Session(
-    { options, core, client, publisher, admin, lifecycle, supervisor, events, exit },
+    { options, core, client, publisher, admin, lifecycle, supervisor, topicWait, events, exit },
     hooks,
   );
   return {
@@ -99,6 +107,7 @@ export function createConsumer<T = Buffer | null>(
         inFlight: core.scheduler.inFlight,
         lastProgressAt: core.scheduler.lastProgressAt,
         lastCommitAt: core.pipeline.lastCommitAt,
+        missingTopics: topicWait.missing,
       }),
     resumePartition: (topic, partition) => core.control.release(topic, partition),
     readOffsets: () => readOffsets(client, options.topics),

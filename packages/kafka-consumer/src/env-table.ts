@@ -87,6 +87,18 @@ export const ENV_VARIABLES: readonly EnvVariable[] = [
     example: 'orders.placed',
   }),
   row({
+    suffix: 'MISSING_TOPICS',
+    option: 'missingTopics',
+    description:
+      'A topic that does not exist at start: wait (warn, /readyz 503, consume once it exists) or fail (exit naming it)',
+    parse: (raw) => {
+      const mode = raw.toLowerCase();
+      if (mode !== 'wait' && mode !== 'fail') throw new Error(`must be wait or fail, got "${raw}"`);
+      return mode;
+    },
+    default: 'fail when NODE_ENV=production, else wait',
+  }),
+  row({
     suffix: 'FROM_BEGINNING',
     option: 'fromBeginning',
     description: 'Start from the earliest offset when the group has none (true/false)',

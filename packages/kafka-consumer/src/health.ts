@@ -16,6 +16,8 @@ export interface HealthInput {
   waitingForDependency: DependencyWaitReport;
   lastProgressAt: number | null;
   lastCommitAt: number | null;
+  /** Source topics the start waits for (KAFKA_MISSING_TOPICS=wait). */
+  missingTopics: readonly string[];
 }
 
 const strip = ({ topic, partition }: TopicPartition): TopicPartition => ({ topic, partition });
@@ -57,6 +59,7 @@ export function healthReport(input: HealthInput): HealthReport {
     waitingForDependency: input.waitingForDependency,
     lastProgressAt: input.lastProgressAt,
     lastCommitAt: input.lastCommitAt,
+    missingTopics: [...input.missingTopics],
     problems,
     warnings: input.client.warnings,
   };

@@ -26,7 +26,7 @@ export {
 } from './errors.js';
 export type { CommitReason, ConsumerEvents, EventName, Listener } from './events.js';
 export type { ConsumerState } from './lifecycle.js';
-export { createJsonLogger, type Logger, type LogLevel, noopLogger } from './logger.js';
+export { createJsonLogger, type Logger, type LogLevel, noopLogger, serialiseError } from './logger.js';
 export {
   type CommitOption,
   type CommitStrategyName,

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { type Codec, rawCodec } from './codec.js';
 import { DEFAULTS } from './defaults.js';
 import { ConfigError } from './errors.js';
+import { defaultMissingTopics } from './group/missing-topics.js';
 import { createJsonLogger, type Logger } from './logger.js';
 import { topicProblem } from './naming.js';
 import type { Handler } from './types.js';
@@ -39,6 +40,12 @@ const shape = {
   topics: z.array(f.topicName, { error: 'must be an array of topic names' }).min(1, {
     error: 'must list at least one topic to consume, e.g. ["orders.placed"]',
   }),
+  /**
+   * A source topic that does not exist at start: 'wait' until it does (a warning naming it every
+   * 30 s, /readyz 503 with the reason), 'fail' at once naming it and the command that creates it.
+   * @default 'fail' when NODE_ENV=production, else 'wait'
+   */
+  missingTopics: z.enum(['wait', 'fail'], { error: 'must be "wait" or "fail"' }).optional(),
   /** Start from the earliest offset when the group has no committed offset. @default false */
   fromBeginning: z.boolean({ error: 'must be true or false' }).default(DEFAULTS.fromBeginning),
   /** When finished offsets are committed. @default 'per-batch' */
@@ -206,6 +213,7 @@ const optionsSchema = z
       ...o,
       groupId,
       clientId: o.clientId ?? groupId,
+      missingTopics: o.missingTopics ?? defaultMissingTopics(process.env.NODE_ENV),
       logger: o.logger ?? createJsonLogger({ level: 'info', bindings: { groupId } }),
       shutdown: { ...o.shutdown, exitProcess: o.shutdown.exitProcess ?? o.shutdown.signals.length > 0 },
     };

@@ -4,6 +4,7 @@ import type { DeadLetterPublisher } from './dead-letter/publisher.js';
 import { ensureDeadLetterTopics } from './dead-letter/topics.js';
 import { ClientError, KafkaConsumerError, toError } from './errors.js';
 import type { TypedEmitter } from './events.js';
+import type { TopicWait } from './group/missing-topics.js';
 import type { RejoinSupervisor } from './group/supervisor.js';
 import type { Lifecycle } from './lifecycle.js';
 import type { ResolvedOptions } from './options.js';
@@ -19,6 +20,8 @@ export interface SessionParts {
   admin: TopicAdmin;
   lifecycle: Lifecycle;
   supervisor: RejoinSupervisor;
+  /** Waits for (or refuses) source topics that do not exist yet (KAFKA_MISSING_TOPICS). */
+  topicWait: TopicWait;
   events: TypedEmitter;
   exit: (code: number) => void;
 }
@@ -48,6 +51,8 @@ export class Session {
     this.#connecting ??= (async () => {
       lifecycle.to('connecting');
       await client.connect();
+      // Source topics first: no dead-letter topic is created for a topic that does not exist.
+      await this.parts.topicWait.ready();
       await ensureDeadLetterTopics(admin, options, options.logger);
       if (publisher !== undefined) {
         try {
@@ -86,7 +91,7 @@ export class Session {
       core.strategy.start(() => {
         if (lifecycle.state === 'running') core.pipeline.request('interval');
       });
-      await client.start(this.hooks);
+      await client.start(this.hooks, { fromBeginning: this.parts.topicWait.appeared });
       options.logger.info(
         { topics: options.topics, commit: options.commit.strategy, ordering: options.ordering },
         'consumer running',

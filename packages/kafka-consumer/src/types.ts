@@ -67,6 +67,8 @@ export interface HealthReport {
   lastProgressAt: number | null;
   /** Epoch ms of the last successful offset commit, null before the first. */
   lastCommitAt: number | null;
+  /** Source topics that do not exist yet while the start waits for them (missingTopics: 'wait'). */
+  missingTopics: string[];
   /** Human-readable reasons when status is 'unhealthy'. */
   problems: string[];
   /** Degraded, not unhealthy: e.g. a KafkaJS patch that could not install (KafkaJS's own behaviour there). */

@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { execa } from 'execa';
 import { createSpinner } from 'nanospinner';
@@ -23,6 +24,8 @@ export interface Step {
   command: string;
   args: string[];
   cwd: string;
+  /** Where vitest's JSON report lands (the test step): the counts are read from it, not from text. */
+  report?: string;
 }
 
 /** The steps after writing: install the workspace (the new package joins it), then typecheck and test it. */
@@ -55,7 +58,14 @@ export function installSteps(
     steps.push({ title: 'typecheck', command: 'pnpm', args: ['run', 'typecheck'], cwd: service });
   }
   if (verify === 'full') {
-    steps.push({ title: 'tests (real broker)', command: 'pnpm', args: ['run', 'test'], cwd: service });
+    const report = join(mkdtempSync(join(tmpdir(), 'kafkakit-vitest-')), 'report.json');
+    steps.push({
+      title: 'tests (real broker)',
+      command: 'pnpm',
+      args: ['run', 'test', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`],
+      cwd: service,
+      report,
+    });
   }
   return steps;
 }
@@ -71,11 +81,32 @@ function hasScript(dir: string, name: string): boolean {
   }
 }
 
-/** "Tests  7 passed (7)" from vitest's summary, or undefined. */
-export function testSummary(output: string): string | undefined {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: strips ANSI colour codes
-  const plain = output.replace(/\u001b\[[0-9;]*m/g, '');
-  return /^\s*Tests\s+(.+)$/m.exec(plain)?.[1]?.trim();
+/** The counts of vitest's JSON report (`--reporter=json`), the fields read here. */
+interface VitestReport {
+  numTotalTests: number;
+  numPassedTests: number;
+  numFailedTests: number;
+  numPendingTests: number;
+  numTodoTests?: number;
+}
+
+/** "7 passed (7)" (and "1 failed", "2 skipped" when there are) from vitest's JSON report, or undefined. */
+export function testSummary(reportFile: string): string | undefined {
+  let report: VitestReport;
+  try {
+    report = JSON.parse(readFileSync(reportFile, 'utf8')) as VitestReport;
+  } catch {
+    return undefined;
+  } finally {
+    rmSync(join(reportFile, '..'), { recursive: true, force: true });
+  }
+  const skipped = report.numPendingTests + (report.numTodoTests ?? 0);
+  const parts = [
+    report.numFailedTests > 0 ? `${report.numFailedTests} failed` : undefined,
+    `${report.numPassedTests} passed`,
+    skipped > 0 ? `${skipped} skipped` : undefined,
+  ].filter(Boolean);
+  return `${parts.join(' | ')} (${report.numTotalTests})`;
 }
 
 interface Progress {
@@ -124,13 +155,13 @@ export async function runSteps(
     });
     const seconds = ((Date.now() - started) / 1000).toFixed(1);
     durations[step.title] = Date.now() - started;
+    const summary = step.report === undefined ? undefined : testSummary(step.report);
     if (result.exitCode !== 0 || result.failed) {
       spinner.error({ text: `${step.title} failed after ${seconds}s` });
       process.stderr.write(`${result.all ?? ''}\n`);
       throw new StepFailedError(step, result.all ?? '');
     }
-    const summary = testSummary(result.all ?? '');
-    if (step.title.startsWith('tests')) tests = summary;
+    if (summary !== undefined) tests = summary;
     spinner.success({ text: `${step.title} (${seconds}s)${summary ? `: ${summary}` : ''}` });
   }
   return tests === undefined ? { durations } : { tests, durations };

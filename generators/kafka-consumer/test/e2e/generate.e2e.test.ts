@@ -66,8 +66,8 @@ describe('pnpm plop kafka-consumer, end to end', () => {
     const seconds = ((Date.now() - started) / 1000).toFixed(1);
     process.stdout.write(`[e2e] command to green tests: ${seconds}s (broker already warm)\n`);
     expect(run.exitCode, `${run.stdout}\n${run.stderr}`).toBe(0);
-    expect(run.stdout).toMatch(/18 file\(s\) written/);
-    expect(run.stdout).toMatch(/Tests: 7 passed \(7\)/);
+    expect(run.stdout).toMatch(/20 file\(s\) written/);
+    expect(run.stdout).toMatch(/Tests: 10 passed \(10\)/);
     for (const step of [/pnpm install/, /build/, /typecheck/, /tests \(real broker\)/]) {
       expect(run.stderr).toMatch(step);
     }
@@ -80,6 +80,14 @@ describe('pnpm plop kafka-consumer, end to end', () => {
       all: true,
     });
     expect(lint.exitCode, String(lint.all)).toBe(0);
+    // A service generated today is up to date for the upgrade's CI check.
+    const check = await runPlop(
+      ['kafka-consumer:upgrade', '--', '--dir', `services/${serviceName}`, '--check'],
+      { PATH: process.env.PATH },
+      workspace.root,
+    );
+    expect(check.exitCode, `${check.stdout}\n${check.stderr}`).toBe(0);
+    expect(check.stdout).toContain('is up to date with templates');
   });
 
   it('deploys to a folder outside the workspace that runs with node, drains on SIGTERM and commits', async () => {
@@ -238,7 +246,7 @@ describe('pnpm plop kafka-consumer, end to end', () => {
         await tty.expect(question);
         tty.type(ENTER);
       }
-      await tty.expect(/Tests: 7 passed \(7\)/, 240_000);
+      await tty.expect(/Tests: 10 passed \(10\)/, 240_000);
       expect(await tty.exited).toBe(0);
     } finally {
       tty.kill();

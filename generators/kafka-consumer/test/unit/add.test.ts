@@ -92,8 +92,11 @@ describe('kafka-consumer:add on an existing service', () => {
     const run = await runPlop(addArgs('services/rerun', '--commit', 'interval'));
     expect(run.exitCode).not.toBe(0);
     expect(run.stderr).toMatch(/added before with other answers/);
-    expect(run.stderr).toContain('services/rerun/src/kafka/config.ts:');
-    expect(run.stderr).toContain("  +   COMMIT_STRATEGY: 'interval',");
+    expect(run.stderr).toContain(
+      '--- a/services/rerun/src/kafka/config.ts\n+++ b/services/rerun/src/kafka/config.ts',
+    );
+    expect(run.stderr).toContain("\n-  COMMIT_STRATEGY: 'per-batch',\n");
+    expect(run.stderr).toContain("\n+  COMMIT_STRATEGY: 'interval',\n+  COMMIT_INTERVAL_MS: '5000',\n");
     expect(run.stderr).toMatch(/Nothing was written/);
     expect(readTree(join(workspace, 'services/rerun'))).toEqual(before);
   });

@@ -112,7 +112,7 @@ describe('pnpm plop kafka-consumer with bad flags', () => {
   it('--dry-run lists every file and writes nothing', { timeout: 60_000 }, async () => {
     const run = await runPlop(['kafka-consumer', '--', ...base, '--dry-run']);
     expect(run.exitCode, run.stderr).toBe(0);
-    expect(run.stdout).toMatch(/Dry run: nothing was written\. 18 file\(s\) would be created/);
+    expect(run.stdout).toMatch(/Dry run: nothing was written\. 20 file\(s\) would be created/);
     for (const file of [
       'package.json',
       'src/main.ts',

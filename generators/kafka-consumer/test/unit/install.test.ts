@@ -1,3 +1,6 @@
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { installSteps, runSteps, StepFailedError, testSummary } from '../../src/actions/install.js';
 
@@ -12,19 +15,30 @@ describe('install steps', () => {
       ['pnpm install', 'pnpm', 'install', '--no-frozen-lockfile', '--prefer-offline'],
       ['build', 'pnpm', '--filter', 'orders...', 'run', 'build'],
       ['typecheck', 'pnpm', 'run', 'typecheck'],
-      ['tests (real broker)', 'pnpm', 'run', 'test'],
+      [
+        'tests (real broker)',
+        'pnpm',
+        'run',
+        'test',
+        '--reporter=default',
+        '--reporter=json',
+        `--outputFile.json=${steps[3]?.report}`,
+      ],
     ]);
+    expect(steps[3]?.report).toMatch(/kafkakit-vitest-.*report\.json$/);
     expect(steps[0]?.cwd).toBe('/repo');
     expect(steps[1]?.cwd).toBe('/repo');
     expect(steps[2]?.cwd).toBe('/repo/services/orders');
   });
 
-  it('reads the test count from vitest output', () => {
-    expect(
-      testSummary(
-        '\u001b[2m      Tests \u001b[22m \u001b[1m\u001b[32m5 passed\u001b[39m\u001b[22m\u001b[90m (5)\u001b[39m',
-      ),
-    ).toBe('5 passed (5)');
+  it("reads the test counts from vitest's JSON report, and removes it", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'report-'));
+    const file = join(dir, 'report.json');
+    const counts = { numTotalTests: 8, numPassedTests: 6, numFailedTests: 1, numPendingTests: 1 };
+    writeFileSync(file, JSON.stringify({ ...counts, testResults: [] }));
+    expect(testSummary(file)).toBe('1 failed | 6 passed | 1 skipped (8)');
+    expect(existsSync(dir)).toBe(false);
+    expect(testSummary(file)).toBeUndefined();
   });
 
   it('a failing step prints its output and throws', async () => {

@@ -21,6 +21,26 @@ export class KafkaJsTopicAdmin implements TopicAdmin {
     return topics.filter((t) => !existing.has(t));
   }
 
+  async unauthorized(topics: readonly string[]): Promise<string[]> {
+    // One metadata request per topic, no retries (a missing topic is retriable for KafkaJS); the
+    // admin never creates topics (KafkaJS's admin has auto-creation off).
+    const admin = this.kafka.admin({ retry: { retries: 0 } });
+    await admin.connect();
+    try {
+      const denied: string[] = [];
+      for (const topic of topics) {
+        const error = await admin.fetchTopicMetadata({ topics: [topic] }).then(
+          () => undefined,
+          (caught: unknown) => caught,
+        );
+        if (errorTypes(error).includes('TOPIC_AUTHORIZATION_FAILED')) denied.push(topic);
+      }
+      return denied;
+    } finally {
+      await admin.disconnect().catch(() => undefined);
+    }
+  }
+
   async brokerCount(): Promise<number> {
     return (await (await this.#connected()).describeCluster()).brokers.length;
   }
@@ -51,4 +71,15 @@ export class KafkaJsTopicAdmin implements TopicAdmin {
     this.#admin = undefined;
     await admin?.disconnect();
   }
+}
+
+/** The KafkaJS error types along an error's wrappers (retry wrappers keep the original). */
+function errorTypes(error: unknown): string[] {
+  const types: string[] = [];
+  for (let e = error as { type?: unknown; originalError?: unknown; cause?: unknown } | undefined; e; ) {
+    if (typeof e.type === 'string') types.push(e.type);
+    e = (e.originalError ?? e.cause) as typeof e;
+    if (types.length > 8) break;
+  }
+  return types;
 }

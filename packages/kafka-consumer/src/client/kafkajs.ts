@@ -131,7 +131,11 @@ class KafkaJsConsumerClient implements ConsumerClient {
     }
   }
 
-  async start(hooks: ClientHooks): Promise<void> {
+  /** Topics read from their earliest offset when the group has none (created while the start waited). */
+  #earliest: readonly string[] = [];
+
+  async start(hooks: ClientHooks, subscribe?: { fromBeginning: readonly string[] }): Promise<void> {
+    if (subscribe !== undefined) this.#earliest = subscribe.fromBeginning;
     const consumer = this.#consumer;
     const { events } = consumer;
     this.#hooks = hooks;
@@ -156,7 +160,11 @@ class KafkaJsConsumerClient implements ConsumerClient {
       }),
     );
     try {
-      await consumer.subscribe({ topics: this.options.topics, fromBeginning: this.options.fromBeginning });
+      const earliest = this.options.fromBeginning ? [] : this.#earliest;
+      const rest = this.options.topics.filter((topic) => !earliest.includes(topic));
+      if (rest.length > 0)
+        await consumer.subscribe({ topics: rest, fromBeginning: this.options.fromBeginning });
+      if (earliest.length > 0) await consumer.subscribe({ topics: [...earliest], fromBeginning: true });
     } catch (error) {
       const security = classifySecurityError(error, this.security.ctx, this.security.signals);
       if (security !== undefined) throw security;

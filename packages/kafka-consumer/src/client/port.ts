@@ -97,8 +97,12 @@ export interface CommittedOffset extends TopicPartition {
 /** The few consumer calls the runtime needs. Retry, DLQ, commit and drain logic only see this. */
 export interface ConsumerClient {
   connect(): Promise<void>;
-  /** Subscribes and starts fetching; resolves once the group was joined (or the start crashed). */
-  start(hooks: ClientHooks): Promise<void>;
+  /**
+   * Subscribes and starts fetching; resolves once the group was joined (or the start crashed).
+   * `fromBeginning` topics start at their earliest offset when the group has none, whatever the
+   * option says (topics created while the start waited for them); later starts keep the first list.
+   */
+  start(hooks: ClientHooks, subscribe?: { fromBeginning: readonly string[] }): Promise<void>;
   /**
    * Sends one OffsetCommit in the live generation; resolves only when the broker acknowledged it.
    * Rejects with RebalanceError when fenced/rebalancing, CommitError (retriable or not) otherwise.
@@ -137,6 +141,11 @@ export interface DeadLetterProducer {
 export interface TopicAdmin {
   /** Which of `topics` do not exist. */
   missing(topics: readonly string[]): Promise<string[]>;
+  /**
+   * Which of `topics` this principal may not DESCRIBE (a topic it cannot see looks missing to
+   * `missing`); the start then reports the authorization error instead of waiting for it.
+   */
+  unauthorized?(topics: readonly string[]): Promise<string[]>;
   /** Brokers in the cluster (caps the default replication factor). */
   brokerCount(): Promise<number>;
   create(topics: readonly string[], spec: { partitions: number; replicationFactor: number }): Promise<void>;

@@ -117,5 +117,10 @@ describe('dead-letter queue', () => {
     expect(text(dead?.value)).toBe('{not json');
     expect(header(dead?.headers ?? {}, DLQ_HEADERS.errorName)).toBe('DecodeError');
     expect(header(dead?.headers ?? {}, DLQ_HEADERS.attempts)).toBe('0');
+    // The problem and its position, never the content (Node's own message quotes it).
+    expect(header(dead?.headers ?? {}, DLQ_HEADERS.errorMessage)).toBe(
+      'Message value is not valid JSON: a property name expected at position 1 (9 characters)',
+    );
+    expect(header(dead?.headers ?? {}, DLQ_HEADERS.errorStack)).not.toContain('not json');
   });
 });

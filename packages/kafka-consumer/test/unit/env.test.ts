@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { defaultMissingTopics } from '../../src/group/missing-topics.js';
 import {
   ConfigError,
   createConsumer,
@@ -187,6 +188,7 @@ describe('loadOptionsFromEnv', () => {
       'KAFKA_CLIENT_ID',
       'KAFKA_GROUP_ID',
       'KAFKA_TOPICS',
+      'KAFKA_MISSING_TOPICS',
       'KAFKA_FROM_BEGINNING',
       'KAFKA_COMMIT_STRATEGY',
       'KAFKA_COMMIT_INTERVAL_MS',
@@ -216,5 +218,23 @@ describe('loadOptionsFromEnv', () => {
       'KAFKA_SASL_USERNAME',
       'KAFKA_SASL_PASSWORD',
     ]);
+  });
+});
+
+describe('KAFKA_MISSING_TOPICS', () => {
+  const base = { KAFKA_BROKERS: 'a:9092', KAFKA_TOPICS: 't', KAFKA_GROUP_ID: 'g' };
+
+  it('reads wait or fail, any case, and refuses anything else naming the variable', () => {
+    expect(loadOptionsFromEnv({ ...base, KAFKA_MISSING_TOPICS: 'FAIL' }).missingTopics).toBe('fail');
+    expect(loadOptionsFromEnv({ ...base, KAFKA_MISSING_TOPICS: 'wait' }).missingTopics).toBe('wait');
+    expect(() => loadOptionsFromEnv({ ...base, KAFKA_MISSING_TOPICS: 'create' })).toThrow(
+      'KAFKA_MISSING_TOPICS: must be wait or fail, got "create"',
+    );
+  });
+
+  it('defaults to fail under NODE_ENV=production and to wait otherwise', () => {
+    expect(defaultMissingTopics('production')).toBe('fail');
+    expect(defaultMissingTopics('development')).toBe('wait');
+    expect(defaultMissingTopics(undefined)).toBe('wait');
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CommitError, createJsonLogger } from '../../src/index.js';
+import { ClientError, CommitError, createJsonLogger, serialiseError } from '../../src/index.js';
 
 const capture = () => {
   const lines: Array<Record<string, unknown>> = [];
@@ -54,5 +54,38 @@ describe('JSON logger error serialisation (pino-compatible err)', () => {
     cyclic.self = cyclic;
     expect(() => logger.info({ cyclic, big: 2n }, 'odd values')).not.toThrow();
     expect(lines[1]).toMatchObject({ msg: 'odd values', big: '2', cyclic: '[Unserializable]' });
+  });
+});
+
+describe('serialiseError as pino err serializer', () => {
+  it('keeps the stack, the error code and the whole cause chain in pino lines', async () => {
+    const { pino } = await import('pino');
+    const lines: string[] = [];
+    const log = pino(
+      { level: 'info', serializers: { err: serialiseError } },
+      { write: (line: string) => void lines.push(line) },
+    );
+    const root = new Error('socket closed');
+    log.error(
+      { err: new ClientError('Could not connect the consumer', { cause: root, retriable: true }) },
+      'x',
+    );
+    const { err } = JSON.parse(lines[0] as string) as {
+      err: {
+        type: string;
+        message: string;
+        stack: string;
+        code: string;
+        cause: { message: string; stack: string };
+      };
+    };
+    expect(err).toMatchObject({
+      type: 'ClientError',
+      code: 'CLIENT_FAILED',
+      message: 'Could not connect the consumer',
+    });
+    expect(err.stack).toContain('ClientError: Could not connect the consumer');
+    expect(err.cause.message).toBe('socket closed');
+    expect(err.cause.stack).toContain('Error: socket closed');
   });
 });

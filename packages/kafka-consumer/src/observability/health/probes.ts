@@ -18,6 +18,8 @@ export function readiness(consumer: KafkaConsumer, watch: ConsumerWatch): ProbeR
     reasons.push('shutting down');
   } else if (state === 'crashed') reasons.push('client crashed');
   else if (state === 'idle') reasons.push('not started (run() not called)');
+  else if (health.missingTopics.length > 0)
+    reasons.push(`waiting for topic(s) to exist: ${health.missingTopics.join(', ')}`);
   else if (state === 'connecting' || health.status === 'starting') reasons.push('not joined the group yet');
   else if (!health.running) reasons.push('not running');
   const holds: HoldView[] = watch.holds(health);
