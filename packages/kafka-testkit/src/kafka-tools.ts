@@ -54,6 +54,8 @@ export function ensureKafkaToolsJar(version: string, env: NodeJS.ProcessEnv = pr
 export interface KafkaToolOptions {
   version?: string;
   timeoutMs?: number;
+  /** Written to the tool's stdin, then closed (e.g. lines for ConsoleProducer). */
+  input?: string;
 }
 
 function toolCommand(className: string, args: readonly string[], version: string) {
@@ -117,7 +119,10 @@ export function startKafkaTool(
     args,
     options.version ?? process.env.KAFKA_VERSION ?? DEFAULT_KAFKA_VERSION,
   );
-  const child = spawn(java, argv, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(java, argv, {
+    stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+  });
+  if (options.input !== undefined) child.stdin?.end(options.input);
   let out = '';
   let err = '';
   child.stdout?.on('data', (chunk: Buffer) => {
