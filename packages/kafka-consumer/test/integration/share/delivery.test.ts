@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
-import type { ShareRecord } from '../../../src/share/index.js';
+import type { ShareRecord, ShareSession } from '../../../src/share/index.js';
 import {
   earliestGroup,
   fetchUntil,
@@ -19,7 +19,7 @@ describe('share groups: delivery on a real broker', () => {
     const members = await Promise.all(
       [1, 2, 3].map(() => session({ groupId, topics: [name], maxRecords: 10, batchSize: 10 })),
     );
-    await untilMembers(members[0]!, 3);
+    await untilMembers(members[0] as ShareSession, 3);
     const sent = await produceBatches(name, 30, 10);
     const seen = new Map<string, number>();
     const byMember = await Promise.all(
@@ -48,7 +48,10 @@ describe('share groups: delivery on a real broker', () => {
     await produceBatches(name, 1, 2); // m0 is released, m1 rejected
     const initial = await fetchValues(s, ['m0', 'm1']);
     expect(initial.map((r) => r.deliveryCount)).toEqual([1, 1]);
-    await Promise.all([s.acknowledge([initial[0]!], 'release'), s.acknowledge([initial[1]!], 'reject')]);
+    await Promise.all([
+      s.acknowledge(initial.slice(0, 1), 'release'),
+      s.acknowledge(initial.slice(1, 2), 'reject'),
+    ]);
     const again = await fetchValues(s, ['m0']);
     expect(again.map((r) => [r.value?.toString(), r.deliveryCount])).toEqual([['m0', 2]]);
     await s.acknowledge(again, 'accept');
