@@ -23,9 +23,8 @@ export function createClients<T>(
     groupId: options.groupId,
     topics: options.topics,
     fromBeginning: options.fromBeginning,
-    // 'partition': each client batch runs its messages, so the client runs `concurrency` of them;
-    // 'key' / 'unordered': a batch call only hands messages over, one at a time is enough.
-    partitionsConsumedConcurrently: options.ordering === 'partition' ? options.concurrency : 1,
+    // A batch call only hands messages over to the scheduler (every ordering): one at a time is enough.
+    partitionsConsumedConcurrently: 1,
     sessionTimeoutMs: options.sessionTimeoutMs,
     heartbeatIntervalMs: options.heartbeatIntervalMs,
     rebalanceTimeoutMs: options.rebalanceTimeoutMs,

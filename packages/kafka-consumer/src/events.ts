@@ -58,6 +58,9 @@ export type Listener<K extends EventName> = (payload: ConsumerEvents[K]) => void
  * A small typed emitter. `has(name)` lets the hot path skip building payloads nobody will read;
  * a throwing (or rejecting) listener is logged and reported as an 'error' event, never reaching the loop.
  */
+/** The listener a once() wrapper stands for, so off() finds it. */
+const ORIGINAL = Symbol('listener');
+
 export class TypedEmitter {
   readonly #listeners = new Map<EventName, Array<Listener<never>>>();
   readonly #logger: Logger;
@@ -74,17 +77,24 @@ export class TypedEmitter {
   }
 
   once<K extends EventName>(name: K, listener: Listener<K>): () => void {
-    const off = this.on(name, (payload) => {
-      off();
-      listener(payload);
-    });
+    const wrapper = Object.assign(
+      (payload: ConsumerEvents[K]) => {
+        off();
+        return listener(payload);
+      },
+      { [ORIGINAL]: listener },
+    );
+    const off = this.on(name, wrapper as Listener<K>);
     return off;
   }
 
+  /** Removes `listener`, whether it was added with on() or once(). */
   off<K extends EventName>(name: K, listener: Listener<K>): void {
     const list = this.#listeners.get(name);
     if (list === undefined) return;
-    const index = list.indexOf(listener as Listener<never>);
+    const index = list.findIndex(
+      (l) => l === (listener as Listener<never>) || (l as { [ORIGINAL]?: unknown })[ORIGINAL] === listener,
+    );
     if (index >= 0) list.splice(index, 1);
     if (list.length === 0) this.#listeners.delete(name);
   }

@@ -8,6 +8,8 @@ export interface HealthInput {
   stuck: string | undefined;
   assigned: readonly TopicPartition[];
   held: ReadonlyArray<TopicPartition & { reason: HoldReason; error?: Error }>;
+  /** Partitions whose dispatch waits behind an unfinished head (the per-message window is full). */
+  blocked: ReadonlyArray<TopicPartition & { offset: string; since: number }>;
   inFlight: number;
   lastProgressAt: number | null;
   lastCommitAt: number | null;
@@ -26,6 +28,11 @@ export function healthReport(input: HealthInput): HealthReport {
   for (const h of held) {
     const detail = h.reason === 'undecodable-batch' ? ` (${h.error?.message})` : '';
     problems.push(`${h.topic}[${h.partition}] paused: ${h.reason}${detail}`);
+  }
+  for (const b of input.blocked) {
+    problems.push(
+      `${b.topic}[${b.partition}] blocked behind offset ${b.offset} since ${new Date(b.since).toISOString()} (the finished offsets above it no longer fit the commit metadata)`,
+    );
   }
   const stopped = lifecycle.stopping;
   return {

@@ -1,6 +1,7 @@
-import { DrainTimeoutError } from './errors.js';
+import { DrainTimeoutError, RebalanceError } from './errors.js';
 import type { TypedEmitter } from './events.js';
 import { DeadlineWait } from './processing/deadline.js';
+import { Sleeps } from './processing/sleeps.js';
 
 export type ConsumerState =
   | 'idle'
@@ -11,13 +12,23 @@ export type ConsumerState =
   | 'stopped'
   | 'crashed';
 
-/** One group generation as handlers see it: its abort signal and the wait bounded by it. */
+/**
+ * One group generation: its number (the one counter every piece of work, finish and commit is
+ * stamped with), the abort signal handed to its handlers, the wait bounded by that signal, and its
+ * backoff sleeps, which end when the generation is revoked or the consumer stops. One abort
+ * listener serves all of them, however many messages wait.
+ */
 export class Generation {
   readonly #controller = new AbortController();
   readonly wait: DeadlineWait;
+  readonly sleeps: Sleeps;
 
-  constructor(readonly id: number) {
+  constructor(
+    readonly id: number,
+    stopping: AbortSignal,
+  ) {
     this.wait = new DeadlineWait(this.#controller.signal);
+    this.sleeps = new Sleeps([this.#controller.signal, stopping]);
   }
 
   /** Handed to handlers: aborted when the drain deadline passes, or a revoke outlasts its bound. */
@@ -37,21 +48,37 @@ export class Generation {
  */
 export class Lifecycle {
   #state: ConsumerState = 'idle';
-  /** Between a successful connect() and the end of disconnect(). */
-  connected = false;
-  /** The group was joined at least once since run(). */
-  joined = false;
-  /** The last crash, until the next assignment. */
-  crashed: Error | undefined;
-  /** Why start-up failed, until the next attempt. */
-  startError: Error | undefined;
+  #connected = false;
+  #joined = false;
+  #crashed: Error | undefined;
+  #startError: Error | undefined;
   readonly #stopping = new AbortController();
-  #generation = new Generation(0);
+  #generation = new Generation(0, this.#stopping.signal);
 
   constructor(private readonly events: TypedEmitter) {}
 
   get state(): ConsumerState {
     return this.#state;
+  }
+
+  /** Between a successful connect() and the end of disconnect(). */
+  get connected(): boolean {
+    return this.#connected;
+  }
+
+  /** The group was joined at least once since run(). */
+  get joined(): boolean {
+    return this.#joined;
+  }
+
+  /** The last crash, until the next assignment. */
+  get crashed(): Error | undefined {
+    return this.#crashed;
+  }
+
+  /** Why start-up failed, until the next attempt. */
+  get startError(): Error | undefined {
+    return this.#startError;
   }
 
   /** Aborted once shutdown starts: interrupts backoff sleeps and DLQ write retries. */
@@ -78,15 +105,35 @@ export class Lifecycle {
     if (previous === 'stopping' && state !== 'stopped') return;
     this.#state = state;
     if (state === 'stopping') this.#stopping.abort();
-    if (state === 'stopped') this.connected = false;
+    if (state === 'stopped') this.#connected = false;
     if (this.events.has('consumer.state')) this.events.emit('consumer.state', { state, previous });
   }
 
-  /** A join finished: handlers of the new generation get a fresh signal. */
+  markConnected(): void {
+    this.#connected = true;
+    this.#startError = undefined;
+  }
+
+  startFailed(error: Error | undefined): void {
+    this.#startError = error;
+  }
+
+  crash(error: Error): void {
+    this.#crashed = error;
+    this.to('crashed');
+  }
+
+  /** A join finished: a new generation, whose handlers get a fresh signal. */
   assigned(): Generation {
-    this.joined = true;
-    this.crashed = undefined;
-    this.#generation = new Generation(this.#generation.id + 1);
+    this.#joined = true;
+    this.#crashed = undefined;
+    this.#generation.abort(
+      new RebalanceError(
+        `generation ${this.#generation.id} ended: the group was joined again`,
+        'rebalancing',
+      ),
+    );
+    this.#generation = new Generation(this.#generation.id + 1, this.#stopping.signal);
     this.to('running');
     return this.#generation;
   }

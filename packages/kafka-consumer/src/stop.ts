@@ -46,7 +46,7 @@ export async function stopConsumer(parts: StopParts): Promise<ShutdownReport> {
   let drained = true;
   let abandoned = 0;
   if (parts.started) {
-    client.pause(control.assigned);
+    control.pauseAll('drain');
     work.clear?.();
     drained = await work.work.idle(parts.drainTimeoutMs);
     if (!drained) {
@@ -69,7 +69,11 @@ export async function stopConsumer(parts: StopParts): Promise<ShutdownReport> {
     }
   };
   if (!drained) await work.work.idle(Math.min(ABORTED_WAIT_MS, left()));
-  if (parts.started) await step('the final commit', () => pipeline.flush('shutdown'));
+  if (parts.started)
+    await step('the final commit', async () => {
+      if (!(await pipeline.flush('shutdown')))
+        logger.warn({}, 'the final commit left finished offsets unacknowledged; they are redelivered');
+    });
   pipeline.close();
   await step('leaving the group', () => client.stop());
   if (publisher !== undefined) await step('closing the dead-letter producer', () => publisher.close());

@@ -14,22 +14,33 @@ export interface PipelineOptions {
   initialDelayMs: number;
   /** Sees every commit that failed for good (the re-join watchdog arms on fencing). */
   onFailed: (error: Error) => void;
+  /** Every commit that ended (acknowledged, failed or dropped): the scheduler's window re-checks. */
+  onSettled?: () => void;
+}
+
+interface Waiter {
+  readonly target: number;
+  readonly wake: () => void;
 }
 
 /**
  * The one way offsets get committed: at most one OffsetCommit in flight. While one is in flight,
  * finished offsets coalesce; when it completes, the next carries the latest committable offset of
- * every partition that moved, so commits never reorder. A commit is recorded only when the broker
- * acknowledged it in the generation it was built in. Transient failures are retried in place;
- * fencing (RebalanceError) is reported and left for the re-join.
+ * every partition that moved, so commits never reorder. A commit is built in one generation and
+ * sent only in it (a retry after a re-join is dropped), recorded only when the broker acknowledged
+ * it in that generation, and never sent when it would repeat the last acknowledged one.
+ *
+ * The loop flag is set and cleared synchronously with the loop's own checks, so a request that
+ * lands while the loop is ending is seen by it or starts the next one: none is lost.
  */
 export class CommitPipeline {
   lastCommitAt: number | null = null;
-  #running: Promise<void> | undefined;
+  #running = false;
   #wanted: CommitReason | undefined;
   #started = 0;
+  #finished = 0;
   #closed = false;
-  #waiters: Array<{ target: number; wake: () => void }> = [];
+  #waiters: Waiter[] = [];
 
   constructor(
     private readonly tracker: OffsetTracker,
@@ -39,24 +50,29 @@ export class CommitPipeline {
     private readonly options: PipelineOptions,
   ) {}
 
+  /** A commit is in flight. */
+  get busy(): boolean {
+    return this.#running;
+  }
+
   /** Asks for a commit of whatever is committable; coalesces with the one in flight. */
   request(reason: CommitReason): void {
     if (this.#closed) return;
     this.#wanted ??= reason;
-    this.#running ??= this.#loop().finally(() => {
-      this.#running = undefined;
-      this.#wake(Number.POSITIVE_INFINITY);
-    });
+    if (this.#running) return;
+    this.#running = true;
+    void this.#loop();
   }
 
   /**
-   * Waits for the commit in flight, then sends the latest committable offsets. Resolves true when
-   * nothing committable is left unacknowledged afterwards.
+   * Waits for the commit in flight and the one this request adds, if anything changed. Resolves
+   * true when nothing committable is left unacknowledged afterwards.
    */
   async flush(reason: CommitReason): Promise<boolean> {
-    const target = this.#started + 1;
     this.request(reason);
-    if (this.#running !== undefined) {
+    if (this.#running) {
+      // The commit in flight may predate this request: wait for the one after it too.
+      const target = this.#started + 1;
       await new Promise<void>((wake) => this.#waiters.push({ target, wake }));
     }
     return this.tracker.pending(false).length === 0;
@@ -69,33 +85,48 @@ export class CommitPipeline {
   }
 
   async #loop(): Promise<void> {
-    while (this.#wanted !== undefined && !this.#closed) {
-      const reason = this.#wanted;
-      this.#wanted = undefined;
-      const offsets = this.tracker.pending(this.options.withMetadata);
-      if (offsets.length === 0) continue;
-      const seq = ++this.#started;
-      const counts = this.tracker.counts(offsets);
-      const generation = this.tracker.generation;
-      const began = Date.now();
-      const sent = await this.#sendWithRetries(offsets, reason);
-      if (sent && this.tracker.acknowledged(offsets, counts, generation)) {
-        this.lastCommitAt = Date.now();
-        if (this.events.has('offsets.committed'))
-          this.events.emit('offsets.committed', {
-            offsets: offsets.map(({ topic, partition, offset }) => ({ topic, partition, offset })),
-            reason,
-            durationMs: this.lastCommitAt - began,
-          });
-        this.logger.debug({ offsets, reason }, 'offsets committed');
+    try {
+      while (this.#wanted !== undefined && !this.#closed) {
+        const reason = this.#wanted;
+        this.#wanted = undefined;
+        const offsets = this.tracker.pending(this.options.withMetadata);
+        if (offsets.length === 0) continue;
+        const seq = ++this.#started;
+        await this.#commit(offsets, reason);
+        this.#finished = seq;
+        this.#wake(false);
+        this.options.onSettled?.();
       }
-      this.#wake(seq);
+    } finally {
+      this.#running = false;
+      this.#wake(true);
     }
   }
 
-  async #sendWithRetries(offsets: readonly PendingOffset[], reason: CommitReason): Promise<boolean> {
+  async #commit(offsets: PendingOffset[], reason: CommitReason): Promise<void> {
+    const counts = this.tracker.counts(offsets);
+    const generation = this.tracker.generation;
+    const began = Date.now();
+    const sent = await this.#sendWithRetries(offsets, reason, generation);
+    if (!sent || !this.tracker.acknowledged(offsets, counts, generation)) return;
+    this.lastCommitAt = Date.now();
+    if (this.events.has('offsets.committed'))
+      this.events.emit('offsets.committed', {
+        offsets: offsets.map(({ topic, partition, offset }) => ({ topic, partition, offset })),
+        reason,
+        durationMs: this.lastCommitAt - began,
+      });
+    this.logger.debug({ offsets, reason }, 'offsets committed');
+  }
+
+  async #sendWithRetries(
+    offsets: readonly PendingOffset[],
+    reason: CommitReason,
+    generation: number,
+  ): Promise<boolean> {
     const { attempts, initialDelayMs } = this.options;
     for (let attempt = 1; ; attempt++) {
+      if (this.#closed || this.tracker.generation !== generation) return false;
       try {
         await this.send(offsets);
         return true;
@@ -117,11 +148,12 @@ export class CommitPipeline {
     }
   }
 
-  #wake(finished: number): void {
+  /** Wakes the flushes whose commit finished (every one once the loop ended). */
+  #wake(all: boolean): void {
     if (this.#waiters.length === 0) return;
-    const keep: Array<{ target: number; wake: () => void }> = [];
+    const keep: Waiter[] = [];
     for (const waiter of this.#waiters) {
-      if (waiter.target <= finished || this.#running === undefined) waiter.wake();
+      if (all || waiter.target <= this.#finished) waiter.wake();
       else keep.push(waiter);
     }
     this.#waiters = keep;

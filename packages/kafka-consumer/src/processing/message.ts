@@ -9,7 +9,7 @@ import {
   toError,
 } from '../errors.js';
 import type { TypedEmitter } from '../events.js';
-import type { Lifecycle } from '../lifecycle.js';
+import type { Generation, Lifecycle } from '../lifecycle.js';
 import type { ResolvedOptions } from '../options.js';
 import type { ConsumedMessage } from '../types.js';
 import { HandlerContext } from './context.js';
@@ -22,8 +22,6 @@ export type Outcome = 'done' | 'halt';
 
 /** One message through handler -> retry policy -> dead-letter or partition stop. */
 export class MessageProcessor<T> {
-  inFlight = 0;
-
   constructor(
     private readonly options: ResolvedOptions<T>,
     private readonly events: TypedEmitter,
@@ -31,26 +29,26 @@ export class MessageProcessor<T> {
     private readonly publisher: DeadLetterPublisher | undefined,
     /** Handler signals and the stopping signal come from the lifecycle, read at each call. */
     private readonly lifecycle: Lifecycle,
-    /** key / unordered: the slot a call gives back during its backoff. */
-    private readonly limit: ConcurrencyLimit | undefined,
+    /** The slot a call gives back during its backoff. */
+    private readonly limit: ConcurrencyLimit,
   ) {}
 
   /**
    * Runs one message. Synchronous when the handler does not return a promise (and nothing is owed
    * on the partition): the runner then awaits nothing. Only `instanceof Promise` results are awaited.
    */
-  process(batch: ClientBatch, message: ConsumedMessage): Outcome | Promise<Outcome> {
+  process(batch: ClientBatch, message: ConsumedMessage, gen: Generation): Outcome | Promise<Outcome> {
     if (this.control.size !== 0) {
       const owed = this.control.pendingDeadLetter(batch.topic, batch.partition, message.offset);
-      if (owed !== undefined) return this.#deadLetter(batch, message, owed.error, owed.attempts);
+      if (owed !== undefined) return this.#deadLetter(batch, message, owed.error, owed.attempts, gen);
     }
     let value: T;
     try {
       value = decodeValue(this.options.codec, message.value);
     } catch (error) {
-      return this.#failed(batch, message, toError(error), 0);
+      return this.#failed(batch, message, toError(error), 0, gen);
     }
-    return this.#attempt(batch, message, value, 1);
+    return this.#attempt(batch, message, value, 1, gen);
   }
 
   /** One handler call. */
@@ -59,21 +57,19 @@ export class MessageProcessor<T> {
     message: ConsumedMessage,
     value: T,
     attempt: number,
+    gen: Generation,
   ): Outcome | Promise<Outcome> {
     const { options } = this;
     const started = this.events.has('message.processed') ? Date.now() : 0;
-    this.inFlight++;
     let result: Promise<void> | void;
     try {
       result = options.handler(
-        new HandlerContext(batch, message, value, attempt, this.lifecycle.generation.signal, options.logger),
+        new HandlerContext(batch, message, value, attempt, gen.signal, options.logger),
       );
     } catch (error) {
-      this.inFlight--;
-      return this.#afterFailure(batch, message, value, attempt, error);
+      return this.#afterFailure(batch, message, value, attempt, error, gen);
     }
-    if (result instanceof Promise) return this.#settle(result, batch, message, value, attempt, started);
-    this.inFlight--;
+    if (result instanceof Promise) return this.#settle(result, batch, message, value, attempt, started, gen);
     if (started !== 0) this.#processed(batch, message, attempt, started);
     return 'done';
   }
@@ -86,14 +82,13 @@ export class MessageProcessor<T> {
     value: T,
     attempt: number,
     started: number,
+    gen: Generation,
   ): Promise<Outcome> {
     try {
-      await this.lifecycle.generation.wait.until(result);
+      await gen.wait.until(result);
     } catch (error) {
-      this.inFlight--;
-      return this.#afterFailure(batch, message, value, attempt, error);
+      return this.#afterFailure(batch, message, value, attempt, error, gen);
     }
-    this.inFlight--;
     if (started !== 0) this.#processed(batch, message, attempt, started);
     return 'done';
   }
@@ -115,18 +110,19 @@ export class MessageProcessor<T> {
     value: T,
     attempt: number,
     thrown: unknown,
+    gen: Generation,
   ): Promise<Outcome> {
     const failure = thrown ?? new Error('handler threw a nullish value');
-    const stopping = this.lifecycle.stoppingSignal;
-    if (this.lifecycle.generation.signal.aborted || failure instanceof DrainTimeoutError) return 'halt';
+    if (gen.signal.aborted || failure instanceof DrainTimeoutError) return 'halt';
     // Only the client adapter makes RebalanceError (the handler's own heartbeat() found the group
     // rebalancing): the message is unfinished and comes again after the re-join. Any other error
     // is a handler failure, whatever fields it carries.
     if (failure instanceof RebalanceError) throw failure;
     const error = toError(failure);
     const { retry, logger, heartbeatIntervalMs } = this.options;
-    if (!shouldRetry(error, attempt, retry.maxRetries)) return this.#failed(batch, message, error, attempt);
-    if (stopping.aborted) return 'halt';
+    if (!shouldRetry(error, attempt, retry.maxRetries))
+      return this.#failed(batch, message, error, attempt, gen);
+    if (gen.sleeps.aborted) return 'halt';
     const { topic, partition } = batch;
     const delayMs = backoffDelay(attempt, retry);
     if (this.events.has('message.retrying')) {
@@ -143,16 +139,18 @@ export class MessageProcessor<T> {
       { err: error, topic, partition, offset: message.offset, attempt, delayMs },
       'handler failed; retrying',
     );
-    // Heartbeats while waiting so a long backoff does not get this member evicted; a rebalance rejects.
-    this.limit?.release();
+    // Heartbeats while waiting so a long backoff does not get this member evicted; a rebalance
+    // rejects. The sleep ends when the generation is revoked or the consumer stops: no attempt of
+    // a revoked generation starts.
+    this.limit.release();
     let waited: boolean;
     try {
-      waited = await sleepWithTicks(delayMs, heartbeatIntervalMs, batch.heartbeat, stopping);
+      waited = await sleepWithTicks(delayMs, heartbeatIntervalMs, batch.heartbeat, gen.sleeps);
     } finally {
-      if (this.limit !== undefined) await this.limit.take();
+      await this.limit.take();
     }
-    if (!waited) return 'halt';
-    return this.#attempt(batch, message, value, attempt + 1);
+    if (!waited || gen.signal.aborted) return 'halt';
+    return this.#attempt(batch, message, value, attempt + 1, gen);
   }
 
   async #failed(
@@ -160,6 +158,7 @@ export class MessageProcessor<T> {
     message: ConsumedMessage,
     error: Error,
     attempts: number,
+    gen: Generation,
   ): Promise<Outcome> {
     const { topic, partition } = batch;
     const { offset } = message;
@@ -173,7 +172,7 @@ export class MessageProcessor<T> {
         retryable: !isNonRetryable(error),
       });
     }
-    if (this.publisher !== undefined) return this.#deadLetter(batch, message, error, attempts);
+    if (this.publisher !== undefined) return this.#deadLetter(batch, message, error, attempts, gen);
 
     const stopped = new PartitionStoppedError(
       `${topic}[${partition}]@${offset} failed after ${attempts} attempt(s) and the dead-letter queue is disabled: partition stopped (call consumer.resumePartition to retry it)`,
@@ -193,6 +192,7 @@ export class MessageProcessor<T> {
     message: ConsumedMessage,
     error: Error,
     attempts: number,
+    gen: Generation,
   ): Promise<Outcome> {
     const publisher = this.publisher as DeadLetterPublisher;
     const { topic, partition } = batch;
@@ -200,7 +200,7 @@ export class MessageProcessor<T> {
     try {
       // Bounded by the drain deadline like a handler: a write still in flight then is abandoned
       // (the message stays uncommitted; the DLQ record id header makes a repeat recognisable).
-      const deadLetterTopic = (await this.lifecycle.generation.wait.until(
+      const deadLetterTopic = (await gen.wait.until(
         publisher.publish({ topic, partition, message, error, attempts }, this.lifecycle.stoppingSignal),
       )) as string;
       this.control.settled(topic, partition);
@@ -220,7 +220,7 @@ export class MessageProcessor<T> {
       );
       return 'done';
     } catch (failure) {
-      if (this.lifecycle.stoppingSignal.aborted || this.lifecycle.generation.signal.aborted) return 'halt';
+      if (this.lifecycle.stoppingSignal.aborted || gen.signal.aborted) return 'halt';
       const dlqError = toError(failure);
       const { recoveryDelayMs } = this.options.deadLetter as { recoveryDelayMs: number };
       this.options.logger.error(

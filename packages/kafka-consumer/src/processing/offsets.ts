@@ -26,6 +26,8 @@ export class PartitionTrack {
   #next: string | undefined;
   /** Next offset acknowledged by the broker, -1n when unknown. */
   committed = -1n;
+  /** The metadata of the last acknowledged commit (a commit repeating both is never sent). */
+  committedMetadata: string | null = null;
   /** Messages finished / finished and covered by an acknowledged commit (back-pressure of per-message). */
   finishedCount = 0;
   ackedCount = 0;
@@ -44,15 +46,16 @@ export class PartitionTrack {
     return track;
   }
 
-  /** Marks message `index` of `track` finished. */
-  finish(track: BatchTrack, index: number): void {
+  /** Marks message `index` of `track` finished; true when that moved the batch's lowest unfinished one. */
+  finish(track: BatchTrack, index: number): boolean {
     track.done[index] = 1;
     this.finishedCount++;
-    if (index !== track.head) return;
+    if (index !== track.head) return false;
     let head = index + 1;
     while (head < track.end && track.done[head] === 1) head++;
     track.head = head;
     if (head >= track.end) this.#dropFinished();
+    return true;
   }
 
   /** The batch ended after `started` messages: the rest will be fetched again, stop tracking them. */
@@ -121,10 +124,18 @@ const ignore = (): void => undefined;
 /** Every partition's commit position, for the current generation of the group. */
 export class OffsetTracker {
   readonly #partitions = new Map<string, PartitionTrack>();
-  /** Bumped by every new generation: a commit built in an older one is not recorded. */
-  generation = 0;
+  #ownGeneration = 0;
 
-  constructor(private readonly onMetadataTooLarge: (tp: TopicPartition, count: number) => void = ignore) {}
+  constructor(
+    /** The live group generation (the lifecycle's counter); by default the tracker's own. */
+    private readonly currentGeneration: () => number = () => this.#ownGeneration,
+    private readonly onMetadataTooLarge: (tp: TopicPartition, count: number) => void = ignore,
+  ) {}
+
+  /** The generation commits are built in: one acknowledged in another is not recorded. */
+  get generation(): number {
+    return this.currentGeneration();
+  }
 
   /** The track of one partition (created on first use). */
   partition(topic: string, partition: number): PartitionTrack {
@@ -141,24 +152,35 @@ export class OffsetTracker {
     return this.#partitions.get(key(topic, partition));
   }
 
-  /** Offsets to commit: partitions whose committable offset moved past the acknowledged one. */
+  /** Offsets to commit: partitions whose committable offset or metadata changed since the last ack. */
   pending(withMetadata: boolean): PendingOffset[] {
     const out: PendingOffset[] = [];
     for (const state of this.#partitions.values()) {
-      const next = state.committable();
-      if (next === undefined) continue;
-      const value = BigInt(next);
-      let metadata: string | null = null;
-      if (withMetadata) {
-        const above = state.finishedAbove();
-        const encoded = encodeFinished(value, above);
-        if (encoded === undefined) this.onMetadataTooLarge(state, above.length);
-        else if (encoded !== '') metadata = encoded;
-      }
-      if (value > state.committed || metadata !== null)
-        out.push({ topic: state.topic, partition: state.partition, offset: next, metadata });
+      const offset = this.pendingOf(state, withMetadata);
+      if (offset !== undefined) out.push(offset);
     }
     return out;
+  }
+
+  /** What a commit would carry for one partition; undefined when nothing changed or it cannot be said. */
+  pendingOf(state: PartitionTrack, withMetadata: boolean): PendingOffset | undefined {
+    const next = state.committable();
+    // Nothing finished in this generation: nothing a commit could add.
+    if (next === undefined || state.finishedCount === 0) return undefined;
+    const value = BigInt(next);
+    let metadata: string | null = null;
+    if (value < state.committed) return undefined;
+    if (withMetadata) {
+      const above = state.finishedAbove();
+      const encoded = encodeFinished(value, above);
+      if (encoded === undefined) {
+        // Too many to say: the last acknowledged metadata (a true subset) stays until the offset moves.
+        if (value === state.committed) return undefined;
+        this.onMetadataTooLarge(state, above.length);
+      } else if (encoded !== '') metadata = encoded;
+    }
+    if (value === state.committed && metadata === state.committedMetadata) return undefined;
+    return { topic: state.topic, partition: state.partition, offset: next, metadata };
   }
 
   /** Snapshots the finished counts a commit covers (see `acknowledged`). */
@@ -169,11 +191,14 @@ export class OffsetTracker {
   /** The broker acknowledged `offsets` (built in `generation` with finished `counts`). */
   acknowledged(offsets: readonly PendingOffset[], counts: readonly number[], generation: number): boolean {
     if (generation !== this.generation) return false;
-    offsets.forEach(({ topic, partition, offset }, i) => {
+    offsets.forEach(({ topic, partition, offset, metadata }, i) => {
       const state = this.get(topic, partition);
       if (state === undefined) return;
       const value = BigInt(offset);
-      if (value > state.committed) state.committed = value;
+      if (value >= state.committed) {
+        state.committed = value;
+        state.committedMetadata = metadata;
+      }
       state.ackedCount = Math.max(state.ackedCount, counts[i] ?? 0);
     });
     return true;
@@ -184,13 +209,15 @@ export class OffsetTracker {
    * from the committed offset); kept partitions keep their acknowledged position as a floor.
    */
   newGeneration(assigned: readonly TopicPartition[]): void {
-    this.generation++;
+    this.#ownGeneration++;
     const previous = new Map(this.#partitions);
     this.#partitions.clear();
     for (const { topic, partition } of assigned) {
       const old = previous.get(key(topic, partition));
       if (old === undefined || old.committed < 0n) continue;
-      this.partition(topic, partition).committed = old.committed;
+      const fresh = this.partition(topic, partition);
+      fresh.committed = old.committed;
+      fresh.committedMetadata = old.committedMetadata;
     }
   }
 
@@ -199,7 +226,10 @@ export class OffsetTracker {
     const old = this.#partitions.get(key(topic, partition));
     this.#partitions.delete(key(topic, partition));
     const fresh = this.partition(topic, partition);
-    if (old !== undefined) fresh.committed = old.committed;
+    if (old !== undefined) {
+      fresh.committed = old.committed;
+      fresh.committedMetadata = old.committedMetadata;
+    }
     return fresh;
   }
 }

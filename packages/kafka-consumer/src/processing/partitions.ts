@@ -3,6 +3,8 @@ import type { TypedEmitter } from '../events.js';
 import type { TopicPartition } from '../types.js';
 
 export type HoldReason = 'dead-letter-failed' | 'retries-exhausted' | 'undecodable-batch';
+/** Why a partition's fetch is paused; it resumes only when no reason is left. */
+export type PauseReason = 'back-pressure' | 'hold' | 'drain';
 
 interface Hold {
   topic: string;
@@ -18,42 +20,75 @@ interface Hold {
 const key = (topic: string, partition: number) => `${topic}\u0000${partition}`;
 
 /**
- * Partitions the runtime holds paused: a failed dead-letter write (resumed after a delay, the
- * write is retried first) or a message that exhausted its retries with the DLQ disabled (stays
- * paused until `release`). Also tracks the current assignment.
+ * The one owner of "paused": every pause of a partition's fetch goes through here with its reason
+ * (back-pressure, hold, drain), and the client resumes a partition only when no reason is left, so
+ * a back-pressure resume can never undo a hold. Holds: a failed dead-letter write (resumed after a
+ * delay, the write is retried first), a message that exhausted its retries with the DLQ disabled
+ * (stays until `release`), a batch that cannot be decoded. Also the current assignment.
  */
 export class PartitionControl {
   readonly #holds = new Map<string, Hold>();
-  assigned: TopicPartition[] = [];
+  readonly #reasons = new Map<string, Set<PauseReason>>();
+  #assigned: TopicPartition[] = [];
 
   constructor(
     private readonly client: ConsumerClient,
     private readonly events: TypedEmitter,
     /**
-     * Reopens a released partition. By default the client resumes fetching from its position
-     * (the runner never moves it past an unfinished message); the key/unordered dispatcher moved it
-     * past the whole batch, so it fetches again from the lowest unfinished offset instead.
+     * Reopens a released partition: fetches it again from its lowest unfinished offset, then
+     * lifts the 'hold' reason (`unpause(tp, 'hold')`).
      */
-    private readonly reopen: (tp: TopicPartition) => void = (tp) => client.resume([tp]),
+    private readonly reopen: (tp: TopicPartition) => void,
   ) {}
+
+  get assigned(): readonly TopicPartition[] {
+    return this.#assigned;
+  }
 
   get size(): number {
     return this.#holds.size;
   }
 
+  /** Adds a pause reason; the client pauses on the first one. */
+  pause(tp: TopicPartition, reason: PauseReason): void {
+    const id = key(tp.topic, tp.partition);
+    let reasons = this.#reasons.get(id);
+    if (reasons === undefined) {
+      reasons = new Set();
+      this.#reasons.set(id, reasons);
+    }
+    if (reasons.has(reason)) return;
+    reasons.add(reason);
+    if (reasons.size === 1) this.client.pause([{ topic: tp.topic, partition: tp.partition }]);
+  }
+
+  /** Removes a pause reason; the client resumes once none is left. */
+  unpause(tp: TopicPartition, reason: PauseReason): void {
+    const id = key(tp.topic, tp.partition);
+    const reasons = this.#reasons.get(id);
+    if (reasons === undefined || !reasons.delete(reason)) return;
+    if (reasons.size > 0) return;
+    this.#reasons.delete(id);
+    this.client.resume([{ topic: tp.topic, partition: tp.partition }]);
+  }
+
+  isPausedFor(tp: TopicPartition, reason: PauseReason): boolean {
+    return this.#reasons.get(key(tp.topic, tp.partition))?.has(reason) === true;
+  }
+
+  /** Every partition of the assignment paused for one reason (drain). */
+  pauseAll(reason: PauseReason): void {
+    for (const tp of this.#assigned) this.pause(tp, reason);
+  }
+
   /**
-   * Paused right now: stopped, or waiting out a failed DLQ write's recovery delay. A partition that
-   * resumed but still owes its DLQ write is not paused (the write is retried when the message comes).
+   * Held right now: stopped, or waiting out a failed DLQ write's recovery delay. A partition that
+   * resumed but still owes its DLQ write is not (the write is retried when the message comes).
    */
   isPaused(topic: string, partition: number): boolean {
     if (this.#holds.size === 0) return false;
     const hold = this.#holds.get(key(topic, partition));
     return hold !== undefined && (hold.reason !== 'dead-letter-failed' || hold.timer !== undefined);
-  }
-
-  isStopped(topic: string, partition: number): boolean {
-    const reason = this.#holds.get(key(topic, partition))?.reason;
-    return reason !== undefined && reason !== 'dead-letter-failed';
   }
 
   /** The dead-letter write still owed for this exact message, if any. */
@@ -62,13 +97,13 @@ export class PartitionControl {
     return hold?.reason === 'dead-letter-failed' && hold.offset === offset ? hold : undefined;
   }
 
-  /** Pauses the partition; with `resumeAfterMs` it is resumed (and the message refetched) after that delay. */
+  /** Holds the partition; with `resumeAfterMs` it is reopened (and the message refetched) after that delay. */
   hold(tp: TopicPartition & Omit<Hold, 'timer' | 'topic' | 'partition'>, resumeAfterMs?: number): void {
     const id = key(tp.topic, tp.partition);
     clearTimeout(this.#holds.get(id)?.timer);
     const hold: Hold = { ...tp, timer: undefined };
     this.#holds.set(id, hold);
-    this.client.pause([tp]);
+    this.pause(tp, 'hold');
     if (this.events.has('partition.paused')) {
       this.events.emit('partition.paused', { topic: tp.topic, partition: tp.partition, reason: tp.reason });
     }
@@ -95,18 +130,21 @@ export class PartitionControl {
     return true;
   }
 
-  /** New assignment: forget partitions that left, re-pause held ones that stayed. */
+  /**
+   * New assignment: the client fetches every assigned partition again (KafkaJS forgets its pauses
+   * on a re-join), so back-pressure pauses are gone; holds of partitions that stayed pause again.
+   */
   assign(assigned: TopicPartition[]): void {
-    this.assigned = assigned;
+    this.#assigned = assigned;
+    this.#reasons.clear();
     const keep = new Set(assigned.map((tp) => key(tp.topic, tp.partition)));
     for (const [id, hold] of this.#holds) {
       if (!keep.has(id)) {
         clearTimeout(hold.timer);
         this.#holds.delete(id);
-      } else if (hold.reason !== 'dead-letter-failed' || hold.timer !== undefined) {
-        this.client.pause([hold]);
-      }
+      } else if (hold.reason !== 'dead-letter-failed' || hold.timer !== undefined) this.pause(hold, 'hold');
     }
+    this.client.resume(assigned.filter((tp) => !this.#reasons.has(key(tp.topic, tp.partition))));
   }
 
   held(): Array<TopicPartition & { reason: HoldReason; offset: string; error: Error }> {
@@ -127,6 +165,7 @@ export class PartitionControl {
     }
   }
 
+  /** Reopens a held partition: the scheduler fetches it again, then lifts the 'hold' reason. */
   #resume(hold: Hold, forget: boolean): void {
     clearTimeout(hold.timer);
     hold.timer = undefined;

@@ -1,4 +1,5 @@
 import { isNonRetryable } from '../errors.js';
+import { Sleeps } from './sleeps.js';
 
 export interface BackoffPolicy {
   maxRetries: number;
@@ -37,42 +38,38 @@ export function backoffDelay(
 }
 
 /**
- * Sleeps `ms`, calling `tick` every `tickMs` (heartbeats while waiting). Resolves true when the full
- * time passed, false as soon as `signal` aborts. A rejecting `tick` rejects the sleep (e.g. rebalance).
+ * Sleeps `ms` through `sleeps`, calling `tick` every `tickMs` (heartbeats while waiting). Resolves
+ * true when the full time passed, false as soon as the sleeps are interrupted (revoke, shutdown).
+ * A rejecting `tick` rejects the sleep (e.g. rebalance).
  */
-export function sleepWithTicks(
+export async function sleepWithTicks(
   ms: number,
   tickMs: number,
   tick: () => Promise<void>,
-  signal: AbortSignal,
+  interrupt: Sleeps | AbortSignal,
 ): Promise<boolean> {
-  if (signal.aborted) return Promise.resolve(false);
-  if (ms <= 0) return Promise.resolve(true);
-  return new Promise<boolean>((resolve, reject) => {
-    const deadline = Date.now() + ms;
-    let timer: NodeJS.Timeout | undefined;
-    const done = (value: boolean | Error) => {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', onAbort);
-      if (value instanceof Error) reject(value);
-      else resolve(value);
-    };
-    const onAbort = () => done(false);
-    const step = () => {
-      const left = deadline - Date.now();
-      if (left <= 0) return done(true);
-      timer = setTimeout(
-        () => {
-          if (signal.aborted) return;
-          if (deadline - Date.now() <= 0) return done(true);
-          tick().then(step, (error: unknown) =>
-            done(error instanceof Error ? error : new Error(String(error))),
-          );
-        },
-        Math.min(left, tickMs),
-      );
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
-    step();
-  });
+  if (interrupt instanceof Sleeps) return sleepTicking(ms, tickMs, tick, interrupt);
+  const sleeps = new Sleeps([interrupt]);
+  try {
+    return await sleepTicking(ms, tickMs, tick, sleeps);
+  } finally {
+    sleeps.dispose();
+  }
+}
+
+async function sleepTicking(
+  ms: number,
+  tickMs: number,
+  tick: () => Promise<void>,
+  sleeps: Sleeps,
+): Promise<boolean> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const left = deadline - Date.now();
+    if (sleeps.aborted) return false;
+    if (left <= 0) return true;
+    if (!(await sleeps.sleep(Math.min(left, tickMs)))) return false;
+    if (deadline - Date.now() <= 0) return true;
+    await tick();
+  }
 }

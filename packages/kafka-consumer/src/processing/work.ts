@@ -1,22 +1,3 @@
-import type { CommitPipeline } from '../commit/pipeline.js';
-import type { CommitStrategy } from '../commit/strategy.js';
-import type { Lifecycle } from '../lifecycle.js';
-import type { MessageProcessor } from './message.js';
-import type { OffsetTracker } from './offsets.js';
-import type { PartitionControl } from './partitions.js';
-
-/** What both ways of running messages (partition runner, key/unordered dispatcher) are built from. */
-export interface WorkParts {
-  tracker: OffsetTracker;
-  pipeline: CommitPipeline;
-  strategy: CommitStrategy;
-  control: PartitionControl;
-  processor: MessageProcessor<unknown>;
-  lifecycle: Lifecycle;
-  /** per-message: finished-but-uncommitted messages of a partition before the next handler waits. */
-  maxUncommitted: number;
-}
-
 /** Counts running work (batches, handler calls) and lets shutdown and revoke wait for none, with a bound. */
 export class WorkCounter {
   #running = 0;

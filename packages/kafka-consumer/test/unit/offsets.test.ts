@@ -5,12 +5,14 @@ import { OffsetTracker } from '../../src/processing/offsets.js';
 const msgs = (...offsets: number[]) => offsets.map((o) => ({ offset: String(o) }));
 
 describe('OffsetTracker', () => {
-  it('has nothing to commit before a batch arrived; with one in flight, its first offset', () => {
+  it('has nothing to commit before a message of the generation finished (nothing changed)', () => {
     const t = new OffsetTracker();
     t.partition('a', 0);
     expect(t.pending(true)).toEqual([]);
-    t.partition('a', 0).add(msgs(7, 8));
-    expect(t.pending(true)).toEqual([{ topic: 'a', partition: 0, offset: '7', metadata: null }]);
+    const b = t.partition('a', 0).add(msgs(7, 8));
+    expect(t.pending(true)).toEqual([]);
+    t.partition('a', 0).finish(b, 0);
+    expect(t.pending(true)).toEqual([{ topic: 'a', partition: 0, offset: '8', metadata: null }]);
   });
 
   it('commits last finished + 1 when messages finish in order (the Kafka convention)', () => {

@@ -60,7 +60,7 @@ export function fakeClient() {
     isActive: () => true,
     ...overrides,
   });
-  return { factory, commits, batch, hooks: () => hooks as ClientHooks };
+  return { factory, client, commits, batch, hooks: () => hooks as ClientHooks };
 }
 
 export const options = (

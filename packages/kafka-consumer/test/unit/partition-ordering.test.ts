@@ -1,49 +1,41 @@
-import { describe, expect, it, onTestFinished, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { commitError, heartbeatError } from '../../src/client/errors.js';
 import { MAX_CRASH_RESTARTS } from '../../src/group/supervisor.js';
-import { ClientError, createConsumer, EXIT_CODES, RebalanceError } from '../../src/index.js';
+import { ClientError, createConsumer, EXIT_CODES } from '../../src/index.js';
 import { fakeClient, options } from './support/fake-client.js';
 
 /** What KafkaJS throws, classified by the real adapter's classifier (as the KafkaJS client port does). */
 const kafkaJs = (type: string) => Object.assign(new Error(type), { name: 'KafkaJSProtocolError', type });
 const rebalancing = () => heartbeatError(kafkaJs('REBALANCE_IN_PROGRESS'));
 
-describe('runner (fake client)', () => {
-  it('on a rebalance mid-batch: stops the batch, commits what finished before the re-join, starts nothing until re-assigned', async () => {
+describe('partition ordering on the scheduler (fake client)', () => {
+  it('on a rebalance mid-batch: starts nothing more, commits what finished before the re-join, starts nothing until re-assigned', async () => {
     const fake = fakeClient();
     const seen: string[] = [];
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
     const c = createConsumer(
-      options(({ message }) => void seen.push(message.offset)),
-      {
-        clientFactory: fake.factory,
-      },
+      options(async ({ message }) => {
+        seen.push(message.offset);
+        if (message.offset === '1') await gate;
+      }),
+      { clientFactory: fake.factory },
     );
     await c.run();
-    // Heartbeat checks are time-gated (at most every 100 ms): let the clock run 1 s per reading.
-    let clock = Date.now();
-    vi.spyOn(Date, 'now').mockImplementation(() => {
-      clock += 1000;
-      return clock;
-    });
-    onTestFinished(() => void vi.restoreAllMocks());
-    const error = rebalancing();
-    let beats = 0;
-    const first = fake.batch([0, 1, 2, 3], {
-      heartbeat: async () => {
-        if (++beats === 2) throw error;
-      },
-    });
-    await expect(fake.hooks().onBatch(first)).rejects.toBe(error);
-    expect(seen).toEqual(['0', '1']);
+    await fake.hooks().onBatch(fake.batch([0, 1, 2, 3]));
+    await vi.waitFor(() => expect(seen).toEqual(['0', '1']));
+    fake.hooks().onRebalancing();
     expect(c.health().state).toBe('rebalancing');
-    await fake.hooks().onBatch(fake.batch([2, 3]));
-    expect(seen).toEqual(['0', '1']);
+    release();
     // The client waits for this before it sends its JoinGroup.
     await fake.hooks().beforeJoin();
+    expect(seen).toEqual(['0', '1']);
     expect(fake.commits).toEqual([{ offsets: [{ topic: 't', partition: 0, offset: '2' }] }]);
     fake.hooks().onAssigned([{ topic: 't', partition: 0 }]);
     await fake.hooks().onBatch(fake.batch([2, 3]));
-    expect(seen).toEqual(['0', '1', '2', '3']);
+    await vi.waitFor(() => expect(seen).toEqual(['0', '1', '2', '3']));
     await c.disconnect();
   });
 
@@ -64,13 +56,13 @@ describe('runner (fake client)', () => {
     c.on('message.dead-lettered', (e) => dead.push(e.offset));
     await c.run();
     await fake.hooks().onBatch(fake.batch([0]));
+    await vi.waitFor(() => expect(dead).toEqual(['0']));
     expect(retrying).toEqual([1, 2]);
-    expect(dead).toEqual(['0']);
     expect(c.health().state).toBe('running');
     await c.disconnect();
   });
 
-  it("the handler's own heartbeat() finding a rebalance ends the batch instead of a retry", async () => {
+  it("the handler's own heartbeat() finding a rebalance ends the message's lane instead of a retry", async () => {
     const fake = fakeClient();
     const attempts: number[] = [];
     const c = createConsumer(
@@ -91,7 +83,8 @@ describe('runner (fake client)', () => {
         if (attempts.length > 0) throw error;
       },
     });
-    await expect(fake.hooks().onBatch(batch)).rejects.toBeInstanceOf(RebalanceError);
+    await fake.hooks().onBatch(batch);
+    await vi.waitFor(() => expect(c.health().state).toBe('rebalancing'));
     expect(attempts).toEqual([1]);
     expect(retrying).toEqual([]);
     await fake.hooks().beforeJoin();
@@ -135,7 +128,7 @@ describe('runner (fake client)', () => {
     );
     await c.run();
     await fake.hooks().onBatch(fake.batch([0, 1]));
-    expect(tries).toBe(3);
+    await vi.waitFor(() => expect(tries).toBe(3));
     expect(fake.commits).toEqual([{ offsets: [{ topic: 't', partition: 0, offset: '2' }] }]);
     expect(c.health().state).toBe('running');
     await c.disconnect();
@@ -156,30 +149,34 @@ describe('runner (fake client)', () => {
     c.on('error', (e) => errors.push(e.error));
     await c.run();
     await fake.hooks().onBatch(fake.batch([0]));
-    expect(errors.map((e) => e.name)).toEqual(['RebalanceError']);
+    await vi.waitFor(() => expect(errors.map((e) => e.name)).toEqual(['RebalanceError']));
     fenced = false;
     await c.disconnect();
     expect(fake.commits).toEqual([{ offsets: [{ topic: 't', partition: 0, offset: '1' }] }]);
   });
 
-  it('asks the client for a heartbeat at most every 100 ms, not once per message, and keeps order', async () => {
+  it('async handlers of one partition run one at a time, in offset order', async () => {
     const fake = fakeClient();
     const seen: string[] = [];
+    let running = 0;
+    let most = 0;
     const c = createConsumer(
-      options(async ({ message }) => void seen.push(message.offset)),
-      {
-        clientFactory: fake.factory,
-      },
+      options(
+        async ({ message }) => {
+          most = Math.max(most, ++running);
+          await Promise.resolve();
+          seen.push(message.offset);
+          running--;
+        },
+        { concurrency: 4 },
+      ),
+      { clientFactory: fake.factory },
     );
     await c.run();
-    let beats = 0;
     const offsets = Array.from({ length: 1000 }, (_, i) => i);
-    const started = Date.now();
-    await fake.hooks().onBatch(fake.batch(offsets, { heartbeat: async () => void beats++ }));
-    const elapsed = Date.now() - started;
-    expect(seen).toEqual(offsets.map(String));
-    expect(beats).toBeGreaterThanOrEqual(1);
-    expect(beats).toBeLessThanOrEqual(Math.ceil(elapsed / 100) + 1);
+    await fake.hooks().onBatch(fake.batch(offsets));
+    await vi.waitFor(() => expect(seen).toEqual(offsets.map(String)));
+    expect(most).toBe(1);
     await c.disconnect();
   });
 
@@ -256,8 +253,8 @@ describe('runner (fake client)', () => {
     await c.run();
     await fake.hooks().onBatch(fake.batch([0, 1, 2], { isActive: () => active }));
     expect(seen).toEqual(['0']);
-    expect(fake.commits).toEqual([{ offsets: [{ topic: 't', partition: 0, offset: '1' }] }]);
     await c.disconnect();
+    expect(fake.commits).toEqual([{ offsets: [{ topic: 't', partition: 0, offset: '1' }] }]);
   });
 });
 

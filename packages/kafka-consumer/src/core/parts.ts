@@ -1,0 +1,83 @@
+import type { ConsumerClient } from '../client/port.js';
+import { createCommitStrategy } from '../commit/index.js';
+import { CommitPipeline } from '../commit/pipeline.js';
+import type { CommitStrategy } from '../commit/strategy.js';
+import type { DeadLetterPublisher } from '../dead-letter/publisher.js';
+import type { TypedEmitter } from '../events.js';
+import type { Lifecycle } from '../lifecycle.js';
+import type { ResolvedOptions } from '../options.js';
+import { laneOf } from '../processing/lanes.js';
+import { ConcurrencyLimit } from '../processing/limit.js';
+import { MessageProcessor } from '../processing/message.js';
+import { OffsetTracker } from '../processing/offsets.js';
+import { PartitionControl } from '../processing/partitions.js';
+import { Scheduler } from '../processing/scheduler.js';
+
+/** The committed-metadata read on a new assignment waits at most this long, then goes on without it. */
+export const METADATA_READ_TIMEOUT_MS = 5000;
+
+/** The message path, built whole and in order: tracker -> pipeline -> control -> processor -> scheduler. */
+export interface CoreParts {
+  tracker: OffsetTracker;
+  pipeline: CommitPipeline;
+  strategy: CommitStrategy;
+  control: PartitionControl;
+  scheduler: Scheduler;
+}
+
+export interface CoreInput {
+  options: ResolvedOptions<unknown>;
+  client: ConsumerClient;
+  publisher: DeadLetterPublisher | undefined;
+  events: TypedEmitter;
+  lifecycle: Lifecycle;
+  /** Every commit that failed for good (the re-join supervisor watches for fencing). */
+  onCommitFailed: (error: Error) => void;
+}
+
+export function buildCore({
+  options,
+  client,
+  publisher,
+  events,
+  lifecycle,
+  onCommitFailed,
+}: CoreInput): CoreParts {
+  const { logger } = options;
+  const tracker = new OffsetTracker(
+    () => lifecycle.generation.id,
+    (tp, count) =>
+      logger.debug(
+        { ...tp, finished: count },
+        'finished offsets do not fit the commit metadata; committed without',
+      ),
+  );
+  const pipeline = new CommitPipeline(tracker, (offsets) => client.commit(offsets), events, logger, {
+    withMetadata: options.ordering !== 'partition',
+    attempts: 5,
+    initialDelayMs: 100,
+    onFailed: onCommitFailed,
+    onSettled: () => scheduler.commitSettled(),
+  });
+  const strategy = createCommitStrategy(options.commit);
+  const control = new PartitionControl(client, events, (tp) => void scheduler.rewind(tp));
+  const limit = new ConcurrencyLimit(options.concurrency);
+  const processor = new MessageProcessor(options, events, control, publisher, lifecycle, limit);
+  const scheduler: Scheduler = new Scheduler({
+    laneOf: laneOf(options.ordering),
+    limit,
+    maxBuffered: options.maxBufferedPerPartition,
+    maxUncommitted: options.commit.maxUncommitted,
+    heartbeatIntervalMs: options.heartbeatIntervalMs,
+    metadataTimeoutMs: METADATA_READ_TIMEOUT_MS,
+    tracker,
+    pipeline,
+    strategy,
+    control,
+    processor,
+    lifecycle,
+    client,
+    logger,
+  });
+  return { tracker, pipeline, strategy, control, scheduler };
+}

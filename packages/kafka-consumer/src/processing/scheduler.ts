@@ -1,0 +1,329 @@
+import type { ClientBatch, ConsumerClient } from '../client/port.js';
+import type { CommitPipeline } from '../commit/pipeline.js';
+import type { CommitStrategy } from '../commit/strategy.js';
+import { RebalanceError } from '../errors.js';
+import type { Lifecycle } from '../lifecycle.js';
+import type { Logger } from '../logger.js';
+import type { ConsumedMessage, TopicPartition } from '../types.js';
+import { type Item, type LaneOf, newLane, PartitionWork } from './lanes.js';
+import type { ConcurrencyLimit } from './limit.js';
+import type { MessageProcessor, Outcome } from './message.js';
+import type { OffsetTracker } from './offsets.js';
+import type { PartitionControl } from './partitions.js';
+import { ArrivalHeap } from './queue.js';
+import { loadFinishedAbove } from './skip-load.js';
+import { WorkCounter } from './work.js';
+
+export interface SchedulerParts {
+  laneOf: LaneOf;
+  /** Most handler calls in flight in the whole consumer (shared with the processor's backoff). */
+  limit: ConcurrencyLimit;
+  /** Buffered (not yet finished) messages of a partition above which its fetch is paused. */
+  maxBuffered: number;
+  /** per-message: finished-but-unacknowledged messages of a partition before it waits. */
+  maxUncommitted: number;
+  /** How often a batch call held back by a full buffer heartbeats. */
+  heartbeatIntervalMs: number;
+  /** Bound of the committed-metadata read on a new assignment. */
+  metadataTimeoutMs: number;
+  tracker: OffsetTracker;
+  pipeline: CommitPipeline;
+  strategy: CommitStrategy;
+  control: PartitionControl;
+  processor: MessageProcessor<unknown>;
+  lifecycle: Lifecycle;
+  client: ConsumerClient;
+  logger: Logger;
+}
+
+const idOf = (tp: TopicPartition) => `${tp.topic}\u0000${tp.partition}`;
+
+/**
+ * The one work loop, for every ordering. A batch is handed over and the client's call returns at
+ * once (fetching goes on while handlers run); each message joins its lane (`laneOf`), a lane's
+ * messages run one at a time in offset order, ready lanes run in arrival order up to the
+ * consumer-wide limit. Back-pressure (a full buffer pauses the fetch), the per-message commit
+ * window and the requests to the commit pipeline live here and nowhere else. Nothing here waits
+ * by polling: the loop runs again on a finish, a free slot, a settled commit or a new batch.
+ */
+export class Scheduler {
+  lastProgressAt: number | null = null;
+  /** Handler calls started and not finished (backoff included): the one in-flight count. */
+  readonly work = new WorkCounter();
+  readonly #ready = new ArrivalHeap<Item>();
+  readonly #partitions = new Map<string, PartitionWork>();
+  #seq = 0;
+  #pumping = false;
+  /** Reading the committed metadata of a new assignment (bounded); batches wait for it. */
+  #loading: Promise<void> | undefined;
+
+  constructor(private readonly parts: SchedulerParts) {
+    parts.limit.onFreed(() => this.#pump());
+  }
+
+  get inFlight(): number {
+    return this.work.running;
+  }
+
+  readonly onBatch = async (batch: ClientBatch): Promise<void> => {
+    const { lifecycle, control, strategy, pipeline, laneOf } = this.parts;
+    if (this.#loading !== undefined) await this.#loading;
+    if (!lifecycle.accepting || control.isPaused(batch.topic, batch.partition)) return;
+    const part = this.#partition(batch);
+    const { messages } = batch;
+    const track = part.offsets.add(messages);
+    const skip = part.offsets.skip;
+    for (let index = 0; index < messages.length; index++) {
+      const message = messages[index] as ConsumedMessage;
+      if (skip?.has(message.offset)) {
+        part.offsets.finish(track, index);
+        continue;
+      }
+      part.buffered++;
+      const laneId = laneOf(message);
+      let lane = laneId === undefined ? undefined : part.lanes.get(laneId);
+      const first = lane === undefined;
+      if (lane === undefined && laneId !== undefined) {
+        lane = newLane(laneId);
+        part.lanes.set(laneId, lane);
+      }
+      const item: Item = { seq: this.#seq++, batch, message, track, index, lane, part };
+      if (first) this.#ready.push(item);
+      else (lane as NonNullable<typeof lane>).push(item);
+    }
+    if (messages.length > 0) batch.resolveOffset((messages[messages.length - 1] as ConsumedMessage).offset);
+    // per-batch: batches of a partition may finish out of order; each new one also commits what
+    // became committable since the last.
+    if (strategy.afterBatch && !strategy.afterMessage) pipeline.request('batch');
+    this.#pump();
+    if (part.buffered >= this.parts.maxBuffered) await this.#holdBack(part, batch);
+  };
+
+  /**
+   * A full buffer: pause this partition's fetch while others can still be fetched. When every
+   * assigned partition would be paused, KafkaJS would sleep a whole maxWaitTime before its next
+   * fetch (a resume does not cut it short), so the batch call itself waits instead, heartbeating,
+   * until half the buffer drained; fetching then goes on at once.
+   */
+  async #holdBack(part: PartitionWork, batch: ClientBatch): Promise<void> {
+    const { control, lifecycle, maxBuffered, heartbeatIntervalMs } = this.parts;
+    let paused = 0;
+    for (const tp of control.assigned) if (control.isPausedFor(tp, 'back-pressure')) paused++;
+    if (!control.isPausedFor(part.tp, 'back-pressure') && paused + 1 < control.assigned.length) {
+      control.pause(part.tp, 'back-pressure');
+      return;
+    }
+    while (part.buffered * 2 > maxBuffered && lifecycle.accepting && batch.isActive()) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, Math.min(1000, heartbeatIntervalMs));
+        part.drained = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      part.drained = undefined;
+      await batch.heartbeat();
+    }
+  }
+
+  #partition(tp: TopicPartition): PartitionWork {
+    const id = idOf(tp);
+    const generation = this.parts.lifecycle.generation.id;
+    let part = this.#partitions.get(id);
+    if (part === undefined || part.generation !== generation) {
+      const offsets = this.parts.tracker.partition(tp.topic, tp.partition);
+      part = new PartitionWork({ topic: tp.topic, partition: tp.partition }, offsets, generation);
+      this.#partitions.set(id, part);
+    }
+    return part;
+  }
+
+  #pump(): void {
+    if (this.#pumping) return;
+    this.#pumping = true;
+    try {
+      const { limit, lifecycle, control } = this.parts;
+      while (this.#ready.length > 0) {
+        if (!lifecycle.accepting || !limit.tryTake()) return;
+        const item = this.#ready.shift() as Item;
+        const { part } = item;
+        if (part.generation !== lifecycle.generation.id || !item.batch.isActive()) {
+          limit.release();
+        } else if (control.isPaused(part.tp.topic, part.tp.partition)) {
+          limit.release();
+          this.#drop(item);
+        } else if (this.#mustWait(item)) {
+          limit.release();
+          part.parked.push(item);
+        } else this.#start(item);
+      }
+    } finally {
+      this.#pumping = false;
+    }
+  }
+
+  /**
+   * The per-message window: a partition with `maxUncommitted` finished messages not yet covered by
+   * an acknowledged commit waits for the commit in flight (one round trip per window). When no
+   * commit can say more (the head is stuck and the finished offsets above it no longer fit the
+   * metadata), only the head may run: the partition is blocked behind it, and says so in health().
+   */
+  #mustWait(item: Item): boolean {
+    const { strategy, maxUncommitted, pipeline, tracker } = this.parts;
+    const { part } = item;
+    if (!strategy.afterMessage || part.offsets.uncommitted < maxUncommitted) {
+      part.blockedSince = undefined;
+      return false;
+    }
+    if (part.parked.length > 0) return true;
+    if (pipeline.busy) return true;
+    if (tracker.pendingOf(part.offsets, true) !== undefined) {
+      pipeline.request('message');
+      return true;
+    }
+    const head = part.offsets.committable();
+    if (part.blockedSince === undefined || part.blockedAt !== head) {
+      part.blockedSince = Date.now();
+      part.blockedAt = head;
+      this.parts.logger.warn(
+        { ...part.tp, offset: head, finishedAbove: part.offsets.uncommitted },
+        'partition blocked behind an unfinished message: the finished offsets above it no longer fit the commit metadata',
+      );
+    }
+    return item.message.offset !== head;
+  }
+
+  /** A commit settled or a partition's head moved: parked messages may run again. */
+  readonly commitSettled = (): void => {
+    for (const part of this.#partitions.values()) this.#unpark(part);
+    this.#pump();
+  };
+
+  #unpark(part: PartitionWork): void {
+    if (part.parked.length === 0) return;
+    for (const item of part.parked.splice(0)) this.#ready.push(item);
+  }
+
+  #start(item: Item): void {
+    const { part } = item;
+    this.work.begin();
+    part.running++;
+    let outcome: Outcome | Promise<Outcome>;
+    try {
+      outcome = this.parts.processor.process(item.batch, item.message, this.parts.lifecycle.generation);
+    } catch (error) {
+      outcome = Promise.reject(error);
+    }
+    if (typeof outcome === 'string') this.#finish(item, outcome);
+    else
+      outcome.then(
+        (result) => this.#finish(item, result),
+        (error: unknown) => {
+          // The handler's own heartbeat found the group rebalancing: start nothing more until the
+          // re-join (the client re-joins on its next heartbeat); this message comes again.
+          this.parts.logger.debug({ err: error }, 'handler call ended by a rebalance');
+          if (error instanceof RebalanceError && this.parts.lifecycle.state === 'running')
+            this.parts.lifecycle.to('rebalancing');
+          this.#finish(item, 'halt');
+        },
+      );
+  }
+
+  #finish(item: Item, outcome: Outcome): void {
+    const { part } = item;
+    const { strategy, pipeline, lifecycle, control, limit, maxBuffered } = this.parts;
+    limit.release();
+    part.running--;
+    part.buffered--;
+    if (outcome === 'done' && part.generation === lifecycle.generation.id) {
+      const moved = part.offsets.finish(item.track, item.index);
+      this.lastProgressAt = Date.now();
+      if (strategy.afterMessage) pipeline.request('message');
+      else if (strategy.afterBatch && item.track.head >= item.track.end) pipeline.request('batch');
+      if (moved) this.#unpark(part);
+    } else if (outcome === 'halt' && strategy.afterBatch && lifecycle.accepting) {
+      // The partition stops here (held): what finished before it is committed.
+      pipeline.request('batch');
+    }
+    const lane = item.lane;
+    if (lane !== undefined) {
+      // After a halt the lane's later messages must not overtake the unfinished one: dropped
+      // (they are fetched again from the lowest unfinished offset).
+      const next = lane.shift();
+      if (next === undefined) part.lanes.delete(lane.id);
+      else if (outcome === 'halt') this.#drop(next);
+      else this.#ready.push(next);
+    }
+    if (part.buffered * 2 <= maxBuffered) {
+      part.drained?.();
+      if (lifecycle.accepting) control.unpause(part.tp, 'back-pressure');
+    }
+    if (part.running === 0) part.idle?.();
+    this.work.end();
+    this.#pump();
+  }
+
+  /** A held partition: its waiting messages are dropped (fetched again when it is released). */
+  #drop(item: Item): void {
+    item.part.buffered--;
+    const next = item.lane?.shift();
+    if (next !== undefined) this.#drop(next);
+    else if (item.lane !== undefined) item.part.lanes.delete(item.lane.id);
+  }
+
+  /** Partitions blocked behind an unfinished head (see `#mustWait`). */
+  blocked(): Array<TopicPartition & { offset: string; since: number }> {
+    const out: Array<TopicPartition & { offset: string; since: number }> = [];
+    for (const part of this.#partitions.values()) {
+      if (part.blockedSince !== undefined && part.offsets.uncommitted >= this.parts.maxUncommitted)
+        out.push({ ...part.tp, offset: part.blockedAt ?? '?', since: part.blockedSince });
+    }
+    return out;
+  }
+
+  /**
+   * A new assignment: read the committed offsets' metadata (bounded), so messages that finished
+   * above the committed offset before a restart or rebalance are skipped when they come again.
+   */
+  assigned(assigned: readonly TopicPartition[]): void {
+    this.clear();
+    const { client, tracker, logger, metadataTimeoutMs } = this.parts;
+    const loading = loadFinishedAbove(client, tracker, assigned, logger, metadataTimeoutMs).finally(() => {
+      if (this.#loading === loading) this.#loading = undefined;
+    });
+    this.#loading = loading;
+  }
+
+  /** Revoke / shutdown: start nothing more; waiting messages are dropped (fetched again). */
+  clear(): void {
+    this.#ready.clear();
+    // A batch call held back by a full buffer returns now (its batch is over), not at its next beat.
+    for (const part of this.#partitions.values()) part.drained?.();
+    this.#partitions.clear();
+  }
+
+  /**
+   * A held partition is released: once its running calls finished, fetch it again from its lowest
+   * unfinished offset; what finished above it is skipped when it comes again.
+   */
+  async rewind(tp: TopicPartition): Promise<void> {
+    const id = idOf(tp);
+    const part = this.#partitions.get(id);
+    const { tracker, client, control } = this.parts;
+    if (part !== undefined && part.running > 0) {
+      await new Promise<void>((resolve) => {
+        part.idle = resolve;
+      });
+      part.idle = undefined;
+    }
+    const offsets = tracker.get(tp.topic, tp.partition);
+    const from = offsets?.lowestUnfinished();
+    if (offsets !== undefined && from !== undefined) {
+      const skip = new Set(offsets.finishedAbove().map(String));
+      this.#partitions.delete(id);
+      tracker.reset(tp.topic, tp.partition).skip = skip;
+      client.seek(tp, from);
+    }
+    control.unpause(tp, 'hold');
+  }
+}

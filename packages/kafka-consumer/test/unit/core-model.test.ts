@@ -1,0 +1,137 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { createConsumer, noopLogger } from '../../src/index.js';
+import { ModelBroker } from './support/model-broker.js';
+
+/**
+ * Model-based: random interleavings of batch arrival, handler success and failure (retried, then
+ * dead-lettered or held), release of a held partition, revoke and re-assignment, and commit
+ * acknowledgement, transient failure or fencing, under every ordering and commit strategy. The
+ * model broker checks at every event: no commit passes an unprocessed offset (its metadata lists
+ * only processed ones); acknowledged commits never go backwards within a generation; a held
+ * partition is never resumed while the consumer reports it held; no handler
+ * starts during a revoke or for a partition not assigned; a timer scheduled at any step fires; and
+ * after the run quiesces every record was processed and the group's commit reached the log end.
+ */
+
+const PARTITIONS = 2;
+const LENGTH = 24;
+
+const step = fc.oneof(
+  fc.record({
+    kind: fc.constant('fetch' as const),
+    partition: fc.nat(PARTITIONS - 1),
+    count: fc.integer({ min: 1, max: 6 }),
+  }),
+  fc.record({ kind: fc.constant('succeed' as const), pick: fc.nat(20) }),
+  fc.record({ kind: fc.constant('fail' as const), pick: fc.nat(20) }),
+  fc.record({
+    kind: fc.constant('commit' as const),
+    how: fc.constantFrom('ack' as const, 'ack' as const, 'retriable' as const, 'fenced' as const),
+  }),
+  fc.record({ kind: fc.constant('release' as const), partition: fc.nat(PARTITIONS - 1) }),
+  fc.record({ kind: fc.constant('rebalance' as const), keep: fc.subarray([0, 1], { minLength: 1 }) }),
+);
+
+const scenario = fc.record({
+  ordering: fc.constantFrom('partition' as const, 'key' as const, 'unordered' as const),
+  commit: fc.constantFrom('per-message' as const, 'per-batch' as const, 'interval' as const),
+  deadLetter: fc.boolean(),
+  concurrency: fc.integer({ min: 1, max: 4 }),
+  maxUncommitted: fc.integer({ min: 1, max: 4 }),
+  steps: fc.array(step, { maxLength: 40 }),
+});
+
+const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** A timer scheduled now fires (the event loop is not starved by a microtask loop). */
+const timerFires = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
+
+describe('core model (fake client, random interleavings)', () => {
+  it('holds the commit, generation and progress invariants under every ordering and strategy', async () => {
+    await fc.assert(
+      fc.asyncProperty(scenario, async (s) => {
+        const broker = new ModelBroker(PARTITIONS, LENGTH, ['a', 'b', null]);
+        const c = createConsumer(
+          {
+            brokers: ['localhost:9092'],
+            groupId: 'g',
+            topics: ['t'],
+            logger: noopLogger,
+            shutdown: { signals: [], drainTimeoutMs: 1000 },
+            ordering: s.ordering,
+            concurrency: s.concurrency,
+            maxBufferedPerPartition: 8,
+            commit:
+              s.commit === 'interval'
+                ? { strategy: 'interval', intervalMs: 60_000 }
+                : { strategy: s.commit, maxUncommitted: s.maxUncommitted },
+            retry: { maxRetries: 1, initialDelayMs: 0, maxDelayMs: 0 },
+            deadLetter: s.deadLetter ? { topic: 't.dlq', recoveryDelayMs: 60_000 } : false,
+            handler: broker.handler as never,
+          },
+          { clientFactory: broker.factory },
+        );
+        c.on('error', () => undefined);
+        broker.held = (partition) => c.health().stoppedPartitions.some((tp) => tp.partition === partition);
+        // A dead-lettered record is finished: its offset may be committed.
+        c.on('message.dead-lettered', (e) => broker.partitions[e.partition]?.processed.add(Number(e.offset)));
+        await c.run();
+        const settleAll = async () => {
+          for (const call of broker.calls.splice(0)) call.resolve();
+          while (broker.commits.length > 0) broker.settleCommit('ack');
+          await tick();
+        };
+        for (const action of s.steps) {
+          if (action.kind === 'fetch') broker.fetch(action.partition, action.count);
+          else if (action.kind === 'succeed' || action.kind === 'fail') {
+            const [call] = broker.calls.splice(action.pick % Math.max(1, broker.calls.length), 1);
+            if (action.kind === 'succeed') call?.resolve();
+            else call?.reject(new Error('handler failed'));
+          } else if (action.kind === 'commit') broker.settleCommit(action.how);
+          else if (action.kind === 'release') c.resumePartition('t', action.partition);
+          else await broker.rebalance(action.keep, settleAll);
+          await tick();
+          await timerFires();
+        }
+        // Quiesce: every partition back, holds released, everything fetched, finished and committed.
+        await broker.rebalance([0, 1], settleAll);
+        const deadline = Date.now() + 3000;
+        while (Date.now() < deadline) {
+          for (const p of broker.partitions) {
+            if (!c.health().problems.some((problem) => problem.startsWith(`t[${p.partition}] paused`)))
+              continue;
+            c.resumePartition('t', p.partition);
+          }
+          for (const p of broker.partitions) broker.fetch(p.partition, 6);
+          await settleAll();
+          const done = broker.partitions.every((p) => p.processed.size === LENGTH && p.position >= LENGTH);
+          if (done && broker.calls.length === 0 && c.health().inFlight === 0) break;
+        }
+        let stopped = false;
+        const stopping = c.disconnect().then(() => {
+          stopped = true;
+        });
+        while (!stopped) await settleAll();
+        await stopping;
+        expect(broker.violations.join('\n')).toBe('');
+        if (broker.partitions.some((p) => p.processed.size !== LENGTH) && process.env.MODEL_DEBUG)
+          console.log(
+            JSON.stringify(s),
+            c.health(),
+            broker.partitions.map((p) => ({ ...p, log: undefined, processed: [...p.processed] })),
+            broker.calls.length,
+            broker.commits.length,
+          );
+        for (const p of broker.partitions) {
+          expect(p.processed.size, `partition ${p.partition} processed`).toBe(LENGTH);
+        }
+      }),
+      {
+        numRuns: Number(process.env.MODEL_RUNS ?? 1000),
+        interruptAfterTimeLimit: 55_000,
+        markInterruptAsFailure: true,
+      },
+    );
+  }, 70_000);
+});
