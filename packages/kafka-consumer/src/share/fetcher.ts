@@ -159,6 +159,27 @@ export class Fetcher {
     return records;
   }
 
+  /** The partitions assigned now, by topic name; waits up to `waitMs` for a first assignment. */
+  async assigned(waitMs: number): Promise<Array<{ topic: string; partition: number }>> {
+    await this.#untilAssigned(waitMs);
+    const named = await Promise.all(
+      this.#assignment.map(async (p) => ({
+        topic: await this.#index.name(p.topicId),
+        partition: p.partition,
+      })),
+    );
+    return named.filter((p): p is { topic: string; partition: number } => p.topic !== undefined);
+  }
+
+  get lockDurationMs(): number {
+    return this.#lockMs;
+  }
+
+  /** Records handed out and not yet acknowledged (their locks are this member's to keep). */
+  outstanding(): ShareRecord[] {
+    return [...this.#outstanding.values()].flatMap((held) => [...held.values()]);
+  }
+
   /** Queues acknowledgements of records this fetcher handed out. */
   acknowledge(records: readonly ShareRecord[], type: AcknowledgeTypeCode): Promise<void> {
     const byPartition = new Map<string, { id: PartitionId; offsets: bigint[] }>();
@@ -172,10 +193,11 @@ export class Fetcher {
         );
       }
       const key = partitionKey(id);
+      // The first acknowledgement of a record counts; later ones are ignored.
+      if (!this.#outstanding.get(key)?.delete(BigInt(r.offset))) continue;
       const entry = byPartition.get(key) ?? { id, offsets: [] };
       entry.offsets.push(BigInt(r.offset));
       byPartition.set(key, entry);
-      this.#outstanding.get(key)?.delete(BigInt(r.offset));
     }
     const done = [...byPartition.values()].map(({ id, offsets }) => this.#pending.add(id, offsets, type));
     this.#scheduleLinger();

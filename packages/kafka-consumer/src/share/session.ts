@@ -55,6 +55,10 @@ export interface ShareSession {
   renew(records: readonly ShareRecord[]): Promise<number>;
   /** Sends the queued acknowledgements now (ShareAcknowledge), without fetching. */
   flush(): Promise<void>;
+  /** The partitions assigned now; waits up to `waitMs` for the first assignment. */
+  assigned(waitMs: number): Promise<Array<{ topic: string; partition: number }>>;
+  /** Records handed out and not yet acknowledged. */
+  held(): ShareRecord[];
   describe(): Promise<DescribedShareGroup>;
   close(): Promise<void>;
 }
@@ -116,6 +120,8 @@ export async function openShareSession(options: ShareSessionOptions): Promise<Sh
     },
     renew: (records) => fetcher.renew(records),
     flush: () => fetcher.flush(),
+    assigned: (waitMs) => fetcher.assigned(waitMs),
+    held: () => fetcher.outstanding(),
     describe: async () => {
       const coordinator = await link.coordinator(options.groupId);
       const [group] = await coordinator.send(shareGroupDescribe([options.groupId]));
