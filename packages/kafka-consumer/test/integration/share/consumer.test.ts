@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { consumeAll } from '@kafkakit/kafka-testkit';
+import { consumeAll, testClient, uniqueName } from '@kafkakit/kafka-testkit';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   createShareConsumer,
@@ -52,6 +52,9 @@ describe('createShareConsumer: the runtime on a share group', () => {
       }),
     );
     await Promise.all(all.map((c) => c.run()));
+    expect(all.map((c) => [c.health().status, c.health().assignedPartitions])).toEqual(
+      all.map(() => ['healthy', [{ topic: name, partition: 0 }]]),
+    );
     const sent = await produceBatches(name, 60, 5);
     await vi.waitFor(() => expect(handled.size).toBe(sent.length), { timeout: 30_000, interval: 100 });
     expect(byConsumer.every((n) => n > 0)).toBe(true);
@@ -151,5 +154,23 @@ describe('createShareConsumer: the runtime on a share group', () => {
     expect(Date.now() - since).toBeLessThan(5000);
     const all = Array.from({ length: 10 }, (_, i) => `m${i}`);
     expect(taken.sort()).toEqual(all.filter((v) => v !== started[0]).sort());
+  });
+
+  it('run() rejects with the share-group failure: a group id of a consumer group is GROUP_TYPE_CONFLICT', async () => {
+    const name = await topic('kc-sc-conflict');
+    const groupId = uniqueName('kc-classic');
+    const classic = testClient(brokers()).consumer({ groupId });
+    await classic.connect();
+    await classic.subscribe({ topics: [name] });
+    const joined = new Promise<void>((resolve) => classic.on(classic.events.GROUP_JOIN, () => resolve()));
+    await classic.run({ eachMessage: async () => undefined });
+    await joined;
+    try {
+      const c = shareConsumer({ topics: [name], groupId, handler: async () => undefined });
+      await expect(c.run()).rejects.toMatchObject({ name: 'ShareGroupError', code: 'GROUP_TYPE_CONFLICT' });
+      expect(c.health().status).not.toBe('healthy');
+    } finally {
+      await classic.disconnect();
+    }
   });
 });
