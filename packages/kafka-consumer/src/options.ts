@@ -31,6 +31,12 @@ const commitOf = (c: z.output<typeof f.strategy> | z.output<typeof commitObject>
   };
 };
 
+/**
+ * Records a share consumer acquires per fetch and holds at most per partition: each one is locked
+ * to this member until its handler finished, so about what the handlers can start soon.
+ */
+export const shareBatchSize = (concurrency: number): number => Math.min(500, Math.max(10, concurrency * 2));
+
 /** Options that mean nothing for a share group, and what replaces each. */
 const NOT_FOR_SHARE = {
   commit: 'a share group commits no offsets: each record is acknowledged when its handler finished',
@@ -212,6 +218,11 @@ const optionsSchema = z
       commit: o.commit ?? commitOf(DEFAULTS.commit),
       // A share group's records arrive from any partition to any member: no order to keep.
       ordering: o.ordering ?? (o.groupType === 'share' ? 'unordered' : DEFAULTS.ordering),
+      // A share consumer's buffer is records locked to it: never more than a fetch's worth.
+      maxBufferedPerPartition:
+        o.groupType === 'share'
+          ? Math.min(o.maxBufferedPerPartition, shareBatchSize(o.concurrency))
+          : o.maxBufferedPerPartition,
       groupId,
       clientId: o.clientId ?? groupId,
       logger: o.logger ?? createJsonLogger({ level: 'info', bindings: { groupId } }),

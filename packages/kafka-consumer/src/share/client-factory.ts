@@ -1,5 +1,5 @@
 import type { ClientFactory } from '../client/port.js';
-import type { ResolvedOptions } from '../options.js';
+import { type ResolvedOptions, shareBatchSize } from '../options.js';
 import { ShareConsumerClient } from './consumer-client.js';
 
 /**
@@ -22,8 +22,8 @@ export function shareClientFactory(base: ClientFactory, options: ResolvedOptions
           maxWaitMs: o.maxWaitTimeMs,
           // What a fetch acquires is locked to this member until acknowledged: take about what the
           // handlers can start soon, not a whole buffer's worth.
-          maxRecords: Math.min(500, Math.max(10, options.concurrency * 2)),
-          batchSize: Math.min(500, Math.max(10, options.concurrency * 2)),
+          maxRecords: shareBatchSize(options.concurrency),
+          batchSize: shareBatchSize(options.concurrency),
         },
         options.logger,
       ),
