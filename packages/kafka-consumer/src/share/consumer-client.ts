@@ -3,10 +3,10 @@
  * scheduler, handler call and outcome path as a consumer group. Each fetch is handed over as one
  * batch per partition (ShareRecords are ConsumedMessages, with `deliveryCount`); each message's
  * outcome comes back through `batch.acknowledge` and becomes ACCEPT, RELEASE or REJECT. There are
- * no offsets to commit, no rebalance to wait for and nothing to seek: `commit`, `heartbeat` and
- * `seek` have nothing to do. A handler that runs past the acquisition lock loses its record to
- * another member (see the README); `stop()` releases every record that did not finish and leaves
- * the group.
+ * no offsets to commit and no rebalance to wait for: `commit` and `heartbeat` do nothing, and
+ * `seek` only releases the records the scheduler dropped. A handler that runs past the acquisition
+ * lock loses its record to another member (see the README); `stop()` releases every record that
+ * did not finish and leaves the group.
  */
 
 import type { ClientBatch, ClientHooks, CommittedOffset, ConsumerClient } from '../client/port.js';
@@ -127,9 +127,16 @@ export class ShareConsumerClient implements ConsumerClient {
     if (this.#paused.size === 0) this.#resumed?.();
   }
 
-  /** A released record comes back by itself; there is no position to move. */
-  seek(): void {
-    // nothing to do
+  /**
+   * The runtime re-reads a partition after a hold (a failed dead-letter write) once none of its
+   * handlers runs: the records it had dropped are released, so they come again now rather than
+   * when their locks run out. There is no position to move.
+   */
+  seek(tp: TopicPartition): void {
+    const session = this.#session;
+    if (session === undefined) return;
+    const dropped = session.held().filter((r) => r.topic === tp.topic && r.partition === tp.partition);
+    if (dropped.length > 0) session.acknowledge(dropped, 'release').catch(() => undefined);
   }
 
   async stop(): Promise<void> {
