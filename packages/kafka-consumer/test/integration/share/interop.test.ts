@@ -74,6 +74,9 @@ describe("share groups: interop with Kafka's own tools", () => {
       name,
       '--group',
       groupId,
+      // Small fetches, as ours: otherwise whoever fetches first may take all 200 records.
+      '--command-property',
+      'max.poll.records=5',
     ]);
     tools.push(console);
     // Both are members with an assignment before anything is produced.
