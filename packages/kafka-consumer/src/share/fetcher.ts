@@ -8,6 +8,7 @@ import { AcknowledgeType, type AcknowledgeTypeCode } from './acknowledgement-bat
 import { KafkaCode } from './error-codes.js';
 import type { FetchPartitionResponse } from './fetch-api.js';
 import type { AssignedTopic } from './heartbeat-api.js';
+import { HeldRecords } from './held-records.js';
 import type { KafkaJsLink } from './kafkajs-link.js';
 import { type FetchLimits, NodeSession } from './node-session.js';
 import { type PartitionId, PendingAcks, partitionKey, settle } from './pending-acks.js';
@@ -48,9 +49,7 @@ export class Fetcher {
   readonly #index: TopicIndex;
   readonly #nodes = new Map<number, NodeSession>();
   readonly #pending = new PendingAcks();
-  /** Handed out, not yet acknowledged: by partition key, by offset. */
-  readonly #outstanding = new Map<string, Map<bigint, ShareRecord>>();
-  readonly #partitionOf = new WeakMap<ShareRecord, PartitionId>();
+  readonly #held = new HeldRecords();
   #assignment: PartitionId[] = [];
   #assigned: Array<() => void> = [];
   #fetching = false;
@@ -149,13 +148,7 @@ export class Fetcher {
     // Records that cannot be read would come back forever: reject them (never delivered again).
     if (undecodable)
       this.#pending.add(id, undecodable.offsets, AcknowledgeType.REJECT).catch(() => undefined);
-    const key = partitionKey(id);
-    const held = this.#outstanding.get(key) ?? new Map<bigint, ShareRecord>();
-    for (const r of records) {
-      held.set(BigInt(r.offset), r);
-      this.#partitionOf.set(r, id);
-    }
-    this.#outstanding.set(key, held);
+    this.#held.add(id, records);
     return records;
   }
 
@@ -177,29 +170,19 @@ export class Fetcher {
 
   /** Records handed out and not yet acknowledged (their locks are this member's to keep). */
   outstanding(): ShareRecord[] {
-    return [...this.#outstanding.values()].flatMap((held) => [...held.values()]);
+    return this.#held.all();
   }
 
   /** Queues acknowledgements of records this fetcher handed out. */
   acknowledge(records: readonly ShareRecord[], type: AcknowledgeTypeCode): Promise<void> {
-    const byPartition = new Map<string, { id: PartitionId; offsets: bigint[] }>();
-    for (const r of records) {
-      const id = this.#partitionOf.get(r);
-      if (id === undefined) {
-        return Promise.reject(
-          new ShareAcknowledgeError(
-            `Record ${r.topic}[${r.partition}]@${r.offset} was not handed out by this session`,
-          ),
-        );
-      }
-      const key = partitionKey(id);
-      // The first acknowledgement of a record counts; later ones are ignored.
-      if (!this.#outstanding.get(key)?.delete(BigInt(r.offset))) continue;
-      const entry = byPartition.get(key) ?? { id, offsets: [] };
-      entry.offsets.push(BigInt(r.offset));
-      byPartition.set(key, entry);
+    const stranger = records.find((r) => this.#held.partitionOf(r) === undefined);
+    if (stranger !== undefined) {
+      const where = `${stranger.topic}[${stranger.partition}]@${stranger.offset}`;
+      return Promise.reject(new ShareAcknowledgeError(`Record ${where} was not handed out by this session`));
     }
-    const done = [...byPartition.values()].map(({ id, offsets }) => this.#pending.add(id, offsets, type));
+    // The first acknowledgement of a record counts; later ones find nothing to take.
+    const byPartition = this.#held.take(records);
+    const done = byPartition.map(({ id, offsets }) => this.#pending.add(id, offsets, type));
     this.#scheduleLinger();
     return Promise.all(done).then(() => undefined);
   }
@@ -242,7 +225,7 @@ export class Fetcher {
     const renewals = new PendingAcks();
     const waits: Promise<void>[] = [];
     for (const r of records) {
-      const id = this.#partitionOf.get(r);
+      const id = this.#held.partitionOf(r);
       if (id !== undefined) waits.push(renewals.add(id, [BigInt(r.offset)], AcknowledgeType.RENEW));
     }
     const byNode = await this.#index.leaders(renewals.partitions());
@@ -273,13 +256,8 @@ export class Fetcher {
     if (this.#closed) return;
     this.#closed = true;
     clearTimeout(this.#linger);
-    for (const [, held] of this.#outstanding) {
-      const first = held.values().next().value;
-      if (first === undefined) continue;
-      const id = this.#partitionOf.get(first) as PartitionId;
-      this.#pending.add(id, [...held.keys()], AcknowledgeType.RELEASE).catch(() => undefined);
-    }
-    this.#outstanding.clear();
+    for (const { id, offsets } of this.#held.takeAll())
+      this.#pending.add(id, offsets, AcknowledgeType.RELEASE).catch(() => undefined);
     await this.flush({ close: true });
   }
 }
