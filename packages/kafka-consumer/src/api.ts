@@ -23,6 +23,8 @@ export interface KafkaConsumer {
 /** Test seam: plug another client in place of KafkaJS. */
 export interface ConsumerDependencies {
   clientFactory?: ClientFactory;
+  /** Test seam: the longest commit metadata in characters (the model test makes it tiny). @default 4000 */
+  metadataLimit?: number;
   /** How the process exits (signal shutdown, fatal crash with `exitProcess`). @default process.exit */
   exit?: (code: number) => void;
 }

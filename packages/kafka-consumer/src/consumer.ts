@@ -53,6 +53,7 @@ export function createConsumer<T = Buffer | null>(
     events,
     lifecycle,
     onCommitFailed: (e) => supervisor.notice(e),
+    metadataLimit: dependencies.metadataLimit,
   });
   const crashedForGood = (error: Error) =>
     void recoverOrExit({

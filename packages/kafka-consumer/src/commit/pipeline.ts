@@ -36,6 +36,7 @@ interface Waiter {
 export class CommitPipeline {
   lastCommitAt: number | null = null;
   #running = false;
+  #inFlight = false;
   #wanted: CommitReason | undefined;
   #started = 0;
   #finished = 0;
@@ -50,9 +51,9 @@ export class CommitPipeline {
     private readonly options: PipelineOptions,
   ) {}
 
-  /** A commit is in flight. */
+  /** An OffsetCommit is in flight (sent, not yet settled). */
   get busy(): boolean {
-    return this.#running;
+    return this.#inFlight;
   }
 
   /** Asks for a commit of whatever is committable; coalesces with the one in flight. */
@@ -92,7 +93,12 @@ export class CommitPipeline {
         const offsets = this.tracker.pending(this.options.withMetadata);
         if (offsets.length === 0) continue;
         const seq = ++this.#started;
-        await this.#commit(offsets, reason);
+        this.#inFlight = true;
+        try {
+          await this.#commit(offsets, reason);
+        } finally {
+          this.#inFlight = false;
+        }
         this.#finished = seq;
         this.#wake(false);
         this.options.onSettled?.();

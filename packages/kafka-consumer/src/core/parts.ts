@@ -33,6 +33,7 @@ export interface CoreInput {
   lifecycle: Lifecycle;
   /** Every commit that failed for good (the re-join supervisor watches for fencing). */
   onCommitFailed: (error: Error) => void;
+  metadataLimit: number | undefined;
 }
 
 export function buildCore({
@@ -42,6 +43,7 @@ export function buildCore({
   events,
   lifecycle,
   onCommitFailed,
+  metadataLimit,
 }: CoreInput): CoreParts {
   const { logger } = options;
   const tracker = new OffsetTracker(
@@ -51,6 +53,7 @@ export function buildCore({
         { ...tp, finished: count },
         'finished offsets do not fit the commit metadata; committed without',
       ),
+    metadataLimit,
   );
   const pipeline = new CommitPipeline(tracker, (offsets) => client.commit(offsets), events, logger, {
     withMetadata: options.ordering !== 'partition',

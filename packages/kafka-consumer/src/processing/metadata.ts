@@ -9,7 +9,11 @@ export const METADATA_PREFIX = 'kk1:';
 export const METADATA_LIMIT = 4000;
 
 /** Encodes sorted finished offsets (all > committed) as metadata; undefined when it would not fit. */
-export function encodeFinished(committed: bigint, finished: readonly bigint[]): string | undefined {
+export function encodeFinished(
+  committed: bigint,
+  finished: readonly bigint[],
+  limit: number = METADATA_LIMIT,
+): string | undefined {
   if (finished.length === 0) return '';
   const runs: string[] = [];
   let length = METADATA_PREFIX.length;
@@ -22,7 +26,7 @@ export function encodeFinished(committed: bigint, finished: readonly bigint[]): 
     const delta = (start - committed).toString(36);
     const run = end === start ? delta : `${delta}+${(end - start).toString(36)}`;
     length += run.length + 1;
-    if (length > METADATA_LIMIT) return undefined;
+    if (length > limit) return undefined;
     runs.push(run);
   }
   return METADATA_PREFIX + runs.join(',');

@@ -1,5 +1,5 @@
 import type { TopicPartition } from '../types.js';
-import { encodeFinished } from './metadata.js';
+import { encodeFinished, METADATA_LIMIT } from './metadata.js';
 
 /** The messages of one fetched batch as tracked for commits: which are finished. */
 export class BatchTrack {
@@ -130,6 +130,8 @@ export class OffsetTracker {
     /** The live group generation (the lifecycle's counter); by default the tracker's own. */
     private readonly currentGeneration: () => number = () => this.#ownGeneration,
     private readonly onMetadataTooLarge: (tp: TopicPartition, count: number) => void = ignore,
+    /** Longest commit metadata (characters); Kafka's default offset.metadata.max.bytes is 4096. */
+    private readonly metadataLimit = METADATA_LIMIT,
   ) {}
 
   /** The generation commits are built in: one acknowledged in another is not recorded. */
@@ -172,7 +174,7 @@ export class OffsetTracker {
     if (value < state.committed) return undefined;
     if (withMetadata) {
       const above = state.finishedAbove();
-      const encoded = encodeFinished(value, above);
+      const encoded = encodeFinished(value, above, this.metadataLimit);
       if (encoded === undefined) {
         // Too many to say: the last acknowledged metadata (a true subset) stays until the offset moves.
         if (value === state.committed) return undefined;

@@ -5,6 +5,7 @@ import { RebalanceError } from '../errors.js';
 import type { Lifecycle } from '../lifecycle.js';
 import type { Logger } from '../logger.js';
 import type { ConsumedMessage, TopicPartition } from '../types.js';
+import { holdBack } from './back-pressure.js';
 import { type Item, type LaneOf, newLane, PartitionWork } from './lanes.js';
 import type { ConcurrencyLimit } from './limit.js';
 import type { MessageProcessor, Outcome } from './message.js';
@@ -12,6 +13,7 @@ import type { OffsetTracker } from './offsets.js';
 import type { PartitionControl } from './partitions.js';
 import { ArrivalHeap } from './queue.js';
 import { loadFinishedAbove } from './skip-load.js';
+import { mustWait } from './window.js';
 import { WorkCounter } from './work.js';
 
 export interface SchedulerParts {
@@ -96,35 +98,8 @@ export class Scheduler {
     // became committable since the last.
     if (strategy.afterBatch && !strategy.afterMessage) pipeline.request('batch');
     this.#pump();
-    if (part.buffered >= this.parts.maxBuffered) await this.#holdBack(part, batch);
+    if (part.buffered >= this.parts.maxBuffered) await holdBack(this.parts, part, batch);
   };
-
-  /**
-   * A full buffer: pause this partition's fetch while others can still be fetched. When every
-   * assigned partition would be paused, KafkaJS would sleep a whole maxWaitTime before its next
-   * fetch (a resume does not cut it short), so the batch call itself waits instead, heartbeating,
-   * until half the buffer drained; fetching then goes on at once.
-   */
-  async #holdBack(part: PartitionWork, batch: ClientBatch): Promise<void> {
-    const { control, lifecycle, maxBuffered, heartbeatIntervalMs } = this.parts;
-    let paused = 0;
-    for (const tp of control.assigned) if (control.isPausedFor(tp, 'back-pressure')) paused++;
-    if (!control.isPausedFor(part.tp, 'back-pressure') && paused + 1 < control.assigned.length) {
-      control.pause(part.tp, 'back-pressure');
-      return;
-    }
-    while (part.buffered * 2 > maxBuffered && lifecycle.accepting && batch.isActive()) {
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, Math.min(1000, heartbeatIntervalMs));
-        part.drained = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
-      part.drained = undefined;
-      await batch.heartbeat();
-    }
-  }
 
   #partition(tp: TopicPartition): PartitionWork {
     const id = idOf(tp);
@@ -152,7 +127,7 @@ export class Scheduler {
         } else if (control.isPaused(part.tp.topic, part.tp.partition)) {
           limit.release();
           this.#drop(item);
-        } else if (this.#mustWait(item)) {
+        } else if (mustWait(this.parts, item)) {
           limit.release();
           part.parked.push(item);
         } else this.#start(item);
@@ -160,37 +135,6 @@ export class Scheduler {
     } finally {
       this.#pumping = false;
     }
-  }
-
-  /**
-   * The per-message window: a partition with `maxUncommitted` finished messages not yet covered by
-   * an acknowledged commit waits for the commit in flight (one round trip per window). When no
-   * commit can say more (the head is stuck and the finished offsets above it no longer fit the
-   * metadata), only the head may run: the partition is blocked behind it, and says so in health().
-   */
-  #mustWait(item: Item): boolean {
-    const { strategy, maxUncommitted, pipeline, tracker } = this.parts;
-    const { part } = item;
-    if (!strategy.afterMessage || part.offsets.uncommitted < maxUncommitted) {
-      part.blockedSince = undefined;
-      return false;
-    }
-    if (part.parked.length > 0) return true;
-    if (pipeline.busy) return true;
-    if (tracker.pendingOf(part.offsets, true) !== undefined) {
-      pipeline.request('message');
-      return true;
-    }
-    const head = part.offsets.committable();
-    if (part.blockedSince === undefined || part.blockedAt !== head) {
-      part.blockedSince = Date.now();
-      part.blockedAt = head;
-      this.parts.logger.warn(
-        { ...part.tp, offset: head, finishedAbove: part.offsets.uncommitted },
-        'partition blocked behind an unfinished message: the finished offsets above it no longer fit the commit metadata',
-      );
-    }
-    return item.message.offset !== head;
   }
 
   /** A commit settled or a partition's head moved: parked messages may run again. */

@@ -1,0 +1,43 @@
+import type { ClientBatch } from '../client/port.js';
+import type { Lifecycle } from '../lifecycle.js';
+import type { PartitionWork } from './lanes.js';
+import type { PartitionControl } from './partitions.js';
+
+export interface BackPressureParts {
+  control: PartitionControl;
+  lifecycle: Lifecycle;
+  maxBuffered: number;
+  heartbeatIntervalMs: number;
+}
+
+/**
+ * A full buffer: pause this partition's fetch while others can still be fetched. When every
+ * assigned partition would be paused, KafkaJS would sleep a whole maxWaitTime before its next
+ * fetch (a resume does not cut it short), so the batch call itself waits instead, heartbeating,
+ * until half the buffer drained (or the batch is over); fetching then goes on at once. The
+ * back-pressure pause is lifted by the scheduler when a finish drains the buffer to half.
+ */
+export async function holdBack(
+  parts: BackPressureParts,
+  part: PartitionWork,
+  batch: ClientBatch,
+): Promise<void> {
+  const { control, lifecycle, maxBuffered, heartbeatIntervalMs } = parts;
+  let paused = 0;
+  for (const tp of control.assigned) if (control.isPausedFor(tp, 'back-pressure')) paused++;
+  if (!control.isPausedFor(part.tp, 'back-pressure') && paused + 1 < control.assigned.length) {
+    control.pause(part.tp, 'back-pressure');
+    return;
+  }
+  while (part.buffered * 2 > maxBuffered && lifecycle.accepting && batch.isActive()) {
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, Math.min(1000, heartbeatIntervalMs));
+      part.drained = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+    part.drained = undefined;
+    await batch.heartbeat();
+  }
+}
