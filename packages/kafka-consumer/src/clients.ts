@@ -2,6 +2,7 @@ import { createKafkaJsFactory } from './client/kafkajs.js';
 import type { ClientFactory, ConsumerClient, TopicAdmin } from './client/port.js';
 import { DeadLetterPublisher } from './dead-letter/publisher.js';
 import type { ResolvedOptions } from './options.js';
+import { shareClientFactory } from './share/client-factory.js';
 
 /** The consumer client, the dead-letter publisher (none with `deadLetter: false`) and a topic admin. */
 export function createClients<T>(
@@ -9,8 +10,7 @@ export function createClients<T>(
   clientFactory: ClientFactory | undefined,
 ): { client: ConsumerClient; publisher: DeadLetterPublisher | undefined; admin: TopicAdmin } {
   const { logger } = options;
-  const factory =
-    clientFactory ??
+  const kafkajs = () =>
     createKafkaJsFactory({
       brokers: options.brokers,
       clientId: options.clientId,
@@ -19,6 +19,11 @@ export function createClients<T>(
       logger,
       joinHoldMs: options.rebalanceTimeoutMs,
     });
+  const factory =
+    clientFactory ??
+    (options.groupType === 'share'
+      ? shareClientFactory(kafkajs(), options as ResolvedOptions<unknown>)
+      : kafkajs());
   const client = factory.consumer({
     groupId: options.groupId,
     topics: options.topics,

@@ -15,7 +15,11 @@ export type ErrorCode =
   | 'TOPIC_MISSING'
   | 'DRAIN_TIMEOUT'
   | 'DEPENDENCY_UNAVAILABLE'
-  | 'STATE_INVALID';
+  | 'STATE_INVALID'
+  | 'SHARE_GROUPS_UNAVAILABLE'
+  | 'GROUP_TYPE_CONFLICT'
+  | 'SHARE_GROUP_FAILED'
+  | 'ACKNOWLEDGE_FAILED';
 
 interface ErrorInit {
   cause?: unknown;
@@ -149,6 +153,34 @@ export class DependencyUnavailableError extends KafkaConsumerError {
     super('DEPENDENCY_UNAVAILABLE', message, { cause: options.cause, retriable: true });
     this.name = 'DependencyUnavailableError';
     this.dependency = options.dependency ?? 'dependency';
+  }
+}
+
+/**
+ * A share group (KIP-932) cannot be used: the broker has none (older than 4.1, or `share.version`
+ * is 0), the group id belongs to a classic or consumer group (`GROUP_TYPE_CONFLICT`), the ACLs
+ * deny it (`AUTHORIZATION_FAILED`), or the membership failed otherwise. The message names the cause
+ * and the fix.
+ */
+export class ShareGroupError extends KafkaConsumerError {
+  constructor(
+    code: 'SHARE_GROUPS_UNAVAILABLE' | 'GROUP_TYPE_CONFLICT' | 'AUTHORIZATION_FAILED' | 'SHARE_GROUP_FAILED',
+    message: string,
+    options: { cause?: unknown; retriable?: boolean } = {},
+  ) {
+    super(code, message, options);
+    this.name = 'ShareGroupError';
+  }
+}
+
+/**
+ * The broker did not take an acknowledgement (the acquisition lock ran out, the share session was
+ * reset): the record goes, or went, back to the group and is delivered again.
+ */
+export class ShareAcknowledgeError extends KafkaConsumerError {
+  constructor(message: string, options: { cause?: unknown } = {}) {
+    super('ACKNOWLEDGE_FAILED', message, { cause: options.cause, retriable: false });
+    this.name = 'ShareAcknowledgeError';
   }
 }
 

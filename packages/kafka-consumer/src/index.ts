@@ -22,6 +22,8 @@ export {
   NonRetryableError,
   PartitionStoppedError,
   RebalanceError,
+  ShareAcknowledgeError,
+  ShareGroupError,
   TopicMissingError,
 } from './errors.js';
 export type { CommitReason, ConsumerEvents, EventName, Listener } from './events.js';
@@ -41,6 +43,7 @@ export {
   type ShutdownOptions,
 } from './options.js';
 export { backoffCeiling, backoffDelay, shouldRetry } from './processing/retry.js';
+export { createShareConsumer, type ShareConsumerOptions } from './share/share-consumer.js';
 export { EXIT_CODES, type ExitCode } from './shutdown.js';
 export { STOP_BOUND_MS } from './stop.js';
 export type {

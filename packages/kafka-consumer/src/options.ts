@@ -23,6 +23,29 @@ const commitObject = z.strictObject({
   maxUncommitted: f.int(1, 'messages; 1 waits for every commit').optional(),
 });
 
+const commitOf = (c: z.output<typeof f.strategy> | z.output<typeof commitObject>) => {
+  const o = typeof c === 'string' ? { strategy: c } : c;
+  return {
+    strategy: o.strategy ?? (o.intervalMs === undefined ? DEFAULTS.commit : 'interval'),
+    intervalMs: o.intervalMs ?? DEFAULTS.commitIntervalMs,
+    maxUncommitted: o.maxUncommitted ?? DEFAULTS.maxUncommitted,
+  };
+};
+
+/**
+ * Records a share consumer acquires per fetch and holds at most per partition: each one is locked
+ * to this member until its handler finished, so about what the handlers can start soon.
+ */
+export const shareBatchSize = (concurrency: number): number => Math.min(500, Math.max(10, concurrency * 2));
+
+/** Options that mean nothing for a share group, and what replaces each. */
+const NOT_FOR_SHARE = {
+  commit: 'a share group commits no offsets: each record is acknowledged when its handler finished',
+  ordering: 'a share group has no order: its records are spread over every member',
+  fromBeginning:
+    "a share group starts where the group's share.auto.offset.reset says (kafka-configs.sh --alter --entity-type groups --entity-name <group> --add-config share.auto.offset.reset=earliest)",
+} as const;
+
 /**
  * The consumer options: one schema is the source of their types, defaults and validation. Its
  * input type is `ConsumerOptions`, its output type `ResolvedOptions`.
@@ -47,27 +70,26 @@ const shape = {
    */
   missingTopics: z.enum(['wait', 'fail'], { error: 'must be "wait" or "fail"' }).optional(),
   /** Start from the earliest offset when the group has no committed offset. @default false */
-  fromBeginning: z.boolean({ error: 'must be true or false' }).default(DEFAULTS.fromBeginning),
+  fromBeginning: z.boolean({ error: 'must be true or false' }).optional(),
   /** When finished offsets are committed. @default 'per-batch' */
   commit: z
     .union([f.strategy, commitObject], {
       error: 'must be "per-message", "per-batch", "interval" or { strategy: "interval", intervalMs: 5000 }',
     })
-    .default(DEFAULTS.commit)
-    .transform((c) => {
-      const o = typeof c === 'string' ? { strategy: c } : c;
-      return {
-        strategy: o.strategy ?? (o.intervalMs === undefined ? DEFAULTS.commit : 'interval'),
-        intervalMs: o.intervalMs ?? DEFAULTS.commitIntervalMs,
-        maxUncommitted: o.maxUncommitted ?? DEFAULTS.maxUncommitted,
-      };
-    }),
+    .optional()
+    .transform((c) => (c === undefined ? undefined : commitOf(c))),
   /**
    * 'partition': one message at a time per partition, in offset order; 'key': one at a time per
    * message key (byte-equal; null keys are one key per partition), different keys in parallel;
    * 'unordered': any message beside any other. @default 'partition'
    */
-  ordering: f.ordering.default(DEFAULTS.ordering),
+  ordering: f.ordering.optional(),
+  /**
+   * 'consumer': a consumer group (committed offsets, ordering); 'share': a share group (KIP-932,
+   * Kafka 4.2+), records acquired and acknowledged one by one, no ordering. `createShareConsumer`
+   * sets it. @default 'consumer'
+   */
+  groupType: z.enum(['consumer', 'share'], { error: 'must be "consumer" or "share"' }).default('consumer'),
   /**
    * Most handler calls in flight in the whole consumer. With 'partition' ordering that is at most
    * one per partition (partitions processed at once). @default 1
@@ -167,6 +189,11 @@ type Data = z.output<z.ZodObject<typeof shape>>;
 /** Rules that span fields. */
 function crossCheck(data: Data, ctx: z.RefinementCtx): void {
   const issue = (path: PropertyKey[], message: string) => ctx.addIssue({ code: 'custom', path, message });
+  if (data.groupType === 'share') {
+    for (const [key, why] of Object.entries(NOT_FOR_SHARE))
+      if (data[key as keyof typeof NOT_FOR_SHARE] !== undefined)
+        issue([key], `not an option of a share consumer: ${why}`);
+  }
   if (data.clientId === undefined && data.groupId === undefined)
     issue(['groupId'], 'set groupId (or clientId, which it defaults to)');
   if (data.retry.maxDelayMs < data.retry.initialDelayMs)
@@ -211,6 +238,15 @@ const optionsSchema = z
     const groupId = (o.groupId ?? o.clientId) as string;
     return {
       ...o,
+      fromBeginning: o.fromBeginning ?? DEFAULTS.fromBeginning,
+      commit: o.commit ?? commitOf(DEFAULTS.commit),
+      // A share group's records arrive from any partition to any member: no order to keep.
+      ordering: o.ordering ?? (o.groupType === 'share' ? 'unordered' : DEFAULTS.ordering),
+      // A share consumer's buffer is records locked to it: never more than a fetch's worth.
+      maxBufferedPerPartition:
+        o.groupType === 'share'
+          ? Math.min(o.maxBufferedPerPartition, shareBatchSize(o.concurrency))
+          : o.maxBufferedPerPartition,
       groupId,
       clientId: o.clientId ?? groupId,
       missingTopics: o.missingTopics ?? defaultMissingTopics(process.env.NODE_ENV),

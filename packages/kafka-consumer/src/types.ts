@@ -12,6 +12,8 @@ export interface ConsumedMessage {
   offset: string;
   size?: number;
   headers?: MessageHeaders;
+  /** Share groups: how many times the broker delivered this record, this time included. */
+  deliveryCount?: number;
 }
 
 /** What a handler receives: KafkaJS's eachMessage payload fields plus the runtime's extras. */

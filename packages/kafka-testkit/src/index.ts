@@ -17,6 +17,8 @@ export {
 } from './helpers.js';
 export type { JavaCompression, JavaRecord } from './java-producer.js';
 export { produceWithJavaClient } from './java-producer.js';
+export type { KafkaToolOptions, KafkaToolResult, RunningKafkaTool } from './kafka-tools.js';
+export { alterGroupConfig, ensureKafkaToolsJar, runKafkaTool, startKafkaTool } from './kafka-tools.js';
 export { ensureBrokerJars } from './local/jars.js';
 export {
   type PostgresHandle,

@@ -22,6 +22,11 @@ export interface StartKafkaOptions {
    * 1 (the default) is the single broker as before.
    */
   nodes?: number;
+  /**
+   * Local single-node mode: `false` formats the storage with `share.version=0`, a 4.x broker whose
+   * share groups (KIP-932) are off, to test how clients fail on it. @default true (4.4: share.version 2)
+   */
+  shareGroups?: boolean;
 }
 
 export interface ClusterNodeHandle {

@@ -32,6 +32,13 @@ export interface ClientBatch {
   heartbeat(): Promise<void>;
   /** False once the client stopped or the partition was sought: start no more handlers from this batch. */
   isActive(): boolean;
+  /**
+   * Share groups only (absent for consumer groups, which commit offsets): the outcome of one
+   * message. 'accept' = finished (processed or dead-lettered); 'release' = unfinished, deliver it
+   * again now; 'reject' = out of retries with no dead-letter queue, never deliver it again. The
+   * first outcome of a message counts.
+   */
+  acknowledge?(message: ConsumedMessage, outcome: 'accept' | 'release' | 'reject'): void;
 }
 
 /** Callbacks the client drives. */

@@ -60,7 +60,8 @@ export class MessageProcessor<T> {
     } catch (error) {
       return this.#failed(batch, message, toError(error), 0, gen);
     }
-    return this.#attempt(batch, message, value, 1, gen);
+    // A share group's broker counts deliveries: the handler's attempt starts there.
+    return this.#attempt(batch, message, value, message.deliveryCount ?? 1, gen);
   }
 
   /** One handler call. */
@@ -191,6 +192,12 @@ export class MessageProcessor<T> {
       });
     }
     if (this.publisher !== undefined) return this.#deadLetter(batch, message, error, attempts, gen);
+    if (batch.acknowledge !== undefined) {
+      // A share group has no partition to stop: the record is rejected (never delivered again).
+      batch.acknowledge(message, 'reject');
+      this.options.logger.error({ err: error, topic, partition, offset, attempts }, 'message rejected');
+      return 'done';
+    }
 
     const stopped = new PartitionStoppedError(
       `${topic}[${partition}]@${offset} failed after ${attempts} attempt(s) and the dead-letter queue is disabled: partition stopped (call consumer.resumePartition to retry it)`,

@@ -179,6 +179,7 @@ export class Scheduler {
     limit.release();
     part.running--;
     part.buffered--;
+    item.batch.acknowledge?.(item.message, outcome === 'done' ? 'accept' : 'release');
     if (outcome === 'done' && part.generation === lifecycle.generation.id) {
       const moved = part.offsets.finish(item.track, item.index);
       this.lastProgressAt = Date.now();

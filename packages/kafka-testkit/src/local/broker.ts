@@ -44,6 +44,7 @@ function formatStorage(
   propsFile: string,
   logFile: string,
   dataDir: string,
+  features: readonly string[],
 ): string {
   // Restarting on existing data must keep its cluster id: `format --ignore-formatted` checks it.
   const id = readClusterId(dataDir) ?? clusterId(randomBytes(16));
@@ -59,6 +60,7 @@ function formatStorage(
       '-c',
       propsFile,
       '--ignore-formatted',
+      ...features.flatMap((feature) => ['--feature', feature]),
     ],
     { encoding: 'utf8' },
   );
@@ -114,7 +116,14 @@ export async function startLocalBroker(options: StartKafkaOptions, version: stri
         `Port ${options.port} on 127.0.0.1 is already in use (another broker?): stop it, or pick another port (pnpm kafka --port 9095)`,
       );
     }
-    const expectedId = formatStorage(java, jars.libDir, propsFile, dirs.logFile, dirs.dataDir);
+    const expectedId = formatStorage(
+      java,
+      jars.libDir,
+      propsFile,
+      dirs.logFile,
+      dirs.dataDir,
+      options.shareGroups === false ? ['share.version=0'] : [],
+    );
     const logFlag =
       artifacts.logging === 'log4j2'
         ? `-Dlog4j2.configurationFile=${logConfig}`

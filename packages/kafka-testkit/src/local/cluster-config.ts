@@ -1,4 +1,5 @@
 /** Pure renderer of one node's server.properties in a local KRaft cluster of 1..n combined nodes. */
+import { SHARE_GROUP_SETTINGS } from './config.js';
 
 export interface NodePorts {
   readonly id: number;
@@ -71,6 +72,7 @@ export function clusterNodeProperties(config: ClusterNodeConfig): string {
     'offsets.topic.num.partitions': String(OFFSETS_PARTITIONS),
     'transaction.state.log.num.partitions': '1',
     ...replicationDefaults(voters.length),
+    ...SHARE_GROUP_SETTINGS,
     'group.initial.rebalance.delay.ms': '0',
     'group.consumer.session.timeout.ms': '45000',
     'group.min.session.timeout.ms': '1000',
