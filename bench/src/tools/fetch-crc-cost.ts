@@ -5,8 +5,11 @@
  * 100 B or 1 KB, uncompressed), then times KafkaJS's decode and the check on them, alternating.
  */
 import { createRequire } from 'node:module';
-import { scanFetchResponse } from '../../../packages/kafka-consumer/src/client/batch-crc.js';
-import { crc32cImplementation, crc32cJs } from '../../../packages/kafka-consumer/src/client/crc32c.js';
+import { scanFetchResponse } from '../../../packages/kafka-consumer/src/client/kafkajs-patches/batch-crc.js';
+import {
+  crc32cImplementation,
+  crc32cJs,
+} from '../../../packages/kafka-consumer/src/client/kafkajs-patches/crc32c.js';
 
 const require = createRequire(import.meta.url);
 const kafkajs = (path: string) => require(require.resolve(`kafkajs/${path}`, { paths: [process.cwd()] }));

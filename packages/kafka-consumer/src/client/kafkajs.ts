@@ -5,14 +5,16 @@ import type { SaslOptions } from '../options.js';
 import type { PendingOffset } from '../processing/offsets.js';
 import type { TopicPartition } from '../types.js';
 import { classifySecurityError, type SecurityContext, SecuritySignals } from './auth-errors.js';
-import { watchCoordinator } from './coordinator-failover.js';
 import { commitError, heartbeatError } from './errors.js';
-import { gateJoins } from './join-gate.js';
 import { KafkaJsTopicAdmin } from './kafkajs-admin.js';
+import { watchCoordinator } from './kafkajs-patches/coordinator-failover.js';
+import { installKafkaJsPatches } from './kafkajs-patches/install.js';
+import { gateJoins } from './kafkajs-patches/join-gate.js';
+import { fetchRefusal } from './kafkajs-patches/leader-failover.js';
+import { patchWarnings } from './kafkajs-patches/registry.js';
+import { defaultSocketFactory } from './kafkajs-patches/sockets.js';
+import { type UndecodableBatch, watchUndecodable } from './kafkajs-patches/undecodable.js';
 import { KafkaJsDeadLetterProducer } from './kafkajs-producer.js';
-import { fetchRefusal } from './leader-failover.js';
-import { installKafkaJsPatches } from './patch-install.js';
-import { patchWarnings } from './patch-registry.js';
 import type {
   ClientBatch,
   ClientDiagnostics,
@@ -23,8 +25,6 @@ import type {
   ConsumerClientOptions,
   EndOffsets,
 } from './port.js';
-import { defaultSocketFactory } from './sockets.js';
-import { type UndecodableBatch, watchUndecodable } from './undecodable.js';
 
 export interface KafkaJsConnection {
   brokers: string[];

@@ -5,7 +5,7 @@
  * record, a compacted gap) is returned in `gaps`: it must be acknowledged as GAP.
  */
 import { createRequire } from 'node:module';
-import { batchCrcError } from '../client/batch-crc.js';
+import { batchCrcError } from '../client/kafkajs-patches/batch-crc.js';
 import type { MessageHeaders } from '../types.js';
 import type { AcquiredRange } from './fetch-api.js';
 import { type Decoder, newDecoder } from './wire.js';

@@ -1,7 +1,7 @@
 import { produceMessages, produceWithJavaClient, waitFor } from '@kafkakit/kafka-testkit';
 import { CompressionCodecs, CompressionTypes } from 'kafkajs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { installCodecs } from '../../src/client/compression.js';
+import { installCodecs } from '../../src/client/kafkajs-patches/codecs.js';
 import { brokers, consumer, record, text, topic } from './support.js';
 
 const codecs = CompressionCodecs as Record<number, () => unknown>;

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
-import { batchCrcError, scanFetchResponse } from '../../src/client/batch-crc.js';
-import { crc32c, crc32cImplementation, crc32cJs } from '../../src/client/crc32c.js';
+import { batchCrcError, scanFetchResponse } from '../../src/client/kafkajs-patches/batch-crc.js';
+import { crc32c, crc32cImplementation, crc32cJs } from '../../src/client/kafkajs-patches/crc32c.js';
 
 const require = createRequire(import.meta.url);
 /** KafkaJS's own (byte-at-a-time) CRC32C, which it uses to write batches. */

@@ -2,8 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { CompressionCodecs, CompressionTypes } from 'kafkajs';
 import * as snappy from 'snappyjs';
 import { describe, expect, it } from 'vitest';
-import { lz4Decompress, snappyDecompress } from '../../src/client/compression.js';
 import { createKafkaJsFactory } from '../../src/client/kafkajs.js';
+import { lz4Decompress, snappyDecompress } from '../../src/client/kafkajs-patches/codecs.js';
 import { noopLogger } from '../../src/index.js';
 
 const xerial = (chunks: Buffer[]) => {

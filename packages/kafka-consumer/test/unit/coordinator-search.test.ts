@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { CoordinatorSearch } from '../../src/client/coordinator-search.js';
 import { coordinatorLoss } from '../../src/client/errors.js';
+import { CoordinatorSearch } from '../../src/client/kafkajs-patches/coordinator-search.js';
 
 interface FakeBroker {
   nodeId: number;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FetchStalls, type StallResponse } from '../../src/client/fetch-stall.js';
+import { FetchStalls, type StallResponse } from '../../src/client/kafkajs-patches/fetch-stall.js';
 
 const response = (partitions: Array<{ partition: number; hwm: string; lso?: string; errorCode?: number }>) =>
   ({

@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { installPatches } from '../../src/client/patch-install.js';
-import { installedKafkaJsVersion, KAFKAJS_VERSION, missingMember } from '../../src/client/patch-registry.js';
+import { installPatches } from '../../src/client/kafkajs-patches/install.js';
+import {
+  installedKafkaJsVersion,
+  KAFKAJS_VERSION,
+  missingMember,
+} from '../../src/client/kafkajs-patches/registry.js';
 import { createConsumer } from '../../src/index.js';
 import { fakeClient, options } from './support/fake-client.js';
 
@@ -66,7 +70,7 @@ describe('KafkaJS patches: one install point, guarded', () => {
 describe('a dead partition leader escalates', () => {
   it('refused fetches from one broker for UNAVAILABLE_AFTER_MS without a break are reported; a pause in refusals ends it', async () => {
     const { fetchRefusal, noteRefusal, UNAVAILABLE_AFTER_MS } = await import(
-      '../../src/client/leader-failover.js'
+      '../../src/client/kafkajs-patches/leader-failover.js'
     );
     const t0 = 1_000_000;
     for (let t = t0; t <= t0 + UNAVAILABLE_AFTER_MS - 1000; t += 1000) noteRefusal('g-esc', 'b:1', t);

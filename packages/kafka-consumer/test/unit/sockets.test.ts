@@ -1,6 +1,6 @@
 import { createServer } from 'node:net';
 import { describe, expect, it, vi } from 'vitest';
-import { defaultSocketFactory } from '../../src/client/sockets.js';
+import { defaultSocketFactory } from '../../src/client/kafkajs-patches/sockets.js';
 
 /** A loopback port nothing listens on (bound, then closed). */
 async function closedPort(): Promise<number> {

@@ -1,8 +1,8 @@
-import type { Logger } from '../logger.js';
-import { installCodecs } from './compression.js';
+import type { Logger } from '../../logger.js';
+import { installCodecs } from './codecs.js';
 import { installCoordinatorFailover } from './coordinator-failover.js';
 import { installJoinGate } from './join-gate.js';
-import { installedKafkaJsVersion, KAFKAJS_VERSION, type PatchStatus, recordPatch } from './patch-registry.js';
+import { installedKafkaJsVersion, KAFKAJS_VERSION, type PatchStatus, recordPatch } from './registry.js';
 import { installTolerantFetch } from './undecodable.js';
 
 /** The patches on KafkaJS's private modules: each returns why it could not install, or undefined. */

@@ -11,7 +11,7 @@
  * process join as KafkaJS does.
  */
 import { createRequire } from 'node:module';
-import { missingMember, processShared } from './patch-registry.js';
+import { missingMember, processShared } from './registry.js';
 
 interface Gate {
   hold: () => Promise<void>;

@@ -19,10 +19,10 @@
  */
 import { createRequire } from 'node:module';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { coordinatorLoss } from '../errors.js';
 import { CoordinatorSearch } from './coordinator-search.js';
-import { coordinatorLoss } from './errors.js';
 import { patchFetchRecovery } from './leader-failover.js';
-import { missingMember } from './patch-registry.js';
+import { missingMember } from './registry.js';
 import { watched, watchGroup } from './watched-groups.js';
 
 /** The slice of KafkaJS's Broker this module uses. */

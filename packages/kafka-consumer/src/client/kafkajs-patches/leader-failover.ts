@@ -12,7 +12,7 @@
  * runtime's groups (`watched-groups.ts`); anything else keeps KafkaJS's handling.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { processShared } from './patch-registry.js';
+import { processShared } from './registry.js';
 import { watched } from './watched-groups.js';
 
 /** How long a fetcher waits after its broker refused the connection before it fetches again. */

@@ -23,13 +23,13 @@
  * they are.
  */
 import { createRequire } from 'node:module';
+import type { UndecodableBatch, UndecodableKind } from '../port.js';
 import { type FetchScan, scanFetchResponse } from './batch-crc.js';
 import { FetchStalls, type StallResponse } from './fetch-stall.js';
-import { missingMember, processShared } from './patch-registry.js';
-import type { UndecodableBatch, UndecodableKind } from './port.js';
+import { missingMember, processShared } from './registry.js';
 import { type Decoder, type DecoderClass, tolerantFetchDecoder } from './tolerant-fetch.js';
 
-export type { UndecodableBatch, UndecodableKind } from './port.js';
+export type { UndecodableBatch, UndecodableKind } from '../port.js';
 
 export type UndecodableListener = (batch: UndecodableBatch) => void;
 
@@ -83,20 +83,23 @@ export function installTolerantFetch(): string | undefined {
   let fetch: FetchProtocol;
   let Decoder: DecoderClass;
   let decodeBatch: (d: Decoder) => Promise<{ records: unknown[] }>;
+  let decodeMessageSet: (d: Decoder, size: number) => Promise<unknown[]>;
   try {
     fetch = require('kafkajs/src/protocol/requests/fetch/index.js');
     Decoder = require('kafkajs/src/protocol/decoder.js');
     decodeBatch = require('kafkajs/src/protocol/recordBatch/v0/decoder.js');
+    decodeMessageSet = require('kafkajs/src/protocol/messageSet/decoder.js');
   } catch (error) {
     return `KafkaJS's Fetch request or record-batch decoder cannot be loaded (${(error as Error).message})`;
   }
   const missing =
     missingMember(fetch, ['protocol'], 'requests/fetch') ??
     (typeof Decoder !== 'function' ? 'protocol/decoder is not a class' : undefined) ??
-    (typeof decodeBatch !== 'function' ? 'recordBatch/v0/decoder is not a function' : undefined);
+    (typeof decodeBatch !== 'function' ? 'recordBatch/v0/decoder is not a function' : undefined) ??
+    (typeof decodeMessageSet !== 'function' ? 'messageSet/decoder is not a function' : undefined);
   if (missing !== undefined) return missing;
   if (fetch.__kafkakitTolerant) return undefined;
-  const tolerant = tolerantFetchDecoder({ Decoder, decodeBatch, checked: watched, failed });
+  const tolerant = tolerantFetchDecoder({ Decoder, decodeBatch, decodeMessageSet, checked: watched, failed });
   const decodeWatched = async (original: ResponseModule, raw: Buffer, args: FetchArgs) => {
     let scan: FetchScan | undefined;
     try {

@@ -1,4 +1,4 @@
-import { processShared } from './patch-registry.js';
+import { processShared } from './registry.js';
 
 /**
  * The consumer groups of this runtime's consumers, refcounted. The KafkaJS patches (coordinator and

@@ -26,6 +26,8 @@ export type DecoderClass = new (buffer: Buffer) => Decoder;
 export interface TolerantDeps {
   Decoder: DecoderClass;
   decodeBatch: (d: Decoder) => Promise<{ records: unknown[] }>;
+  /** KafkaJS's decoder of v0/v1 message sets (a broker or topic on the old message format). */
+  decodeMessageSet: (d: Decoder, size: number) => Promise<unknown[]>;
   checked: (topic: string) => boolean;
   failed: (
     topic: string,
@@ -40,20 +42,25 @@ export interface TolerantDeps {
 const MAGIC_OFFSET = 16;
 const BATCH_OVERHEAD = 49;
 
-export function tolerantFetchDecoder({ Decoder, decodeBatch, checked, failed }: TolerantDeps) {
+export function tolerantFetchDecoder({
+  Decoder,
+  decodeBatch,
+  decodeMessageSet,
+  checked,
+  failed,
+}: TolerantDeps) {
   const recordSet = async (decoder: Decoder, topic: string, partition: number): Promise<unknown[]> => {
     const size = decoder.readInt32();
     if (size <= 0 || !decoder.canReadBytes(size)) return [];
     const bytes = decoder.readBytes(size);
     if (bytes.length <= MAGIC_OFFSET || bytes.readInt8(MAGIC_OFFSET) !== 2) {
-      return failed(
-        topic,
-        partition,
-        bytes,
-        0,
-        'decode',
-        new Error('legacy message set could not be decoded'),
-      );
+      // A v0/v1 message set: KafkaJS decodes those (no CRC32C to check); only a set it cannot
+      // decode is held.
+      try {
+        return await decodeMessageSet(new Decoder(bytes), bytes.length);
+      } catch (error) {
+        return failed(topic, partition, bytes, 0, 'decode', error);
+      }
     }
     const check = checked(topic);
     const batches = new Decoder(bytes);
