@@ -242,3 +242,45 @@ describe('core sequences (fake client)', () => {
 });
 
 export type { ClientBatch };
+
+describe('core sequences, smaller ones (fake client)', () => {
+  it('a commit built in one generation is never sent in the next: its retry after a re-join is dropped', async () => {
+    const tracker = new OffsetTracker();
+    tracker.newGeneration([{ topic: 't', partition: 0 }]);
+    const sent: string[] = [];
+    let tries = 0;
+    const { CommitError } = await import('../../src/errors.js');
+    const pipeline = new CommitPipeline(
+      tracker,
+      async (offsets) => {
+        tries++;
+        if (tries === 1) {
+          // The group re-joins while this commit is failing.
+          tracker.newGeneration([{ topic: 't', partition: 0 }]);
+          throw new CommitError('coordinator moving', { retriable: true });
+        }
+        sent.push(...offsets.map((o) => o.offset));
+      },
+      new TypedEmitter(noopLogger),
+      noopLogger,
+      { withMetadata: false, attempts: 5, initialDelayMs: 10, onFailed: () => undefined },
+    );
+    const track = tracker.partition('t', 0).add([{ offset: '0' }]);
+    tracker.partition('t', 0).finish(track, 0);
+    await pipeline.flush('message');
+    expect(tries).toBe(1);
+    expect(sent).toEqual([]);
+  });
+
+  it('many messages in backoff add one abort listener per signal, not one each', async () => {
+    const { getEventListeners } = await import('node:events');
+    const { Generation } = await import('../../src/lifecycle.js');
+    const stopping = new AbortController();
+    const gen = new Generation(1, stopping.signal);
+    const sleeps = Array.from({ length: 50 }, () => gen.sleeps.sleep(60_000));
+    expect(getEventListeners(stopping.signal, 'abort')).toHaveLength(1);
+    expect(getEventListeners(gen.signal, 'abort')).toHaveLength(2); // its deadline wait and its sleeps
+    gen.abort(new Error('revoked'));
+    expect(await Promise.all(sleeps)).toEqual(Array(50).fill(false));
+  });
+});

@@ -81,3 +81,32 @@ describe('a dead partition leader escalates', () => {
     expect(fetchRefusal('g-esc', t0 + UNAVAILABLE_AFTER_MS + 6000)).toBeUndefined();
   });
 });
+
+describe('the JoinGroup gate', () => {
+  it("holds a member's re-join until its revoke is done, at most its bound, and never a first join or another member's", async () => {
+    const { gateJoins, heldJoin } = await import('../../src/client/kafkajs-patches/join-gate.js');
+    const ungate = gateJoins('member-1', () => new Promise<void>(() => undefined), 100);
+    const began = Date.now();
+    await heldJoin('member-1');
+    const held = Date.now() - began;
+    expect(held).toBeGreaterThanOrEqual(95);
+    expect(held).toBeLessThan(1000);
+    const quick = Date.now();
+    await heldJoin(''); // a first join: no member id yet
+    await heldJoin('member-2');
+    expect(Date.now() - quick).toBeLessThan(50);
+    ungate();
+    let done = false;
+    const revoke = new Promise<void>((resolve) => setTimeout(resolve, 30));
+    gateJoins(
+      'member-3',
+      () =>
+        revoke.then(() => {
+          done = true;
+        }),
+      10_000,
+    );
+    await heldJoin('member-3');
+    expect(done).toBe(true);
+  });
+});
