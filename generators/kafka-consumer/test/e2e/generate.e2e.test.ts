@@ -260,7 +260,8 @@ describe('pnpm plop kafka-consumer, end to end', () => {
       await tty.expect(/Topics to consume/);
       tty.type(`e2e.interactive${ENTER}`);
       for (const question of [
-        /Consumer group id/,
+        /Consumer group or share group\?/,
+        /Group id/,
         /Brokers/,
         /Commit strategy/,
         /Ordering/,
