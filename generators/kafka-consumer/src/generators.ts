@@ -7,5 +7,5 @@ export const UPGRADE_GENERATOR = 'kafka-consumer:upgrade';
 
 /** A new service reads the runtime's own KAFKA_* names. */
 export const SERVICE_FIELDS: readonly FieldKey[] = FIELD_ORDER.filter((key) => key !== 'envPrefix');
-/** Adding to a host service: its variables may need a prefix (--env-prefix). */
-export const ADD_FIELDS: readonly FieldKey[] = FIELD_ORDER;
+/** Adding to a host service: its variables may need a prefix (--env-prefix); always a consumer group. */
+export const ADD_FIELDS: readonly FieldKey[] = FIELD_ORDER.filter((key) => key !== 'groupType');

@@ -1,4 +1,12 @@
-import { type Answers, checkField, FIELD_ORDER, FIELDS, type FieldKey, type RawAnswers } from './schema.js';
+import {
+  type Answers,
+  checkField,
+  FIELD_ORDER,
+  FIELDS,
+  type FieldKey,
+  fieldApplies,
+  type RawAnswers,
+} from './schema.js';
 
 /** The slice of inquirer (plop's own, `plop.inquirer`) the prompts use. */
 export interface PromptApi {
@@ -31,6 +39,8 @@ export function buildQuestions(preset: RawAnswers, keys: readonly FieldKey[] = F
     const base = {
       name: key,
       message: field.message,
+      // A share group is not asked for a commit strategy, an ordering or from-beginning.
+      when: (answers: Record<string, unknown>) => fieldApplies(key, parsed(answers)),
       default: field.default
         ? (answers: Record<string, unknown>) => display(field.default?.(parsed(answers) as Answers))
         : undefined,

@@ -4,7 +4,14 @@ import { fileURLToPath } from 'node:url';
 import { DEFAULTS, STOP_BOUND_MS } from '@kafkakit/kafka-consumer';
 import ejs from 'ejs';
 import * as naming from './naming.js';
-import { type Answers, COMMIT_TRADE_OFFS, DLQ_PER_TOPIC, ORDERING_HANDLER_NOTE } from './schema.js';
+import {
+  type Answers,
+  COMMIT_TRADE_OFFS,
+  DLQ_PER_TOPIC,
+  type GroupType,
+  ORDERING_HANDLER_NOTE,
+  SHARE_HANDLER_NOTE,
+} from './schema.js';
 import { DEFAULT_HEALTH_PORT, type ServiceVariable, serviceVariables } from './service-env.js';
 import { readWorkspace } from './workspace.js';
 
@@ -115,8 +122,9 @@ export interface TemplateContext {
   names: naming.Names;
   /** Escaping and naming helpers: templates print user input only through these. */
   h: typeof naming;
+  /** What the commit strategy trades ('' for a share group, which commits nothing). */
   commitTradeOff: string;
-  /** The handler comment's line on how calls overlap under the chosen ordering. */
+  /** The handler comment's line on how calls overlap under the chosen ordering (or in a share group). */
   orderingNote: string;
   /** Names of the secret variables (KAFKA_SASL_PASSWORD, ...), for the logger's redaction. */
   secrets: readonly string[];
@@ -144,8 +152,11 @@ export function templateContext(answers: Answers, extra: Record<string, string> 
     a: answers,
     names: naming.deriveNames(answers.name),
     h: naming,
-    commitTradeOff: COMMIT_TRADE_OFFS[answers.commit],
-    orderingNote: ORDERING_HANDLER_NOTE[answers.ordering],
+    commitTradeOff: answers.commit === undefined ? '' : COMMIT_TRADE_OFFS[answers.commit],
+    orderingNote:
+      answers.groupType === 'share'
+        ? SHARE_HANDLER_NOTE
+        : ORDERING_HANDLER_NOTE[answers.ordering ?? 'partition'],
     secrets: env.filter((variable) => variable.secret).map((variable) => variable.name),
     env,
     dlq,
@@ -178,14 +189,28 @@ export function renderTemplate(templatePath: string, context: TemplateContext): 
   return out;
 }
 
+/** Templates rendered for one group type only (every other one is rendered for both). */
+const ONLY_FOR_GROUP_TYPE: Readonly<Record<string, GroupType>> = {
+  'test/consumer.integration.test.ts': 'consumer',
+  'test/share-consumer.integration.test.ts': 'share',
+};
+
+/** Whether a template (target-relative path) belongs to a service of this group type. */
+export function templateApplies(path: string, groupType: GroupType | undefined): boolean {
+  const only = ONLY_FOR_GROUP_TYPE[path];
+  return only === undefined || only === (groupType ?? 'consumer');
+}
+
 /** Renders a whole template set in memory (today's, or a snapshot's under template-history/): the plan the actions write. */
 export function renderSet(
   set: string,
   context: TemplateContext,
   templatesDir: string = TEMPLATES_DIR,
 ): { path: string; content: string }[] {
-  return listTemplates(set, templatesDir).map((file) => ({
-    path: file.path,
-    content: renderTemplate(file.template, context),
-  }));
+  return listTemplates(set, templatesDir)
+    .filter((file) => templateApplies(file.path, context.a.groupType))
+    .map((file) => ({
+      path: file.path,
+      content: renderTemplate(file.template, context),
+    }));
 }

@@ -1,4 +1,4 @@
-import { DEFAULTS } from '@kafkakit/kafka-consumer';
+import { DEFAULTS, NOT_FOR_SHARE } from '@kafkakit/kafka-consumer';
 import {
   brokerProblem,
   DEFAULT_ENV_PREFIX,
@@ -15,6 +15,20 @@ import { parseYesNo } from './yes-no.js';
  * and final validation all read the field table below, so a value gets the same message whichever
  * way it arrives, and an invalid value stops the run before anything is written.
  */
+
+export const GROUP_TYPES = ['consumer', 'share'] as const;
+export type GroupType = (typeof GROUP_TYPES)[number];
+
+/** One line each: what the group type gives. Shown by the prompt and by --help. */
+export const GROUP_TYPE_TRADE_OFFS: Record<GroupType, string> = {
+  consumer: 'a consumer group: partitions split among members, committed offsets, ordering',
+  share:
+    'a share group (KIP-932, Kafka 4.2+): a queue, any number of members share the records, no order; no commit or ordering to choose',
+};
+
+/** The handler comment's line on how calls overlap in a share group. */
+export const SHARE_HANDLER_NOTE =
+  'Called for each record the share group hands this member, in no particular order: up to KAFKA_CONCURRENCY calls run at once; other members get other records, and a record comes back (attempt + 1) when its member died or its lock ran out.';
 
 export const COMMIT_STRATEGIES = ['per-message', 'per-batch', 'interval'] as const;
 export type CommitStrategy = (typeof COMMIT_STRATEGIES)[number];
@@ -132,6 +146,10 @@ const brokersSchema = listInput.superRefine((brokers, ctx) => {
   }
 });
 
+const groupTypeSchema = z.enum(GROUP_TYPES, {
+  error: () => `the group type must be one of ${GROUP_TYPES.join(', ')}`,
+});
+
 const commitSchema = z.enum(COMMIT_STRATEGIES, {
   error: () => `the commit strategy must be one of ${COMMIT_STRATEGIES.join(', ')}`,
 });
@@ -242,6 +260,11 @@ interface Field {
   hint?: string;
   /** For `list` fields: each value with the line that explains it. */
   choices?: Readonly<Record<string, string>>;
+  /**
+   * Why the field means nothing for a share group: then it is not asked, stays unset, and a value
+   * given with --group-type share is refused with this reason.
+   */
+  notForShare?: string;
 }
 
 /** Parsed, validated generator options. */
@@ -250,13 +273,17 @@ export interface Answers {
   topics: string[];
   groupId: string;
   brokers: string[];
-  commit: CommitStrategy;
-  ordering: Ordering;
+  groupType: GroupType;
+  /** Unset for a share group (it commits no offsets). */
+  commit: CommitStrategy | undefined;
+  /** Unset for a share group (it has no order). */
+  ordering: Ordering | undefined;
   concurrency: number;
   maxRetries: number;
   /** A topic, DLQ_PER_TOPIC (the runtime's `<topic>.dlq` per source topic) or null (no DLQ). */
   dlqTopic: string | null;
-  fromBeginning: boolean;
+  /** Unset for a share group (the group's share.auto.offset.reset decides). */
+  fromBeginning: boolean | undefined;
   install: boolean;
   dir: string;
   /** Prefix of the consumer's environment variables (the add generator; a service uses KAFKA_). */
@@ -291,9 +318,19 @@ export const FIELDS: Record<FieldKey, Field> = {
     prompt: true,
     hint: 'e.g. orders.placed,orders.cancelled',
   },
+  groupType: {
+    flag: 'group-type',
+    message: 'Consumer group or share group?',
+    schema: groupTypeSchema,
+    default: () => 'consumer',
+    kind: 'list',
+    choices: GROUP_TYPE_TRADE_OFFS,
+    prompt: true,
+    hint: `${GROUP_TYPES.join(' | ')}, default: consumer; share leaves out --commit, --ordering and --from-beginning`,
+  },
   groupId: {
     flag: 'group-id',
-    message: 'Consumer group id',
+    message: 'Group id',
     schema: groupIdSchema,
     default: (a) => a.name,
     kind: 'input',
@@ -317,6 +354,7 @@ export const FIELDS: Record<FieldKey, Field> = {
     kind: 'list',
     choices: COMMIT_TRADE_OFFS,
     prompt: true,
+    notForShare: NOT_FOR_SHARE.commit,
     hint: `${COMMIT_STRATEGIES.join(' | ')}, default: ${DEFAULTS.commit} (the runtime's)`,
   },
   ordering: {
@@ -327,6 +365,7 @@ export const FIELDS: Record<FieldKey, Field> = {
     kind: 'list',
     choices: ORDERING_TRADE_OFFS,
     prompt: true,
+    notForShare: NOT_FOR_SHARE.ordering,
     hint: `${ORDERINGS.join(' | ')}, default: partition`,
   },
   concurrency: {
@@ -336,7 +375,7 @@ export const FIELDS: Record<FieldKey, Field> = {
     default: (a) => (a.ordering === 'partition' ? DEFAULTS.concurrency : PARALLEL_CONCURRENCY),
     kind: 'input',
     prompt: true,
-    hint: `default: ${DEFAULTS.concurrency} with partition ordering (one message per partition at a time), ${PARALLEL_CONCURRENCY} with key or unordered`,
+    hint: `default: ${DEFAULTS.concurrency} with partition ordering (one message per partition at a time), ${PARALLEL_CONCURRENCY} with key, unordered or a share group`,
   },
   maxRetries: {
     flag: 'max-retries',
@@ -364,6 +403,7 @@ export const FIELDS: Record<FieldKey, Field> = {
     kind: 'confirm',
     prompt: true,
     hint: 'default: no',
+    notForShare: NOT_FOR_SHARE.fromBeginning,
   },
   install: {
     flag: 'install',
@@ -389,6 +429,7 @@ export const FIELDS: Record<FieldKey, Field> = {
 export const FIELD_ORDER: FieldKey[] = [
   'name',
   'topics',
+  'groupType',
   'groupId',
   'brokers',
   'commit',
@@ -405,6 +446,19 @@ export const FIELD_ORDER: FieldKey[] = [
 export type FieldResult<K extends FieldKey> =
   | { ok: true; value: Answers[K] }
   | { ok: false; message: string };
+
+/** Whether a field is asked and set given the answers before it (a share group leaves some out). */
+export function fieldApplies(key: FieldKey, answers: Partial<Answers>): boolean {
+  return !(answers.groupType === 'share' && FIELDS[key].notForShare !== undefined);
+}
+
+/** The refusal of a value given for a field that does not apply (with --group-type share). */
+function notApplicable(key: FieldKey): OptionsError {
+  return new OptionsError(
+    key,
+    `not for a share group (--group-type share): ${FIELDS[key].notForShare ?? ''}; leave out --${FIELDS[key].flag}`,
+  );
+}
 
 /** Validates one field; `answers` are the fields before it (for cross-field rules). Same message for prompts and flags. */
 export function checkField<K extends FieldKey>(
@@ -470,6 +524,10 @@ export function resolveAnswers(raw: RawAnswers, { useDefaults }: { useDefaults: 
   const answers: Partial<Answers> = {};
   for (const key of FIELD_ORDER) {
     let value = raw[key];
+    if (!fieldApplies(key, answers)) {
+      if (value !== undefined) throw notApplicable(key);
+      continue;
+    }
     if (value === undefined) {
       const field = FIELDS[key];
       if (!useDefaults || !field.default) throw new MissingOptionError(key);
@@ -487,6 +545,7 @@ export function validateGiven(raw: RawAnswers): void {
   const parsed: Partial<Answers> = {};
   for (const key of FIELD_ORDER) {
     if (raw[key] === undefined) continue;
+    if (!fieldApplies(key, parsed)) throw notApplicable(key);
     const result = checkField(key, raw[key], parsed);
     if (!result.ok) throw new OptionsError(key, result.message);
     (parsed as Record<string, unknown>)[key] = result.value;

@@ -1,4 +1,4 @@
-import { ENV_VARIABLES } from '@kafkakit/kafka-consumer';
+import { ENV_VARIABLES, NOT_FOR_SHARE } from '@kafkakit/kafka-consumer';
 import { DEFAULT_STUCK_AFTER_MS } from '@kafkakit/kafka-consumer/health';
 import { DEFAULT_ENV_PREFIX, prefixedEnvName } from '@kafkakit/kafka-consumer/naming';
 import { type Answers, DLQ_PER_TOPIC } from './schema.js';
@@ -25,15 +25,17 @@ const SERVICE_REQUIRED = new Set(['KAFKA_BROKERS', 'KAFKA_TOPICS', 'KAFKA_GROUP_
 
 /** The answers, as the variables they set (only what differs from "leave it to the runtime"). */
 export function answeredValues(answers: Answers): Record<string, string> {
+  const { commit, ordering, fromBeginning } = answers;
   return {
     KAFKA_BROKERS: answers.brokers.join(','),
     KAFKA_CLIENT_ID: answers.name,
     KAFKA_GROUP_ID: answers.groupId,
+    KAFKA_GROUP_TYPE: answers.groupType,
     KAFKA_TOPICS: answers.topics.join(','),
-    KAFKA_FROM_BEGINNING: String(answers.fromBeginning),
-    KAFKA_COMMIT_STRATEGY: answers.commit,
-    ...(answers.commit === 'interval' ? { KAFKA_COMMIT_INTERVAL_MS: '5000' } : {}),
-    KAFKA_ORDERING: answers.ordering,
+    ...(fromBeginning === undefined ? {} : { KAFKA_FROM_BEGINNING: String(fromBeginning) }),
+    ...(commit === undefined ? {} : { KAFKA_COMMIT_STRATEGY: commit }),
+    ...(commit === 'interval' ? { KAFKA_COMMIT_INTERVAL_MS: '5000' } : {}),
+    ...(ordering === undefined ? {} : { KAFKA_ORDERING: ordering }),
     KAFKA_CONCURRENCY: String(answers.concurrency),
     KAFKA_MAX_RETRIES: String(answers.maxRetries),
     ...(answers.dlqTopic === DLQ_PER_TOPIC ? {} : { KAFKA_DLQ_TOPIC: answers.dlqTopic ?? 'none' }),
@@ -43,14 +45,18 @@ export function answeredValues(answers: Answers): Record<string, string> {
 /** Every variable the service reads, in display order, with `prefix` applied to the KAFKA_ ones. */
 export function serviceVariables(answers: Answers, prefix = DEFAULT_ENV_PREFIX): ServiceVariable[] {
   const values = answeredValues(answers);
+  // A share service does not list what its runtime refuses (commit strategy, ordering, from-beginning).
+  const refused = answers.groupType === 'share' ? Object.keys(NOT_FOR_SHARE) : [];
   const rows = [
-    ...ENV_VARIABLES.map((variable) => ({
-      name: variable.name,
-      description: variable.description,
-      default: variable.default,
-      secret: variable.secret,
-      required: variable.required || SERVICE_REQUIRED.has(variable.name),
-    })),
+    ...ENV_VARIABLES.filter((variable) => !refused.includes(variable.option.split('.')[0] ?? '')).map(
+      (variable) => ({
+        name: variable.name,
+        description: variable.description,
+        default: variable.default,
+        secret: variable.secret,
+        required: variable.required || SERVICE_REQUIRED.has(variable.name),
+      }),
+    ),
     {
       name: 'LOG_LEVEL',
       description:

@@ -79,6 +79,18 @@ export const ENV_VARIABLES: readonly EnvVariable[] = [
     default: 'the client id',
   }),
   row({
+    suffix: 'GROUP_TYPE',
+    option: 'groupType',
+    description:
+      'consumer (a consumer group: offsets, ordering) or share (a share group, KIP-932, Kafka 4.2+: a queue; no commit strategy, ordering or from-beginning)',
+    parse: (raw) => {
+      const type = raw.toLowerCase();
+      if (type !== 'consumer' && type !== 'share') throw new Error(`must be consumer or share, got "${raw}"`);
+      return type;
+    },
+    default: 'consumer',
+  }),
+  row({
     suffix: 'TOPICS',
     option: 'topics',
     description: 'Comma-separated topics to consume',

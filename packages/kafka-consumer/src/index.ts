@@ -35,6 +35,7 @@ export {
   type ConsumerOptions,
   DEFAULTS,
   type DeadLetterOptions,
+  NOT_FOR_SHARE,
   type Ordering,
   type ResolvedOptions,
   type RetryOptions,

@@ -38,8 +38,8 @@ const commitOf = (c: z.output<typeof f.strategy> | z.output<typeof commitObject>
  */
 export const shareBatchSize = (concurrency: number): number => Math.min(500, Math.max(10, concurrency * 2));
 
-/** Options that mean nothing for a share group, and what replaces each. */
-const NOT_FOR_SHARE = {
+/** Options that mean nothing for a share group, and what replaces each (the generator shows the same reasons). */
+export const NOT_FOR_SHARE = {
   commit: 'a share group commits no offsets: each record is acknowledged when its handler finished',
   ordering: 'a share group has no order: its records are spread over every member',
   fromBeginning:

@@ -52,7 +52,11 @@ export function planUpgrade(
   record: GeneratorRecord,
   changes: RawAnswers,
 ): UpgradePlan {
-  const recorded = resolveAnswers({ ...record.answers, dir, install: false }, { useDefaults: false });
+  // Records before 0.2.0 have no groupType: every service was a consumer group then.
+  const recorded = resolveAnswers(
+    { groupType: 'consumer', ...record.answers, dir, install: false },
+    { useDefaults: false },
+  );
   const base = renderSet('service', templateContext(recorded), templatesFor(record.version));
   const { answers, given } = nextAnswers(record, changes, dir);
   const next = renderSet('service', templateContext(answers));

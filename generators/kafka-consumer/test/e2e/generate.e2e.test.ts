@@ -90,6 +90,33 @@ describe('pnpm plop kafka-consumer, end to end', () => {
     expect(check.stdout).toContain('is up to date with templates');
   });
 
+  it('generates a share-group service (--group-type share) whose own tests pass on the real broker', async () => {
+    // The test kit's brokers run Kafka 4.4 with share groups enabled; the service's tests use them.
+    const run = await runPlop(
+      [
+        'kafka-consumer',
+        '--',
+        '--name',
+        'e2e-thumbnails',
+        '--topics',
+        'e2e.images',
+        '--group-type',
+        'share',
+        '--yes',
+      ],
+      { KAFKAKIT_TEST_BROKERS: brokers.join(','), PATH: process.env.PATH },
+      workspace.root,
+    );
+    expect(run.exitCode, `${run.stdout}\n${run.stderr}`).toBe(0);
+    expect(run.stdout).toMatch(
+      /created services\/e2e-thumbnails\/test\/share-consumer\.integration\.test\.ts/,
+    );
+    expect(run.stdout).toMatch(/Tests: 9 passed \(9\)/);
+    const env = readFileSync(join(workspace.root, 'services/e2e-thumbnails/.env'), 'utf8');
+    expect(env).toMatch(/^KAFKA_GROUP_TYPE=share$/m);
+    expect(env).not.toMatch(/KAFKA_COMMIT_STRATEGY|KAFKA_ORDERING|KAFKA_FROM_BEGINNING/);
+  });
+
   it('deploys to a folder outside the workspace that runs with node, drains on SIGTERM and commits', async () => {
     const service = join(workspace.root, 'services', serviceName);
     writeFileSync(join(service, 'src/handler.ts'), HOLDING_HANDLER);
@@ -233,7 +260,8 @@ describe('pnpm plop kafka-consumer, end to end', () => {
       await tty.expect(/Topics to consume/);
       tty.type(`e2e.interactive${ENTER}`);
       for (const question of [
-        /Consumer group id/,
+        /Consumer group or share group\?/,
+        /Group id/,
         /Brokers/,
         /Commit strategy/,
         /Ordering/,

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { emptyWorkspace, GOLDEN_DIR, PLOP_NODE_ARGS, readTree } from '../helpers/golden.js';
-import { ENTER, Terminal } from '../helpers/terminal.js';
+import { DOWN, ENTER, Terminal } from '../helpers/terminal.js';
 
 /**
  * The interactive path through a real pseudo-terminal: util-linux `script` allocates the pty and runs
@@ -29,7 +29,10 @@ describe('interactive prompts in a real terminal', () => {
         tty.type(`${'\u007f'.repeat(20)}payments${ENTER}`);
         await tty.expect(/Topics to consume \(comma-separated\)/);
         tty.type(`payments.settled${ENTER}`);
-        await tty.expect(/Consumer group id \(payments\)/);
+        await tty.expect(/Consumer group or share group\?/);
+        await tty.expect(/share\s+a share group \(KIP-932/);
+        tty.type(ENTER);
+        await tty.expect(/Group id \(payments\)/);
         tty.type(ENTER);
         await tty.expect(/Brokers \(comma-separated host:port\) \(localhost:9092\)/);
         tty.type(`kafka-1:9092,kafka-2:9092${ENTER}`);
@@ -63,6 +66,48 @@ describe('interactive prompts in a real terminal', () => {
         return rest;
       };
       expect(record(actual)).toEqual(record(expected));
+      for (const [path, content] of expected) {
+        if (path !== '.kafkakit-generator.json') expect(actual.get(path), path).toBe(content);
+      }
+    },
+  );
+
+  it(
+    'a share group is not asked for commit, ordering or from-beginning, and writes the share service',
+    { timeout: 120_000 },
+    async () => {
+      const tty = new Terminal(
+        `node ${PLOP_NODE_ARGS.join(' ')} scripts/plop.ts kafka-consumer -- --cwd ${workspace}`,
+      );
+      try {
+        await tty.expect(/Service name \(kebab-case\)/);
+        tty.type(`thumbnails${ENTER}`);
+        await tty.expect(/Topics to consume \(comma-separated\)/);
+        tty.type(`images.uploaded${ENTER}`);
+        await tty.expect(/Consumer group or share group\?/);
+        await tty.expect(/share\s+a share group \(KIP-932/);
+        tty.type(`${DOWN}${ENTER}`);
+        await tty.expect(/Group id \(thumbnails\)/);
+        tty.type(ENTER);
+        await tty.expect(/Brokers \(comma-separated host:port\) \(localhost:9092\)/);
+        tty.type(ENTER);
+        await tty.expect(/Most handler calls in flight at once .*\(16\)/);
+        tty.type(`8${ENTER}`);
+        await tty.expect(/Retries before a message is dead-lettered .*\(3\)/);
+        tty.type(ENTER);
+        await tty.expect(/Dead-letter topic \("none" to disable\) \(<topic>\.dlq\)/);
+        tty.type(ENTER);
+        await tty.expect(/Install it and verify it now \(pnpm install, typecheck, tests\)\?.*\(Y\/n\)/);
+        tty.type(`n${ENTER}`);
+        await tty.expect(/20 file\(s\) written/, 60_000);
+        expect(await tty.exited).toBe(0);
+        expect(tty.screen).not.toMatch(/Commit strategy|Ordering|Start from the earliest offset/);
+      } finally {
+        tty.kill();
+      }
+      const actual = readTree(join(workspace, 'services/thumbnails'));
+      const expected = readTree(join(GOLDEN_DIR, 'share/expected'));
+      expect([...actual.keys()]).toEqual([...expected.keys()]);
       for (const [path, content] of expected) {
         if (path !== '.kafkakit-generator.json') expect(actual.get(path), path).toBe(content);
       }

@@ -8,6 +8,7 @@ import {
   type OptionsError,
   resolveAnswers,
   topicProblem,
+  validateGiven,
 } from '../../src/schema.js';
 
 const bad = (key: FieldKey, raw: unknown, answers: Partial<Answers> = {}) => {
@@ -23,6 +24,7 @@ describe('schema', () => {
     ).toEqual({
       name: 'orders',
       topics: ['orders.placed', 'orders.cancelled'],
+      groupType: 'consumer',
       groupId: 'orders',
       brokers: ['localhost:9092'],
       commit: 'per-batch',
@@ -35,6 +37,62 @@ describe('schema', () => {
       dir: 'services/orders',
       envPrefix: 'KAFKA_',
     });
+  });
+
+  it('leaves commit, ordering and from-beginning out of a share group, with the parallel concurrency', () => {
+    expect(
+      resolveAnswers({ name: 'thumbs', topics: 'images', groupType: 'share' }, { useDefaults: true }),
+    ).toEqual({
+      name: 'thumbs',
+      topics: ['images'],
+      groupType: 'share',
+      groupId: 'thumbs',
+      brokers: ['localhost:9092'],
+      concurrency: 16,
+      maxRetries: 3,
+      dlqTopic: '<topic>.dlq',
+      install: true,
+      dir: 'services/thumbs',
+      envPrefix: 'KAFKA_',
+    });
+  });
+
+  it.each([
+    [
+      'commit',
+      'per-batch',
+      /Invalid --commit: not for a share group.*commits no offsets.*leave out --commit/,
+    ],
+    ['ordering', 'key', /Invalid --ordering: not for a share group.*no order.*leave out --ordering/],
+    ['fromBeginning', true, /Invalid --from-beginning: not for a share group.*share\.auto\.offset\.reset/],
+  ])('refuses --%s with --group-type share, saying why', (key, value, message) => {
+    const raw = { name: 'thumbs', topics: 'images', groupType: 'share', [key]: value };
+    expect(() => validateGiven(raw)).toThrow(message);
+    expect(() => resolveAnswers(raw, { useDefaults: true })).toThrow(message);
+    expect(() => validateGiven({ ...raw, groupType: 'consumer' })).not.toThrow();
+  });
+
+  it('refuses a group type other than consumer or share', () => {
+    expect(checkField('groupType', 'queue')).toEqual({
+      ok: false,
+      message: 'the group type must be one of consumer, share',
+    });
+  });
+
+  it('does not ask a share group for commit, ordering or from-beginning', () => {
+    const questions = buildQuestions({ name: 'thumbs' }) as {
+      name: string;
+      when: (answers: Record<string, unknown>) => boolean;
+    }[];
+    const asked = (answers: Record<string, unknown>) =>
+      questions.filter((q) => q.when(answers)).map((q) => q.name);
+    const share = asked({ topics: 'images', groupType: 'share' });
+    expect(share).not.toContain('commit');
+    expect(share).not.toContain('ordering');
+    expect(share).not.toContain('fromBeginning');
+    expect(asked({ topics: 'images', groupType: 'consumer' })).toEqual(
+      expect.arrayContaining(['commit', 'ordering', 'fromBeginning']),
+    );
   });
 
   it('names the missing flag', () => {
@@ -141,6 +199,7 @@ describe('schema', () => {
     );
     expect(names).toEqual([
       'topics',
+      'groupType',
       'groupId',
       'brokers',
       'ordering',

@@ -187,6 +187,7 @@ describe('loadOptionsFromEnv', () => {
       'KAFKA_BROKERS',
       'KAFKA_CLIENT_ID',
       'KAFKA_GROUP_ID',
+      'KAFKA_GROUP_TYPE',
       'KAFKA_TOPICS',
       'KAFKA_MISSING_TOPICS',
       'KAFKA_FROM_BEGINNING',
@@ -236,5 +237,30 @@ describe('KAFKA_MISSING_TOPICS', () => {
     expect(defaultMissingTopics('production')).toBe('fail');
     expect(defaultMissingTopics('development')).toBe('wait');
     expect(defaultMissingTopics(undefined)).toBe('wait');
+  });
+});
+
+describe('KAFKA_GROUP_TYPE', () => {
+  const base = { KAFKA_BROKERS: 'a:9092', KAFKA_TOPICS: 't', KAFKA_GROUP_ID: 'g' };
+
+  it('maps consumer or share, any case, to groupType and leaves it to the default (consumer) when unset', () => {
+    expect(loadOptionsFromEnv({ ...base, KAFKA_GROUP_TYPE: 'SHARE' }).groupType).toBe('share');
+    expect(loadOptionsFromEnv({ ...base, KAFKA_GROUP_TYPE: 'consumer' }).groupType).toBe('consumer');
+    expect(loadOptionsFromEnv(base).groupType).toBeUndefined();
+  });
+
+  it('refuses anything else naming the variable', () => {
+    expect(() => loadOptionsFromEnv({ ...base, KAFKA_GROUP_TYPE: 'queue' })).toThrow(
+      'KAFKA_GROUP_TYPE: must be consumer or share, got "queue"',
+    );
+  });
+
+  it('refuses a commit strategy, ordering or from-beginning with share, naming the variable', () => {
+    const load = (extra: Record<string, string>) => () =>
+      loadOptionsFromEnv({ ...base, KAFKA_GROUP_TYPE: 'share', ...extra });
+    expect(load({})).not.toThrow();
+    expect(load({ KAFKA_COMMIT_STRATEGY: 'per-batch' })).toThrow(/KAFKA_COMMIT_STRATEGY.*share consumer/);
+    expect(load({ KAFKA_ORDERING: 'key' })).toThrow(/KAFKA_ORDERING.*share consumer/);
+    expect(load({ KAFKA_FROM_BEGINNING: 'true' })).toThrow(/KAFKA_FROM_BEGINNING.*share consumer/);
   });
 });
