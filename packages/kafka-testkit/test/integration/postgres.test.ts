@@ -44,8 +44,15 @@ describe('startPostgres', () => {
     async () => {
       const postgres = await startPostgres({ mode: 'local' });
       started.push(postgres);
-      const [row] = await query<{ pid: number }>(postgres.url, 'select pg_backend_pid() as pid');
-      expect(uidOf(row?.pid as number)).not.toBe(0);
+      // Read the backend's uid while its session is open (the process ends with the session).
+      const session = new pg.Client({ connectionString: postgres.url });
+      await session.connect();
+      try {
+        const { rows } = await session.query<{ pid: number }>('select pg_backend_pid() as pid');
+        expect(uidOf(rows[0]?.pid as number)).not.toBe(0);
+      } finally {
+        await session.end();
+      }
     },
   );
 
