@@ -167,13 +167,21 @@ describe('core sequences (fake client)', () => {
       ),
       { clientFactory: fake.factory },
     );
+    let retryDueAt = Number.POSITIVE_INFINITY;
+    c.on('message.retrying', (e) => {
+      retryDueAt = Date.now() + e.delayMs;
+    });
     await c.run();
     await fake.hooks().onBatch(fake.batch([0]));
     await vi.waitFor(() => expect(attempts).toHaveLength(1));
     // The revoke waits its bound (1 s), aborts the generation, then the group re-joins.
     await fake.hooks().beforeJoin();
     fake.hooks().onAssigned([{ topic: 't', partition: 0 }]);
-    await sleep(2500); // past the old backoff's 3 s: the old attempt 2 would have started by now
+    // Precondition: the old backoff is over, so the old attempt 2 would have started by now.
+    await vi.waitFor(() => expect(Date.now()).toBeGreaterThan(retryDueAt + 200), {
+      timeout: 5000,
+      interval: 50,
+    });
     expect(attempts).toEqual([{ attempt: 1, generationAborted: false }]);
     await fake.hooks().onBatch(fake.batch([0]));
     await vi.waitFor(() => expect(attempts).toHaveLength(2));
@@ -235,8 +243,11 @@ describe('core sequences (fake client)', () => {
     fail = 1;
     tracker.partition('t', 0).finish(track, 0);
     pipeline.request('message');
+    // Precondition: that commit was tried and failed (retriable): a retry is due in 50 ms.
+    expect(fail).toBe(0);
     pipeline.close();
-    await sleep(200);
+    // The loop ends after its retry delay without sending (closed), and sends nothing after.
+    await vi.waitFor(() => expect(pipeline.busy).toBe(false), { timeout: 2000, interval: 10 });
     expect(sent).toEqual(['0|kk1:1']);
   });
 });
