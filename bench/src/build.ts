@@ -52,6 +52,8 @@ export async function buildChild(): Promise<string> {
     format: 'esm',
     sourcemap: 'linked',
     external: ['kafkajs', '@platformatic/kafka', 'prom-client'],
+    // The workspace packages' sources (as tsx runs them), never a stale dist/.
+    conditions: ['@kafkakit/source'],
     ...candidateRuntime(),
     logLevel: 'warning',
   });

@@ -11,10 +11,11 @@ import { watchCoordinator } from './kafkajs-patches/coordinator-failover.js';
 import { installKafkaJsPatches } from './kafkajs-patches/install.js';
 import { gateJoins } from './kafkajs-patches/join-gate.js';
 import { fetchRefusal } from './kafkajs-patches/leader-failover.js';
-import { patchWarnings } from './kafkajs-patches/registry.js';
+import { patchWarnings, recordPatch } from './kafkajs-patches/registry.js';
 import { defaultSocketFactory } from './kafkajs-patches/sockets.js';
 import { type UndecodableBatch, watchUndecodable } from './kafkajs-patches/undecodable.js';
 import { KafkaJsDeadLetterProducer } from './kafkajs-producer.js';
+import { KafkaJsRangeReader, rangeReaderUnavailable } from './kafkajs-range-reader.js';
 import type {
   ClientBatch,
   ClientDiagnostics,
@@ -87,14 +88,20 @@ class KafkaJsConsumerClient implements ConsumerClient {
   #ungate: () => void = () => undefined;
   /** One admin client for the consumer's life: committed metadata on assignment, end offsets for lag. */
   #admin: Promise<Admin> | undefined;
+  readonly #reader: KafkaJsRangeReader | undefined;
+  readonly fetchFrom: ConsumerClient['fetchFrom'];
 
   constructor(
     private readonly kafka: Kafka,
     private readonly joinHoldMs: number,
     private readonly options: ConsumerClientOptions,
     private readonly security: { ctx: SecurityContext; signals: SecuritySignals },
+    readsBeside: boolean,
   ) {
     this.#consumer = this.#create();
+    const reader = readsBeside ? new KafkaJsRangeReader(kafka) : undefined;
+    this.#reader = reader;
+    this.fetchFrom = reader === undefined ? undefined : (tp, offset) => reader.read(tp, offset);
   }
 
   #create(): Consumer {
@@ -301,6 +308,7 @@ class KafkaJsConsumerClient implements ConsumerClient {
     const admin = this.#admin;
     this.#admin = undefined;
     if (admin !== undefined) await admin.then((a) => a.disconnect()).catch(() => undefined);
+    await this.#reader?.close();
     await this.#consumer.disconnect();
   }
 }
@@ -336,17 +344,36 @@ export function createKafkaJsFactory(connection: KafkaJsConnection): ClientFacto
     logCreator: logCreator(connection.logger, signals),
     socketFactory: defaultSocketFactory,
   });
+  // Hot keys let messages go only where they can be read again beside the consumer's fetch.
+  const unavailable = rangeReaderUnavailable(kafka);
+  if (unavailable !== undefined) {
+    recordPatch({
+      name: 'range-reader (hot keys with bounded memory)',
+      installed: false,
+      reason: unavailable,
+    });
+    connection.logger.warn(
+      { reason: unavailable },
+      'cannot read a partition beside the consumer: a hot key keeps all its buffered messages',
+    );
+  }
   return {
     consumer: (options) =>
-      new KafkaJsConsumerClient(kafka, connection.joinHoldMs, options, {
-        signals,
-        ctx: {
-          groupId: options.groupId,
-          topics: options.topics,
-          ssl: Boolean(connection.ssl),
-          sasl: connection.sasl,
+      new KafkaJsConsumerClient(
+        kafka,
+        connection.joinHoldMs,
+        options,
+        {
+          signals,
+          ctx: {
+            groupId: options.groupId,
+            topics: options.topics,
+            ssl: Boolean(connection.ssl),
+            sasl: connection.sasl,
+          },
         },
-      }),
+        unavailable === undefined,
+      ),
     producer: () => new KafkaJsDeadLetterProducer(kafka),
     admin: () => new KafkaJsTopicAdmin(kafka),
   };

@@ -12,7 +12,7 @@
  *   new generation), `onCrash` reports a crash and whether the client restarts itself;
  * - `commit` resolves only when the broker acknowledged it in the live generation, and classifies
  *   failures as `RebalanceError` (fenced, rebalancing) or `CommitError` (retriable or not);
- * - `pause`/`resume`/`seek` act on fetching only; `committed` and `endOffsets` read the group's
+ * - `pause`/`resume`/`seek` act on fetching only, `fetchFrom` reads beside it; `committed` and `endOffsets` read the group's
  *   commits and the log ends; `diagnostics` says what the client knows is wrong or degraded.
  *
  * Nothing here imports the tracker, the scheduler or the patches.
@@ -127,6 +127,13 @@ export interface ConsumerClient {
   resume(partitions: readonly TopicPartition[]): void;
   /** Fetches the partition again from `offset`. */
   seek(partition: TopicPartition, offset: string): void;
+  /**
+   * Reads one partition from `offset` beside the group's fetching (its fetch position does not
+   * move): messages the runtime let go to bound its memory (a hot key's beyond its lane's share of
+   * the buffer) are read again. Resolves with what one fetch returned (possibly more than asked,
+   * in offset order; nothing below `offset`). Optional: without it no message is let go.
+   */
+  fetchFrom?(partition: TopicPartition, offset: string): Promise<ConsumedMessage[]>;
   /** Stops fetching, leaves the group and closes connections. `connect()` + `start()` afterwards restart it. */
   stop(): Promise<void>;
 }

@@ -17,6 +17,18 @@ import { Scheduler } from '../processing/scheduler.js';
 /** The committed-metadata read on a new assignment waits at most this long, then goes on without it. */
 export const METADATA_READ_TIMEOUT_MS = 5000;
 
+/**
+ * How far a partition reads past its lowest unfinished offset, in buffers: past a stuck head or a
+ * hot key's let-go messages the tracker keeps offsets only (about 40 bytes each).
+ */
+export const READ_AHEAD_BUFFERS = 25;
+
+/**
+ * Under 'key' ordering one lane keeps at most this share of the buffer (1/8: several hot keys
+ * together stay under the half at which a paused fetch resumes); its later messages are let go.
+ */
+export const LANE_SHARE = 8;
+
 /** The message path, built whole and in order: tracker -> pipeline -> control -> processor -> scheduler. */
 export interface CoreParts {
   tracker: OffsetTracker;
@@ -73,6 +85,11 @@ export function buildCore({
     laneOf: laneOf(options.ordering),
     limit,
     maxBuffered: options.maxBufferedPerPartition,
+    maxTracked: READ_AHEAD_BUFFERS * options.maxBufferedPerPartition,
+    laneCap:
+      options.ordering === 'key'
+        ? Math.max(1, Math.floor(options.maxBufferedPerPartition / LANE_SHARE))
+        : Infinity,
     maxUncommitted: options.commit.maxUncommitted,
     heartbeatIntervalMs: options.heartbeatIntervalMs,
     metadataTimeoutMs: METADATA_READ_TIMEOUT_MS,

@@ -1,6 +1,6 @@
 import type { ClientBatch } from '../client/port.js';
 import type { ConsumedMessage, TopicPartition } from '../types.js';
-import type { BatchTrack, PartitionTrack } from './offsets.js';
+import type { BatchTrack, PartitionTrack } from './partition-track.js';
 import { Fifo } from './queue.js';
 
 /** One message waiting to run or running, stamped with the generation it was fetched in. */
@@ -16,10 +16,20 @@ export interface Item {
   readonly part: PartitionWork;
 }
 
-/** The messages of one lane waiting behind the one that is ready or running. */
-export type Lane = Fifo<Item> & { readonly id: string | null };
+/**
+ * The messages of one lane waiting behind the one that is ready or running (`active`). A lane that
+ * filled its share of the buffer lets its later messages go (`dropped`, tracked by offset only,
+ * from `dropFrom` on: a lower bound of the lowest one) and reads them again once it drained.
+ */
+export type Lane = Fifo<Item> & {
+  readonly id: string | null;
+  active: boolean;
+  dropped: number;
+  dropFrom: string | undefined;
+};
 
-export const newLane = (id: string | null): Lane => Object.assign(new Fifo<Item>(), { id });
+export const newLane = (id: string | null): Lane =>
+  Object.assign(new Fifo<Item>(), { id, active: false, dropped: 0, dropFrom: undefined });
 
 /** Where a message's lane is: one per partition, one per key (byte-equal; null is one key), or none. */
 export type LaneOf = (message: ConsumedMessage) => string | null | undefined;
@@ -46,6 +56,8 @@ export class PartitionWork {
   drained: (() => void) | undefined;
   /** Wakes a rewind waiting for this partition's running calls. */
   idle: (() => void) | undefined;
+  /** A refill (reading dropped messages again) is in flight. */
+  refilling = false;
 
   constructor(
     readonly tp: TopicPartition,

@@ -5,13 +5,15 @@ import { RebalanceError } from '../errors.js';
 import type { Lifecycle } from '../lifecycle.js';
 import type { Logger } from '../logger.js';
 import type { ConsumedMessage, TopicPartition } from '../types.js';
-import { holdBack } from './back-pressure.js';
-import { type Item, type LaneOf, newLane, PartitionWork } from './lanes.js';
+import { drainedEnough, holdBack, overFull } from './back-pressure.js';
+import { type Item, type Lane, type LaneOf, newLane, PartitionWork } from './lanes.js';
 import type { ConcurrencyLimit } from './limit.js';
 import type { MessageProcessor, Outcome } from './message.js';
 import type { OffsetTracker } from './offsets.js';
+import type { TrackedAt } from './partition-track.js';
 import type { PartitionControl } from './partitions.js';
 import { ArrivalHeap } from './queue.js';
+import { Refiller } from './refill.js';
 import { loadFinishedAbove } from './skip-load.js';
 import { mustWait } from './window.js';
 import { WorkCounter } from './work.js';
@@ -22,6 +24,10 @@ export interface SchedulerParts {
   limit: ConcurrencyLimit;
   /** Buffered (not yet finished) messages of a partition above which its fetch is paused. */
   maxBuffered: number;
+  /** Offsets a partition tracks past its lowest unfinished one above which its fetch is paused. */
+  maxTracked: number;
+  /** Waiting messages one lane keeps before it lets the later ones go (Infinity: never). */
+  laneCap: number;
   /** per-message: finished-but-unacknowledged messages of a partition before it waits. */
   maxUncommitted: number;
   /** How often a batch call held back by a full buffer heartbeats. */
@@ -59,8 +65,20 @@ export class Scheduler {
   /** Reading the committed metadata of a new assignment (bounded); batches wait for it. */
   #loading: Promise<void> | undefined;
 
+  readonly #refiller: Refiller;
+
   constructor(private readonly parts: SchedulerParts) {
     parts.limit.onFreed(() => this.#pump());
+    this.#refiller = new Refiller(
+      parts,
+      (part, lane, message, at, batch) => this.#takeBack(part, lane, message, at, batch),
+      (part) =>
+        this.#partitions.get(idOf(part.tp)) === part && part.generation === parts.lifecycle.generation.id,
+      (part) => {
+        this.#unpark(part);
+        this.#pump();
+      },
+    );
   }
 
   get inFlight(): number {
@@ -75,31 +93,58 @@ export class Scheduler {
     const { messages } = batch;
     const track = part.offsets.add(messages);
     const skip = part.offsets.skip;
+    const refiller = this.#refiller.enabled ? this.#refiller : undefined;
     for (let index = 0; index < messages.length; index++) {
       const message = messages[index] as ConsumedMessage;
       if (skip?.has(message.offset)) {
         part.offsets.finish(track, index);
         continue;
       }
-      part.buffered++;
       const laneId = laneOf(message);
       let lane = laneId === undefined ? undefined : part.lanes.get(laneId);
-      const first = lane === undefined;
       if (lane === undefined && laneId !== undefined) {
         lane = newLane(laneId);
         part.lanes.set(laneId, lane);
       }
-      const item: Item = { seq: this.#seq++, batch, message, track, index, lane, part };
-      if (first) this.#ready.push(item);
-      else (lane as NonNullable<typeof lane>).push(item);
+      if (lane !== undefined && refiller?.drops(lane)) {
+        // A hot key: its later messages are let go (offset only) and read again once it drained.
+        part.offsets.drop(track, index);
+        lane.dropped++;
+        lane.dropFrom ??= message.offset;
+        continue;
+      }
+      part.buffered++;
+      this.#enqueue({ seq: this.#seq++, batch, message, track, index, lane, part });
     }
     if (messages.length > 0) batch.resolveOffset((messages[messages.length - 1] as ConsumedMessage).offset);
     // per-batch: batches of a partition may finish out of order; each new one also commits what
     // became committable since the last.
     if (strategy.afterBatch && !strategy.afterMessage) pipeline.request('batch');
     this.#pump();
-    if (part.buffered >= this.parts.maxBuffered) await holdBack(this.parts, part, batch);
+    if (overFull(this.parts, part)) await holdBack(this.parts, part, batch);
   };
+
+  /** Runs `item` when its lane is free, else queues it behind the lane's running one. */
+  #enqueue(item: Item): void {
+    const { lane } = item;
+    if (lane === undefined) this.#ready.push(item);
+    else if (lane.active) lane.push(item);
+    else {
+      lane.active = true;
+      this.#ready.push(item);
+    }
+  }
+
+  #takeBack(
+    part: PartitionWork,
+    lane: Lane,
+    message: ConsumedMessage,
+    at: TrackedAt,
+    batch: ClientBatch,
+  ): void {
+    part.buffered++;
+    this.#enqueue({ seq: this.#seq++, batch, message, track: at.track, index: at.index, lane, part });
+  }
 
   #partition(tp: TopicPartition): PartitionWork {
     const id = idOf(tp);
@@ -175,7 +220,7 @@ export class Scheduler {
 
   #finish(item: Item, outcome: Outcome): void {
     const { part } = item;
-    const { strategy, pipeline, lifecycle, control, limit, maxBuffered } = this.parts;
+    const { strategy, pipeline, lifecycle, control, limit } = this.parts;
     limit.release();
     part.running--;
     part.buffered--;
@@ -195,11 +240,14 @@ export class Scheduler {
       // After a halt the lane's later messages must not overtake the unfinished one: dropped
       // (they are fetched again from the lowest unfinished offset).
       const next = lane.shift();
-      if (next === undefined) part.lanes.delete(lane.id);
-      else if (outcome === 'halt') this.#drop(next);
+      if (next === undefined) {
+        lane.active = false;
+        if (lane.dropped === 0) part.lanes.delete(lane.id);
+      } else if (outcome === 'halt') this.#drop(next);
       else this.#ready.push(next);
+      if (outcome !== 'halt') this.#refiller.drained(part, lane);
     }
-    if (part.buffered * 2 <= maxBuffered) {
+    if (drainedEnough(this.parts, part)) {
       part.drained?.();
       if (lifecycle.accepting) control.unpause(part.tp, 'back-pressure');
     }
@@ -213,7 +261,10 @@ export class Scheduler {
     item.part.buffered--;
     const next = item.lane?.shift();
     if (next !== undefined) this.#drop(next);
-    else if (item.lane !== undefined) item.part.lanes.delete(item.lane.id);
+    else if (item.lane !== undefined) {
+      item.lane.active = false;
+      item.part.lanes.delete(item.lane.id);
+    }
   }
 
   /** Partitions blocked behind an unfinished head (see `#mustWait`). */

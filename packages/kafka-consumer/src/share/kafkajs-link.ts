@@ -9,6 +9,7 @@
  * records) takes lane 1 and heartbeats, acknowledgements and metadata never queue behind it.
  */
 import { Kafka, type KafkaConfig, logLevel } from 'kafkajs';
+import { kafkaJsClusterFactory } from '../client/kafkajs-cluster.js';
 import type { Logger } from '../logger.js';
 import { findGroupCoordinator } from './coordinator-api.js';
 import { KafkaCode, KafkaProtocolError } from './error-codes.js';
@@ -52,8 +53,6 @@ export interface LinkOptions {
   requestTimeoutMs?: number;
 }
 
-const CREATE_CLUSTER = 'private:Kafka:createCluster';
-
 function handle(broker: KafkaJsBroker, requestTimeoutMs: number): BrokerHandle {
   return {
     nodeId: broker.nodeId ?? -1,
@@ -86,11 +85,8 @@ export class KafkaJsLink {
       logLevel: logLevel.WARN,
       logCreator: logCreator(options.logger),
     });
-    // KafkaJS builds every client's Cluster with this private factory; the share client needs the
-    // Cluster itself (brokers by node id, the group coordinator), which no public client exposes.
-    const key = Object.getOwnPropertySymbols(kafka).find((s) => s.description === CREATE_CLUSTER);
-    const create = key && (kafka as unknown as Record<symbol, unknown>)[key];
-    if (typeof create !== 'function') {
+    const create = kafkaJsClusterFactory(kafka);
+    if (create === undefined) {
       throw new Error('This KafkaJS version has no Cluster factory: the share client needs KafkaJS 2.2.x');
     }
     this.#cluster = create({ allowAutoTopicCreation: false, metadataMaxAge: 300_000 }) as KafkaJsCluster;

@@ -30,6 +30,11 @@ const step = fc.oneof(
     how: fc.constantFrom('ack' as const, 'ack' as const, 'retriable' as const, 'fenced' as const),
   }),
   fc.record({ kind: fc.constant('release' as const), partition: fc.nat(PARTITIONS - 1) }),
+  fc.record({
+    kind: fc.constant('read' as const),
+    count: fc.integer({ min: 1, max: 6 }),
+    fail: fc.boolean(),
+  }),
   fc.record({ kind: fc.constant('rebalance' as const), keep: fc.subarray([0, 1], { minLength: 1 }) }),
 );
 
@@ -53,7 +58,8 @@ describe('core model (fake client, random interleavings)', () => {
   it('holds the commit, generation and progress invariants under every ordering and strategy', async () => {
     await fc.assert(
       fc.asyncProperty(scenario, async (s) => {
-        const broker = new ModelBroker(PARTITIONS, LENGTH, ['a', 'b', null]);
+        const broker = new ModelBroker(PARTITIONS, LENGTH, ['a', 'a', 'a', 'b', null]);
+        broker.checkKeyOrder = s.ordering !== 'unordered';
         const c = createConsumer(
           {
             brokers: ['localhost:9092'],
@@ -82,6 +88,7 @@ describe('core model (fake client, random interleavings)', () => {
         const settleAll = async () => {
           for (const call of broker.calls.splice(0)) call.resolve();
           while (broker.commits.length > 0) broker.settleCommit('ack');
+          while (broker.reads.length > 0) broker.answerRead(6);
           await tick();
         };
         for (const action of s.steps) {
@@ -92,6 +99,7 @@ describe('core model (fake client, random interleavings)', () => {
             else call?.reject(new Error('handler failed'));
           } else if (action.kind === 'commit') broker.settleCommit(action.how);
           else if (action.kind === 'release') c.resumePartition('t', action.partition);
+          else if (action.kind === 'read') broker.answerRead(action.count, action.fail);
           else await broker.rebalance(action.keep, settleAll);
           await tick();
           await timerFires();

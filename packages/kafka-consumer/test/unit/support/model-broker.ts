@@ -18,6 +18,15 @@ export interface ModelPartition {
   delivering: boolean;
 }
 
+/** A read beside the fetch (`fetchFrom`) the model answers when it chooses. */
+interface PendingRead {
+  partition: number;
+  offset: number;
+  generation: number;
+  resolve: (messages: ConsumedMessage[]) => void;
+  reject: (error: Error) => void;
+}
+
 interface PendingCommit {
   offsets: readonly PendingOffset[];
   resolve: () => void;
@@ -43,6 +52,9 @@ export class ModelBroker {
   readonly violations: string[] = [];
   readonly calls: PendingCall[] = [];
   readonly commits: PendingCommit[] = [];
+  readonly reads: PendingRead[] = [];
+  /** Per partition and key: the offset of the last handler call started and whether one runs. */
+  readonly #keys = new Map<string, { last: number; running: boolean }>();
   hooks: ClientHooks | undefined;
   /** Whether the consumer reports the partition held (a resume then undoes the hold). */
   held: (partition: number) => boolean = () => false;
@@ -115,6 +127,16 @@ export class ModelBroker {
     seek: (tp, offset) => {
       (this.partitions[tp.partition] as ModelPartition).position = Number(offset);
     },
+    fetchFrom: (tp, offset) =>
+      new Promise<ConsumedMessage[]>((resolve, reject) => {
+        this.reads.push({
+          partition: tp.partition,
+          offset: Number(offset),
+          generation: this.generation,
+          resolve,
+          reject,
+        });
+      }),
     stop: async () => undefined,
   };
 
@@ -138,6 +160,7 @@ export class ModelBroker {
     const p = this.partitions[partition] as ModelPartition;
     if (this.revoking) this.violation(`handler started for ${partition}@${message.offset} during a revoke`);
     if (!p.assigned) this.violation(`handler started for unassigned partition ${partition}`);
+    const key = this.#keyOrder(partition, message);
     return new Promise<void>((resolve, reject) => {
       const call: PendingCall = {
         partition,
@@ -145,13 +168,54 @@ export class ModelBroker {
         generation: this.generation,
         resolve: () => {
           p.processed.add(call.offset);
+          key.running = false;
           resolve();
         },
-        reject,
+        reject: (error) => {
+          key.running = false;
+          reject(error);
+        },
       };
       this.calls.push(call);
     });
   };
+
+  /**
+   * Within a generation a key's calls never overlap and never go back to an offset below one that
+   * started (a retry repeats the same offset; offsets processed before are skipped when fetched
+   * again). Checked for every ordering that keeps a key's order ('partition' and 'key').
+   */
+  #keyOrder(partition: number, message: ConsumedMessage) {
+    const id = `${this.generation}:${partition}:${message.key === null ? '<null>' : message.key.toString()}`;
+    const offset = Number(message.offset);
+    let state = this.#keys.get(id);
+    if (state === undefined) {
+      state = { last: -1, running: false };
+      this.#keys.set(id, state);
+    }
+    if (this.checkKeyOrder) {
+      if (state.running) this.violation(`two calls of key ${id} overlap (${offset})`);
+      if (offset < state.last) this.violation(`key ${id} went back from ${state.last} to ${offset}`);
+    }
+    state.last = Math.max(state.last, offset);
+    state.running = true;
+    return state;
+  }
+
+  /** Whether the ordering keeps a key's order (not 'unordered'). */
+  checkKeyOrder = true;
+
+  /** Answers the oldest read beside the fetch with up to `count` records from its offset (or fails it). */
+  answerRead(count: number, fail = false): void {
+    const read = this.reads.shift();
+    if (read === undefined) return;
+    if (fail) {
+      read.reject(new Error('leader moved'));
+      return;
+    }
+    const p = this.partitions[read.partition] as ModelPartition;
+    read.resolve(p.log.slice(read.offset, read.offset + count));
+  }
 
   /** Delivers the next `count` records of a partition, as the client would. */
   fetch(partition: number, count: number): void {
