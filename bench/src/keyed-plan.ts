@@ -41,6 +41,8 @@ const RUNTIME_1MS = 100_000;
  * the hot key's serial rate after the first fetch); whole-backlog buffer: all 100,000 (a few seconds).
  */
 const HOT_OTHERS_DEFAULT = 20_000;
+/** noop-1p: half the keyed backlog per round (per-batch reads it in about a second). */
+const ONE_PARTITION = 60_000;
 const HOT_OTHERS_ALL = KEYED_DATASETS.hot.count * (1 - KEYED_DATASETS.hot.hotShare);
 const n = (v: number) => v.toLocaleString('en-US');
 
@@ -91,5 +93,18 @@ export const KEYED_WORKLOADS: readonly Workload[] = [
     contenders: ['runtime-key', 'runtime-key-buffer-all'],
     target: (c) => (c === 'runtime-key-buffer-all' ? HOT_OTHERS_ALL : HOT_OTHERS_DEFAULT),
     childSpec: (c) => ({ excludeHot: true, ...bufferAll(KEYED_DATASETS.hot.count)(c) }),
+  },
+  {
+    id: 'noop-1p',
+    title: "No-op handler, 1 partition, 100 B; 'partition' ordering: per-message commits against per-batch",
+    note:
+      'Issue 17: one partition pays a commit round trip per window of `maxUncommitted` (500) under per-message; ' +
+      'target per-message >= 0.25x per-batch.',
+    dataset: 'keyed',
+    handler: { kind: 'noop' },
+    concurrency: 1,
+    rounds: ROUNDS,
+    contenders: ['runtime-per-message', 'runtime-per-batch'],
+    target: () => ONE_PARTITION,
   },
 ];

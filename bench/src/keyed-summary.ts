@@ -48,6 +48,16 @@ export function evaluateKeyedTargets(rows: readonly Row[]): Target[] {
       detail: rss.join(', '),
     });
   }
+  const perMessage = find(rows, 'noop-1p', 'runtime-per-message');
+  const perBatch = find(rows, 'noop-1p', 'runtime-per-batch');
+  if (perMessage && perBatch) {
+    const ratio = perMessage.msgPerSec.median / perBatch.msgPerSec.median;
+    targets.push({
+      name: 'noop-1p runtime-per-message >= 0.25x runtime-per-batch (one partition)',
+      met: ratio >= 0.25,
+      detail: `${ratio.toFixed(2)}x (${int(perMessage.msgPerSec.median)} vs ${int(perBatch.msgPerSec.median)} msg/s)`,
+    });
+  }
   for (const contender of HOT_CONTENDERS) {
     const row = find(rows, 'hot-1ms', contender);
     const noHot = find(rows, 'key-1ms', contender);

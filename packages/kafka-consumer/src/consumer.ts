@@ -2,20 +2,17 @@ import type { ConsumerDependencies, KafkaConsumer } from './api.js';
 import { createClients } from './clients.js';
 import { buildCore } from './core/parts.js';
 import { TypedEmitter } from './events.js';
+import { consumerFace } from './face.js';
 import { recoverOrExit } from './group/crash.js';
 import { clientHooks } from './group/hooks.js';
 import { TopicWait } from './group/missing-topics.js';
 import { revokeWork } from './group/revoke.js';
 import { RejoinSupervisor } from './group/supervisor.js';
-import { healthReport } from './health.js';
 import { Lifecycle } from './lifecycle.js';
-import { readOffsets } from './offsets-read.js';
 import { type ConsumerOptions, type ResolvedOptions, resolveOptions } from './options.js';
 import { Session } from './session.js';
 
 export type { ConsumerDependencies, KafkaConsumer };
-
-const NO_DIAGNOSTICS = { problems: [], warnings: [] };
 
 /** A revoke waits for in-flight handlers this much less than the rebalance timeout, then aborts them. */
 const REVOKE_MARGIN_MS = 3000;
@@ -91,29 +88,5 @@ export function createConsumer<T = Buffer | null>(
     { options, core, client, publisher, admin, lifecycle, supervisor, topicWait, events, exit },
     hooks,
   );
-  return {
-    connect: session.connect,
-    run: session.run,
-    disconnect: session.disconnect,
-    health: () =>
-      healthReport({
-        lifecycle,
-        stuck: supervisor.stuck,
-        assigned: core.control.assigned,
-        held: core.control.held(),
-        blocked: core.scheduler.blocked(),
-        waitingForDependency: core.dependencies.report(),
-        client: client.diagnostics?.() ?? NO_DIAGNOSTICS,
-        inFlight: core.scheduler.inFlight,
-        lastProgressAt: core.scheduler.lastProgressAt,
-        lastCommitAt: core.pipeline.lastCommitAt,
-        missingTopics: topicWait.missing,
-      }),
-    resumePartition: (topic, partition) => core.control.release(topic, partition),
-    readOffsets: () => readOffsets(client, options.topics),
-    on: (name, listener) => events.on(name, listener),
-    once: (name, listener) => events.once(name, listener),
-    off: (name, listener) => events.off(name, listener),
-    options,
-  };
+  return consumerFace({ options, core, client, lifecycle, supervisor, topicWait, events, session });
 }
