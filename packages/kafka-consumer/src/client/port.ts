@@ -1,6 +1,6 @@
 /**
  * The client port: what the runtime needs of a Kafka client, in the runtime's own terms. The
- * KafkaJS adapter (`kafkajs.ts`, with its patches) implements it; a second client (a share-group
+ * KafkaJS adapter (`kafkajs.ts` and `kafkajs-consumer.ts`, with its patches) implements it; a second client (a share-group
  * consumer, another library) implements `ConsumerClient` and drives `ClientHooks`:
  *
  * - `start(hooks)` joins and delivers batches through `hooks.onBatch`, one call at a time per
