@@ -75,6 +75,8 @@ export class Scheduler {
       (part) =>
         this.#partitions.get(idOf(part.tp)) === part && part.generation === parts.lifecycle.generation.id,
       (part) => {
+        // A read is a batch of the let-go messages: per-batch commits what became committable.
+        if (parts.strategy.afterBatch && !parts.strategy.afterMessage) parts.pipeline.request('batch');
         this.#unpark(part);
         this.#pump();
       },
