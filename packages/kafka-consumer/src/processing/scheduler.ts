@@ -123,6 +123,11 @@ export class Scheduler {
     // became committable since the last.
     if (strategy.afterBatch && !strategy.afterMessage) pipeline.request('batch');
     this.#pump();
+    if (!overFull(this.parts, part)) return;
+    // Handlers that finish at once (within microtasks) get one turn of the event loop first: a
+    // fetch larger than the buffer then pauses nothing (a pause per batch made KafkaJS sleep a
+    // whole maxWaitTime whenever every partition of a broker happened to be paused).
+    await new Promise<void>((resolve) => setImmediate(resolve));
     if (overFull(this.parts, part)) await holdBack(this.parts, part, batch);
   };
 
