@@ -269,6 +269,7 @@ describe('pnpm plop kafka-consumer, end to end', () => {
         /Retries before/,
         /Dead-letter topic/,
         /Start from the earliest offset/,
+        /Deduplicate with a PostgreSQL inbox\?/,
         /Install it and verify it now/,
       ]) {
         await tty.expect(question);
