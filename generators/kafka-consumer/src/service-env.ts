@@ -58,7 +58,7 @@ const DATABASE_ROWS = [
   },
   {
     name: 'DATABASE_POOL_MAX',
-    description: 'Most connections in the pool: one per handler call in flight, one for probes',
+    description: 'Most connections in the pool: one per handler call in flight, one for the inbox retention',
     default: 'KAFKA_CONCURRENCY + 1',
     secret: false,
     required: false,
