@@ -7,5 +7,10 @@ export const UPGRADE_GENERATOR = 'kafka-consumer:upgrade';
 
 /** A new service reads the runtime's own KAFKA_* names. */
 export const SERVICE_FIELDS: readonly FieldKey[] = FIELD_ORDER.filter((key) => key !== 'envPrefix');
-/** Adding to a host service: its variables may need a prefix (--env-prefix); always a consumer group. */
-export const ADD_FIELDS: readonly FieldKey[] = FIELD_ORDER.filter((key) => key !== 'groupType');
+/**
+ * Adding to a host service: its variables may need a prefix (--env-prefix); always a consumer group;
+ * no inbox (the host owns its database and its pool: it wraps the handler with createPostgresInbox itself).
+ */
+export const ADD_FIELDS: readonly FieldKey[] = FIELD_ORDER.filter(
+  (key) => key !== 'groupType' && key !== 'idempotency',
+);

@@ -8,7 +8,6 @@ import {
   type Answers,
   COMMIT_TRADE_OFFS,
   DLQ_PER_TOPIC,
-  type GroupType,
   ORDERING_HANDLER_NOTE,
   SHARE_HANDLER_NOTE,
 } from './schema.js';
@@ -77,6 +76,8 @@ export function serviceVersions(): Record<string, string> {
     testkit: 'workspace:*',
     '@opentelemetry/api': peer('@opentelemetry/api'),
     'prom-client': peer('prom-client'),
+    pg: peer('pg'),
+    '@types/pg': peer('@types/pg'),
     '@types/node': pick('@types/node'),
     tsx: pick('tsx'),
     typescript: pick('typescript'),
@@ -189,16 +190,21 @@ export function renderTemplate(templatePath: string, context: TemplateContext): 
   return out;
 }
 
-/** Templates rendered for one group type only (every other one is rendered for both). */
-const ONLY_FOR_GROUP_TYPE: Readonly<Record<string, GroupType>> = {
-  'test/consumer.integration.test.ts': 'consumer',
-  'test/share-consumer.integration.test.ts': 'share',
+/** Templates rendered for some services only (every other one is rendered for all). */
+const ONLY_FOR: Readonly<Record<string, (answers: Answers) => boolean>> = {
+  'test/consumer.integration.test.ts': (a) => (a.groupType ?? 'consumer') === 'consumer',
+  'test/share-consumer.integration.test.ts': (a) => a.groupType === 'share',
+  'src/database.ts': (a) => a.idempotency === 'postgres',
+  'src/migrate.ts': (a) => a.idempotency === 'postgres',
+  'test/inbox.integration.test.ts': (a) => a.idempotency === 'postgres',
+  'test/faults/sigkill.fault.test.ts': (a) => a.idempotency === 'postgres',
+  'test/fixtures/effects-service.ts': (a) => a.idempotency === 'postgres',
+  'vitest.faults.config.ts': (a) => a.idempotency === 'postgres',
 };
 
-/** Whether a template (target-relative path) belongs to a service of this group type. */
-export function templateApplies(path: string, groupType: GroupType | undefined): boolean {
-  const only = ONLY_FOR_GROUP_TYPE[path];
-  return only === undefined || only === (groupType ?? 'consumer');
+/** Whether a template (target-relative path) belongs to a service with these answers. */
+export function templateApplies(path: string, answers: Pick<Answers, 'groupType' | 'idempotency'>): boolean {
+  return ONLY_FOR[path]?.(answers as Answers) ?? true;
 }
 
 /** Renders a whole template set in memory (today's, or a snapshot's under template-history/): the plan the actions write. */
@@ -208,7 +214,7 @@ export function renderSet(
   templatesDir: string = TEMPLATES_DIR,
 ): { path: string; content: string }[] {
   return listTemplates(set, templatesDir)
-    .filter((file) => templateApplies(file.path, context.a.groupType))
+    .filter((file) => templateApplies(file.path, context.a))
     .map((file) => ({
       path: file.path,
       content: renderTemplate(file.template, context),

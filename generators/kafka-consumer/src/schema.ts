@@ -40,6 +40,16 @@ export const COMMIT_TRADE_OFFS: Record<CommitStrategy, string> = {
   interval: 'commit finished offsets on a timer: fewest commits, a crash redelivers up to one interval',
 };
 
+export const IDEMPOTENCY = ['none', 'postgres'] as const;
+export type Idempotency = (typeof IDEMPOTENCY)[number];
+
+/** One line each: what deduplication gives. Shown by the prompt and by --help. */
+export const IDEMPOTENCY_TRADE_OFFS: Record<Idempotency, string> = {
+  none: 'at-least-once: a redelivered message (crash, rebalance) calls the handler again; make its effect idempotent yourself',
+  postgres:
+    "a PostgreSQL inbox: the handler's effect and the message id commit in one transaction, a redelivery is skipped (needs DATABASE_URL)",
+};
+
 const KEBAB = /^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$/;
 /**
  * The one set of names neither a service nor a folder segment may take: Windows device names (a
@@ -193,6 +203,10 @@ const orderingSchema = z.enum(ORDERINGS, {
   error: () => `the ordering must be one of ${ORDERINGS.join(', ')}`,
 });
 
+const idempotencySchema = z.enum(IDEMPOTENCY, {
+  error: () => `the idempotency must be one of ${IDEMPOTENCY.join(', ')}`,
+});
+
 const concurrencySchema = wholeNumber('concurrency', 1, 10_000);
 
 const envPrefixSchema = z
@@ -284,6 +298,8 @@ export interface Answers {
   dlqTopic: string | null;
   /** Unset for a share group (the group's share.auto.offset.reset decides). */
   fromBeginning: boolean | undefined;
+  /** postgres: the handler runs inside a PostgreSQL inbox transaction (DATABASE_URL, migration, effects table); unset for a share group. */
+  idempotency: Idempotency | undefined;
   install: boolean;
   dir: string;
   /** Prefix of the consumer's environment variables (the add generator; a service uses KAFKA_). */
@@ -405,6 +421,18 @@ export const FIELDS: Record<FieldKey, Field> = {
     hint: 'default: no',
     notForShare: NOT_FOR_SHARE.fromBeginning,
   },
+  idempotency: {
+    flag: 'idempotency',
+    message: 'Deduplicate with a PostgreSQL inbox?',
+    schema: idempotencySchema,
+    default: () => 'none',
+    kind: 'list',
+    choices: IDEMPOTENCY_TRADE_OFFS,
+    prompt: true,
+    hint: `${IDEMPOTENCY.join(' | ')}, default: none; postgres adds DATABASE_URL, a migration and an effects table`,
+    notForShare:
+      'the generated inbox tests and crash test prove it on a consumer group (offset reset, commits); in a share service wrap the handler with createPostgresInbox from @kafkakit/kafka-consumer/postgres yourself',
+  },
   install: {
     flag: 'install',
     message: 'Install it and verify it now (pnpm install, typecheck, tests)?',
@@ -438,6 +466,7 @@ export const FIELD_ORDER: FieldKey[] = [
   'maxRetries',
   'dlqTopic',
   'fromBeginning',
+  'idempotency',
   'install',
   'dir',
   'envPrefix',

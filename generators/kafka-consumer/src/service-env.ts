@@ -23,6 +23,9 @@ export const DEFAULT_HEALTH_PORT = 8080;
 /** Variables the service itself requires although the runtime has a fallback: a deployment must name its group. */
 const SERVICE_REQUIRED = new Set(['KAFKA_BROKERS', 'KAFKA_TOPICS', 'KAFKA_GROUP_ID']);
 
+/** DATABASE_URL in .env: the server `pnpm postgres` starts (127.0.0.1:5432, user and database postgres). */
+export const LOCAL_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
+
 /** The answers, as the variables they set (only what differs from "leave it to the runtime"). */
 export function answeredValues(answers: Answers): Record<string, string> {
   const { commit, ordering, fromBeginning } = answers;
@@ -39,8 +42,36 @@ export function answeredValues(answers: Answers): Record<string, string> {
     KAFKA_CONCURRENCY: String(answers.concurrency),
     KAFKA_MAX_RETRIES: String(answers.maxRetries),
     ...(answers.dlqTopic === DLQ_PER_TOPIC ? {} : { KAFKA_DLQ_TOPIC: answers.dlqTopic ?? 'none' }),
+    ...(answers.idempotency === 'postgres' ? { DATABASE_URL: LOCAL_DATABASE_URL } : {}),
   };
 }
+
+/** The inbox's variables (--idempotency postgres); not prefixed: they name the database, not Kafka. */
+const DATABASE_ROWS = [
+  {
+    name: 'DATABASE_URL',
+    description:
+      'PostgreSQL of the inbox and the effects, postgres://user:password@host:5432/db; missing or unreachable fails at start',
+    default: undefined,
+    secret: true,
+    required: true,
+  },
+  {
+    name: 'DATABASE_POOL_MAX',
+    description: 'Most connections in the pool: one per handler call in flight, one for the inbox retention',
+    default: 'KAFKA_CONCURRENCY + 1',
+    secret: false,
+    required: false,
+  },
+  {
+    name: 'INBOX_RETENTION_HOURS',
+    description:
+      'Inbox rows older than this are deleted; must exceed the longest redelivery (topic retention, offset resets)',
+    default: '336',
+    secret: false,
+    required: false,
+  },
+];
 
 /** Every variable the service reads, in display order, with `prefix` applied to the KAFKA_ ones. */
 export function serviceVariables(answers: Answers, prefix = DEFAULT_ENV_PREFIX): ServiceVariable[] {
@@ -57,6 +88,7 @@ export function serviceVariables(answers: Answers, prefix = DEFAULT_ENV_PREFIX):
         required: variable.required || SERVICE_REQUIRED.has(variable.name),
       }),
     ),
+    ...(answers.idempotency === 'postgres' ? DATABASE_ROWS : []),
     {
       name: 'LOG_LEVEL',
       description:

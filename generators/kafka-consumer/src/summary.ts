@@ -11,12 +11,22 @@ export function nextSteps(generator: string, answers: Answers): string[] {
   const broker = `  pnpm kafka --topics ${topics}   # a local broker with the topics (another terminal)`;
   const lines = answers.install ? [] : ['  pnpm install'];
   if (generator === SERVICE_GENERATOR) {
+    const inbox = answers.idempotency === 'postgres';
     return [
       ...lines,
       `  edit ${answers.dir}/src/handler.ts (the one function you implement)`,
       broker,
+      ...(inbox
+        ? [
+            '  pnpm postgres                   # a local PostgreSQL on 127.0.0.1:5432 (another terminal)',
+            `  pnpm --dir ${dir} build && pnpm --dir ${dir} migrate   # the inbox and effects tables`,
+          ]
+        : []),
       `  pnpm --dir ${dir} dev           # reads ${answers.dir}/.env (your answers)`,
       `  pnpm --dir ${dir} test          # unit + real-broker integration tests`,
+      ...(inbox
+        ? [`  pnpm --dir ${dir} test:faults   # SIGKILL x3 while producing: one effect row per message`]
+        : []),
       `  pnpm deploy:service ${shellWord(answers.name)} <folder>   # then: node dist/main.js there`,
       `  pnpm plop kafka-consumer:upgrade -- --dir ${dir}   # later: today's template fixes, merged`,
     ];

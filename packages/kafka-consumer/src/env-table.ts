@@ -182,6 +182,21 @@ export const ENV_VARIABLES: readonly EnvVariable[] = [
     default: String(DEFAULTS.retry.maxDelayMs),
   }),
   row({
+    suffix: 'RETRY_UNAVAILABLE_INITIAL_DELAY_MS',
+    option: 'retry.unavailable.initialDelayMs',
+    description:
+      'First backoff delay while a dependency is unavailable (DependencyUnavailableError: retried, never dead-lettered) (ms)',
+    parse: int,
+    default: String(DEFAULTS.retry.unavailable.initialDelayMs),
+  }),
+  row({
+    suffix: 'RETRY_UNAVAILABLE_MAX_DELAY_MS',
+    option: 'retry.unavailable.maxDelayMs',
+    description: 'Largest backoff delay while a dependency is unavailable (ms)',
+    parse: int,
+    default: String(DEFAULTS.retry.unavailable.maxDelayMs),
+  }),
+  row({
     suffix: 'DLQ_TOPIC',
     option: 'deadLetter',
     description: 'Dead-letter topic; "none" disables the DLQ (failing partitions stop)',

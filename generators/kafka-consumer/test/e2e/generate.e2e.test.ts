@@ -26,6 +26,7 @@ import { describeSecuredCluster } from './secured-cluster.js';
  * it); `pnpm deploy:service` writes a folder outside the workspace that runs with `node dist/main.js`.
  */
 const brokers = inject('kafkaBrokers');
+const postgresUrl = inject('postgresUrl');
 const serviceName = 'e2e-orders';
 let workspace: WorkspaceCopy;
 const temp: string[] = [];
@@ -115,6 +116,103 @@ describe('pnpm plop kafka-consumer, end to end', () => {
     const env = readFileSync(join(workspace.root, 'services/e2e-thumbnails/.env'), 'utf8');
     expect(env).toMatch(/^KAFKA_GROUP_TYPE=share$/m);
     expect(env).not.toMatch(/KAFKA_COMMIT_STRATEGY|KAFKA_ORDERING|KAFKA_FROM_BEGINNING/);
+  });
+
+  it('generates a PostgreSQL-inbox service (--idempotency postgres) that passes its own tests, its crash test, and deploys with pg', async () => {
+    const name = 'e2e-ledger';
+    const env = {
+      KAFKAKIT_TEST_BROKERS: brokers.join(','),
+      KAFKAKIT_TEST_POSTGRES_URL: postgresUrl,
+      PATH: process.env.PATH,
+    };
+    const run = await runPlop(
+      [
+        'kafka-consumer',
+        '--',
+        '--name',
+        name,
+        '--topics',
+        'e2e.payments',
+        '--idempotency',
+        'postgres',
+        '--yes',
+      ],
+      env,
+      workspace.root,
+    );
+    expect(run.exitCode, `${run.stdout}\n${run.stderr}`).toBe(0);
+    expect(run.stdout).toMatch(/created services\/e2e-ledger\/test\/inbox\.integration\.test\.ts/);
+    expect(run.stdout).toMatch(/Tests: 14 passed \(14\)/);
+    const service = join(workspace.root, 'services', name);
+    const lint = await execa('pnpm', ['exec', 'biome', 'check', `services/${name}`], {
+      cwd: workspace.root,
+      reject: false,
+      all: true,
+    });
+    expect(lint.exitCode, String(lint.all)).toBe(0);
+
+    // The crash test the service ships: SIGKILL x3 while a producer writes, one effect row per message.
+    const faults = await execa('pnpm', ['run', 'test:faults'], {
+      cwd: service,
+      reject: false,
+      all: true,
+      env: { ...env, CI: 'true' },
+    });
+    expect(faults.exitCode, String(faults.all)).toBe(0);
+    const figures = /\[faults\] (\d+) acknowledged, 3 SIGKILLs, (\d+) redeliveries skipped/.exec(
+      String(faults.all),
+    );
+    expect(figures, String(faults.all)).not.toBeNull();
+    process.stdout.write(`[e2e] ${figures?.[0]}\n`);
+
+    const parent = mkdtempSync(join(tmpdir(), 'kafkakit-deployed-pg-'));
+    temp.push(parent);
+    const app = join(parent, name);
+    const deploy = await execa('pnpm', ['deploy:service', name, app], {
+      cwd: workspace.root,
+      reject: false,
+      all: true,
+      env: { CI: 'true' },
+    });
+    expect(deploy.exitCode, String(deploy.all)).toBe(0);
+    expect(existsSync(join(app, 'node_modules/pg/package.json'))).toBe(true);
+    expect(existsSync(join(app, 'dist/migrate.js'))).toBe(true);
+    const kafka = {
+      KAFKA_BROKERS: brokers.join(','),
+      KAFKA_TOPICS: 'e2e.payments',
+      KAFKA_GROUP_ID: 'e2e-ledger',
+    };
+    const start = (extra: Record<string, string>) =>
+      execa(process.execPath, ['dist/main.js'], {
+        cwd: app,
+        reject: false,
+        env: { PATH: process.env.PATH, ...kafka, ...extra },
+        extendEnv: false,
+        timeout: 30_000,
+      });
+    const fatal = (stderr: string) => {
+      const lines = stderr.trim().split('\n');
+      expect(lines, stderr).toHaveLength(1);
+      return JSON.parse(lines[0] ?? '') as { msg: string; err: { message: string } };
+    };
+    const missing = await start({});
+    expect(missing.exitCode).toBe(1);
+    expect(fatal(missing.stderr).err.message).toMatch(
+      /DATABASE_URL: required, e\.g\. DATABASE_URL=postgres:/,
+    );
+    const unreachable = await start({ DATABASE_URL: 'postgres://postgres@127.0.0.1:1/postgres' });
+    expect(unreachable.exitCode).toBe(1);
+    expect(fatal(unreachable.stderr).err.message).toMatch(
+      /DATABASE_URL: cannot reach PostgreSQL at postgres:\/\/postgres@127\.0\.0\.1:1\/postgres: .*ECONNREFUSED/,
+    );
+    const migrated = await execa(process.execPath, ['dist/migrate.js'], {
+      cwd: app,
+      reject: false,
+      env: { PATH: process.env.PATH, DATABASE_URL: postgresUrl },
+      extendEnv: false,
+    });
+    expect(migrated.exitCode, migrated.stderr).toBe(0);
+    expect(migrated.stdout).toMatch(/tables kafka_inbox and example_effects are ready/);
   });
 
   it('deploys to a folder outside the workspace that runs with node, drains on SIGTERM and commits', async () => {
@@ -269,6 +367,7 @@ describe('pnpm plop kafka-consumer, end to end', () => {
         /Retries before/,
         /Dead-letter topic/,
         /Start from the earliest offset/,
+        /Deduplicate with a PostgreSQL inbox\?/,
         /Install it and verify it now/,
       ]) {
         await tty.expect(question);

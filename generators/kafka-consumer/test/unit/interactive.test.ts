@@ -50,6 +50,9 @@ describe('interactive prompts in a real terminal', () => {
         tty.type(ENTER);
         await tty.expect(/Start from the earliest offset.*\(y\/N\)/);
         tty.type(`y${ENTER}`);
+        await tty.expect(/Deduplicate with a PostgreSQL inbox\?/);
+        await tty.expect(/postgres\s+a PostgreSQL inbox/);
+        tty.type(ENTER);
         await tty.expect(/Install it and verify it now \(pnpm install, typecheck, tests\)\?.*\(Y\/n\)/);
         tty.type(`n${ENTER}`);
         await tty.expect(/20 file\(s\) written/, 60_000);

@@ -33,10 +33,27 @@ describe('schema', () => {
       maxRetries: 3,
       dlqTopic: '<topic>.dlq',
       fromBeginning: false,
+      idempotency: 'none',
       install: true,
       dir: 'services/orders',
       envPrefix: 'KAFKA_',
     });
+  });
+
+  it('takes --idempotency none or postgres, and leaves it out of a share group', () => {
+    const base = { name: 'ledger', topics: 'payments' };
+    expect(resolveAnswers({ ...base, idempotency: 'postgres' }, { useDefaults: true }).idempotency).toBe(
+      'postgres',
+    );
+    expect(() => resolveAnswers({ ...base, idempotency: 'redis' }, { useDefaults: true })).toThrow(
+      'Invalid --idempotency: the idempotency must be one of none, postgres',
+    );
+    expect(
+      resolveAnswers({ ...base, groupType: 'share' }, { useDefaults: true }).idempotency,
+    ).toBeUndefined();
+    expect(() =>
+      resolveAnswers({ ...base, groupType: 'share', idempotency: 'postgres' }, { useDefaults: true }),
+    ).toThrow(/Invalid --idempotency: not for a share group/);
   });
 
   it('leaves commit, ordering and from-beginning out of a share group, with the parallel concurrency', () => {
@@ -207,6 +224,7 @@ describe('schema', () => {
       'maxRetries',
       'dlqTopic',
       'fromBeginning',
+      'idempotency',
       'install',
     ]);
   });

@@ -123,6 +123,26 @@ describe('pnpm plop kafka-consumer:upgrade', () => {
     expect((await upgrade(root, '--dir', dir)).stdout).toContain('is up to date');
   });
 
+  it('turns the PostgreSQL inbox on with --idempotency postgres: new files written, edits kept', async () => {
+    const dir = 'services/inbox-later';
+    renderVersion(root, dir, GENERATOR_VERSION, GIVEN);
+    edit(dir, 'src/handler.ts', '  occurredAt: string;', '  occurredAt: string; // ISO 8601, mine');
+    const run = await upgrade(root, '--dir', dir, '--idempotency', 'postgres');
+    expect(run.code, run.stderr).toBe(0);
+    for (const path of ['src/database.ts', 'src/migrate.ts', 'test/inbox.integration.test.ts']) {
+      expect(run.stdout).toContain(`${dir}/${path} (new)`);
+    }
+    expect(file(dir, 'src/handler.ts')).toContain('await tx.query(');
+    expect(file(dir, 'src/handler.ts')).toContain('occurredAt: string; // ISO 8601, mine');
+    expect(JSON.parse(file(dir, 'package.json'))).toMatchObject({
+      scripts: { migrate: 'node --env-file-if-exists=.env dist/migrate.js' },
+      dependencies: { pg: expect.any(String) },
+    });
+    expect(file(dir, '.env')).toMatch(/^DATABASE_URL=postgres:\/\/postgres@127\.0\.0\.1:5432\/postgres$/m);
+    expect(JSON.parse(file(dir, '.kafkakit-generator.json')).answers.idempotency).toBe('postgres');
+    expect((await upgrade(root, '--dir', dir)).stdout).toContain('is up to date');
+  });
+
   it('adopts a service from before records with --from and its answers', async () => {
     const dir = 'services/legacy';
     renderVersion(root, dir, '0.1.0', GIVEN, false);
