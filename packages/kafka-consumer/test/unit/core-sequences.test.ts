@@ -5,22 +5,12 @@ import { CommitPipeline } from '../../src/commit/pipeline.js';
 import { TypedEmitter } from '../../src/events.js';
 import { createConsumer, noopLogger } from '../../src/index.js';
 import { OffsetTracker } from '../../src/processing/offsets.js';
-import type { ConsumedMessage } from '../../src/types.js';
-import { fakeClient, options } from './support/fake-client.js';
+import { fakeClient, keyed, options } from './support/fake-client.js';
 
 /**
  * The sequences the second core design fixes, each driven on the fake client port. Every one of
  * them failed (or hung) on the first design; see the issue's list.
  */
-
-const keyed = (offset: number, key: string): ConsumedMessage => ({
-  key: Buffer.from(key),
-  value: Buffer.from(`m${offset}`),
-  timestamp: '0',
-  attributes: 0,
-  offset: String(offset),
-  headers: {},
-});
 
 /** A timer scheduled now fires within `ms` (the event loop is not starved). */
 const timerFires = (ms: number) =>

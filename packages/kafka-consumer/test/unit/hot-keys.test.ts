@@ -1,21 +1,12 @@
 import { describe, expect, it, vi } from 'vitest';
 import { createConsumer } from '../../src/index.js';
 import type { ConsumedMessage, TopicPartition } from '../../src/types.js';
-import { fakeClient, options } from './support/fake-client.js';
+import { fakeClient, keyed, options } from './support/fake-client.js';
 
 /**
  * Hot keys with bounded memory, on the fake client: a lane that holds its share of the buffer lets its
  * later messages go (offsets only) and reads them again beside the fetch once it drained.
  */
-
-const keyed = (offset: number, key: string): ConsumedMessage => ({
-  key: Buffer.from(key),
-  value: Buffer.from(`m${offset}`),
-  timestamp: '0',
-  attributes: 0,
-  offset: String(offset),
-  headers: {},
-});
 
 /** The log: offsets 0..n-1, the even ones on 'hot', the odd ones on keys of their own. */
 const log = (n: number) => Array.from({ length: n }, (_, i) => keyed(i, i % 2 === 0 ? 'hot' : `k${i}`));

@@ -75,3 +75,13 @@ export const options = (
   handler,
   ...extra,
 });
+
+/** A message with a key (byte-equal keys share a lane under key ordering). */
+export const keyed = (offset: number, key: string): ConsumedMessage => ({
+  key: Buffer.from(key),
+  value: Buffer.from(`m${offset}`),
+  timestamp: '0',
+  attributes: 0,
+  offset: String(offset),
+  headers: {},
+});
