@@ -6,11 +6,12 @@ import type { Lifecycle } from '../lifecycle.js';
 import type { Logger } from '../logger.js';
 import type { ConsumedMessage, TopicPartition } from '../types.js';
 import { drainedEnough, holdBack, overFull } from './back-pressure.js';
-import { type Item, type Lane, type LaneOf, newLane, PartitionWork } from './lanes.js';
+import { type Item, type Lane, type LaneOf, newLane, type PartitionWork } from './lanes.js';
 import type { ConcurrencyLimit } from './limit.js';
 import type { MessageProcessor, Outcome } from './message.js';
 import type { OffsetTracker } from './offsets.js';
 import type { TrackedAt } from './partition-track.js';
+import { PartitionWorks } from './partition-works.js';
 import type { PartitionControl } from './partitions.js';
 import { ArrivalHeap } from './queue.js';
 import { Refiller } from './refill.js';
@@ -44,8 +45,6 @@ export interface SchedulerParts {
   logger: Logger;
 }
 
-const idOf = (tp: TopicPartition) => `${tp.topic}\u0000${tp.partition}`;
-
 /**
  * The one work loop, for every ordering. A batch is handed over and the client's call returns at
  * once (fetching goes on while handlers run); each message joins its lane (`laneOf`), a lane's
@@ -59,7 +58,7 @@ export class Scheduler {
   /** Handler calls started and not finished (backoff included): the one in-flight count. */
   readonly work = new WorkCounter();
   readonly #ready = new ArrivalHeap<Item>();
-  readonly #partitions = new Map<string, PartitionWork>();
+  readonly #partitions: PartitionWorks;
   #seq = 0;
   #pumping = false;
   /** Reading the committed metadata of a new assignment (bounded); batches wait for it. */
@@ -69,11 +68,11 @@ export class Scheduler {
 
   constructor(private readonly parts: SchedulerParts) {
     parts.limit.onFreed(() => this.#pump());
+    this.#partitions = new PartitionWorks({ ...parts, generation: () => parts.lifecycle.generation.id });
     this.#refiller = new Refiller(
       parts,
       (part, lane, message, at, batch) => this.#takeBack(part, lane, message, at, batch),
-      (part) =>
-        this.#partitions.get(idOf(part.tp)) === part && part.generation === parts.lifecycle.generation.id,
+      (part) => this.#partitions.live(part),
       (part) => {
         // A read is a batch of the let-go messages: per-batch commits what became committable.
         if (parts.strategy.afterBatch && !parts.strategy.afterMessage) parts.pipeline.request('batch');
@@ -91,7 +90,7 @@ export class Scheduler {
     const { lifecycle, control, strategy, pipeline, laneOf } = this.parts;
     if (this.#loading !== undefined) await this.#loading;
     if (!lifecycle.accepting || control.isPaused(batch.topic, batch.partition)) return;
-    const part = this.#partition(batch);
+    const part = this.#partitions.of(batch);
     const { messages } = batch;
     const track = part.offsets.add(messages);
     const skip = part.offsets.skip;
@@ -151,18 +150,6 @@ export class Scheduler {
   ): void {
     part.buffered++;
     this.#enqueue({ seq: this.#seq++, batch, message, track: at.track, index: at.index, lane, part });
-  }
-
-  #partition(tp: TopicPartition): PartitionWork {
-    const id = idOf(tp);
-    const generation = this.parts.lifecycle.generation.id;
-    let part = this.#partitions.get(id);
-    if (part === undefined || part.generation !== generation) {
-      const offsets = this.parts.tracker.partition(tp.topic, tp.partition);
-      part = new PartitionWork({ topic: tp.topic, partition: tp.partition }, offsets, generation);
-      this.#partitions.set(id, part);
-    }
-    return part;
   }
 
   #pump(): void {
@@ -274,14 +261,9 @@ export class Scheduler {
     }
   }
 
-  /** Partitions blocked behind an unfinished head (see `#mustWait`). */
+  /** Partitions blocked behind an unfinished head (see window.ts). */
   blocked(): Array<TopicPartition & { offset: string; since: number }> {
-    const out: Array<TopicPartition & { offset: string; since: number }> = [];
-    for (const part of this.#partitions.values()) {
-      if (part.blockedSince !== undefined && part.offsets.uncommitted >= this.parts.maxUncommitted)
-        out.push({ ...part.tp, offset: part.blockedAt ?? '?', since: part.blockedSince });
-    }
-    return out;
+    return this.#partitions.blocked(this.parts.maxUncommitted);
   }
 
   /**
@@ -300,33 +282,11 @@ export class Scheduler {
   /** Revoke / shutdown: start nothing more; waiting messages are dropped (fetched again). */
   clear(): void {
     this.#ready.clear();
-    // A batch call held back by a full buffer returns now (its batch is over), not at its next beat.
-    for (const part of this.#partitions.values()) part.drained?.();
     this.#partitions.clear();
   }
 
-  /**
-   * A held partition is released: once its running calls finished, fetch it again from its lowest
-   * unfinished offset; what finished above it is skipped when it comes again.
-   */
-  async rewind(tp: TopicPartition): Promise<void> {
-    const id = idOf(tp);
-    const part = this.#partitions.get(id);
-    const { tracker, client, control } = this.parts;
-    if (part !== undefined && part.running > 0) {
-      await new Promise<void>((resolve) => {
-        part.idle = resolve;
-      });
-      part.idle = undefined;
-    }
-    const offsets = tracker.get(tp.topic, tp.partition);
-    const from = offsets?.lowestUnfinished();
-    if (offsets !== undefined && from !== undefined) {
-      const skip = new Set(offsets.finishedAbove().map(String));
-      this.#partitions.delete(id);
-      tracker.reset(tp.topic, tp.partition).skip = skip;
-      client.seek(tp, from);
-    }
-    control.unpause(tp, 'hold');
+  /** A held partition is released: fetched again from its lowest unfinished offset (see PartitionWorks). */
+  rewind(tp: TopicPartition): Promise<void> {
+    return this.#partitions.rewind(tp);
   }
 }

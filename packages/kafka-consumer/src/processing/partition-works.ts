@@ -1,0 +1,85 @@
+import type { ConsumerClient } from '../client/port.js';
+import type { TopicPartition } from '../types.js';
+import { PartitionWork } from './lanes.js';
+import type { OffsetTracker } from './offsets.js';
+import type { PartitionControl } from './partitions.js';
+
+const idOf = (tp: TopicPartition) => `${tp.topic}\u0000${tp.partition}`;
+
+export interface PartitionWorksParts {
+  tracker: OffsetTracker;
+  client: ConsumerClient;
+  control: PartitionControl;
+  /** The live group generation (the lifecycle's counter). */
+  generation: () => number;
+}
+
+/** The scheduler's work per partition in the live generation: one PartitionWork each, made on first use. */
+export class PartitionWorks {
+  readonly #works = new Map<string, PartitionWork>();
+
+  constructor(private readonly parts: PartitionWorksParts) {}
+
+  /** The partition's work in the live generation (a new one after a re-join or a rewind). */
+  of(tp: TopicPartition): PartitionWork {
+    const id = idOf(tp);
+    const generation = this.parts.generation();
+    let part = this.#works.get(id);
+    if (part === undefined || part.generation !== generation) {
+      const offsets = this.parts.tracker.partition(tp.topic, tp.partition);
+      part = new PartitionWork({ topic: tp.topic, partition: tp.partition }, offsets, generation);
+      this.#works.set(id, part);
+    }
+    return part;
+  }
+
+  /** Whether `part` is still the live work of its partition. */
+  live(part: PartitionWork): boolean {
+    return this.#works.get(idOf(part.tp)) === part && part.generation === this.parts.generation();
+  }
+
+  values(): IterableIterator<PartitionWork> {
+    return this.#works.values();
+  }
+
+  /** Partitions blocked behind an unfinished head (the per-message window, see window.ts). */
+  blocked(maxUncommitted: number): Array<TopicPartition & { offset: string; since: number }> {
+    const out: Array<TopicPartition & { offset: string; since: number }> = [];
+    for (const part of this.#works.values()) {
+      if (part.blockedSince !== undefined && part.offsets.uncommitted >= maxUncommitted)
+        out.push({ ...part.tp, offset: part.blockedAt ?? '?', since: part.blockedSince });
+    }
+    return out;
+  }
+
+  /** Revoke / shutdown: every partition's work ends; a batch call held back by a full buffer returns now. */
+  clear(): void {
+    for (const part of this.#works.values()) part.drained?.();
+    this.#works.clear();
+  }
+
+  /**
+   * A held partition is released: once its running calls finished, fetch it again from its lowest
+   * unfinished offset; what finished above it is skipped when it comes again.
+   */
+  async rewind(tp: TopicPartition): Promise<void> {
+    const id = idOf(tp);
+    const part = this.#works.get(id);
+    const { tracker, client, control } = this.parts;
+    if (part !== undefined && part.running > 0) {
+      await new Promise<void>((resolve) => {
+        part.idle = resolve;
+      });
+      part.idle = undefined;
+    }
+    const offsets = tracker.get(tp.topic, tp.partition);
+    const from = offsets?.lowestUnfinished();
+    if (offsets !== undefined && from !== undefined) {
+      const skip = new Set(offsets.finishedAbove().map(String));
+      this.#works.delete(id);
+      tracker.reset(tp.topic, tp.partition).skip = skip;
+      client.seek(tp, from);
+    }
+    control.unpause(tp, 'hold');
+  }
+}
