@@ -94,6 +94,11 @@ export class RunContext {
       sessionTimeoutMs: 10_000,
       heartbeatIntervalMs: 1000,
       behaviour: {},
+      // FAULT_MAX_BUFFERED=16: a small buffer, so under 'key' ordering lanes let messages go and
+      // read them again (the hot-key path) in every scenario that does not set its own.
+      ...(process.env.FAULT_MAX_BUFFERED
+        ? { maxBufferedPerPartition: Number(process.env.FAULT_MAX_BUFFERED) }
+        : {}),
       ...overrides,
     };
   }

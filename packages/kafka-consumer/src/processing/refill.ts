@@ -72,7 +72,8 @@ export class Refiller {
           part.refilling = false;
           if (!this.live(part)) return;
           if (messages.length === 0) return this.#retry(part, generation.sleeps.sleep(RETRY_MS));
-          this.#take(part, from, messages);
+          const taken = this.#take(part, from, messages);
+          logger.debug({ ...part.tp, from, read: messages.length, taken }, 'let-go messages read again');
           this.after(part);
           this.#next(part);
         },
@@ -106,10 +107,11 @@ export class Refiller {
   }
 
   /** Takes back, in offset order, the dropped messages of the lanes whose dropped ones all lie at or above `from`. */
-  #take(part: PartitionWork, from: string, messages: readonly ConsumedMessage[]): void {
+  #take(part: PartitionWork, from: string, messages: readonly ConsumedMessage[]): number {
     const { laneOf, laneCap, client, lifecycle } = this.parts;
     const last = part.offsets.last();
-    if (last === undefined) return;
+    if (last === undefined) return 0;
+    let taken = 0;
     const batch = refillBatch(part, client, () => this.live(part) && lifecycle.accepting);
     const full = new Set<Lane>();
     let upTo = from;
@@ -130,6 +132,7 @@ export class Refiller {
       }
       part.offsets.reopen(at);
       lane.dropped--;
+      taken++;
       this.takeBack(part, lane, message, at, batch);
     }
     this.#finishGone(part, from, upTo, messages.slice(0, m));
@@ -145,6 +148,7 @@ export class Refiller {
         if (compareOffsets(lane.dropFrom, after) < 0) lane.dropFrom = after;
       }
     }
+    return taken;
   }
 
   /** Dropped offsets in the range read that the log no longer has (compacted away): nothing to do, finished. */
