@@ -30,7 +30,7 @@ export function createConsumer<T = Buffer | null>(
   const exit = dependencies.exit ?? ((code: number) => process.exit(code));
   const events = new TypedEmitter(logger);
   const lifecycle = new Lifecycle(events);
-  const { client, publisher, admin } = createClients(options, dependencies.clientFactory);
+  const { client, publisher, tiers, admin } = createClients(options, dependencies.clientFactory);
   const topicWait = new TopicWait({
     admin,
     topics: options.topics,
@@ -61,6 +61,7 @@ export function createConsumer<T = Buffer | null>(
     options,
     client,
     publisher,
+    tiers,
     events,
     lifecycle,
     onCommitFailed: (e) => supervisor.notice(e),
@@ -88,7 +89,7 @@ export function createConsumer<T = Buffer | null>(
   });
   supervisor.attach(hooks);
   const session = new Session(
-    { options, core, client, publisher, admin, lifecycle, supervisor, topicWait, events, exit },
+    { options, core, client, publisher, tiers, admin, lifecycle, supervisor, topicWait, events, exit },
     hooks,
   );
   return {

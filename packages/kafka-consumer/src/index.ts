@@ -22,6 +22,7 @@ export {
   NonRetryableError,
   PartitionStoppedError,
   RebalanceError,
+  RetryTierError,
   ShareAcknowledgeError,
   ShareGroupError,
   TopicMissingError,

@@ -103,3 +103,17 @@ export function retryTierTopicName(source: string, groupId: string, delayMs: num
 export function isRetryTierTopic(topic: string): boolean {
   return /\.retry\.\d+(ms|s|m|h)$/.test(topic);
 }
+
+const DELAY_TEXT = /^(\d+)(ms|s|m|h)?$/;
+const DELAY_UNITS: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+
+/**
+ * A retry tier's delay from its text: `250ms`, `10s`, `5m`, `1h`, or a plain number of milliseconds.
+ * Returns the milliseconds, or what is wrong (a string) when the text is not a delay.
+ */
+export function parseDelay(text: string): number | string {
+  const match = DELAY_TEXT.exec(text.trim());
+  if (match === null)
+    return `${JSON.stringify(text)} is not a delay; use e.g. "10s", "5m", "1h", "250ms" or milliseconds`;
+  return Number(match[1]) * (DELAY_UNITS[match[2] ?? 'ms'] as number);
+}
