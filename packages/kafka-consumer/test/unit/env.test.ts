@@ -200,6 +200,7 @@ describe('loadOptionsFromEnv', () => {
       'KAFKA_MAX_RETRIES',
       'KAFKA_RETRY_INITIAL_DELAY_MS',
       'KAFKA_RETRY_MAX_DELAY_MS',
+      'KAFKA_RETRY_TOPICS',
       'KAFKA_DLQ_TOPIC',
       'KAFKA_DLQ_CREATE_TOPICS',
       'KAFKA_DRAIN_TIMEOUT_MS',
