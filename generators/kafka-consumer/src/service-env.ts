@@ -38,6 +38,9 @@ export function answeredValues(answers: Answers): Record<string, string> {
     ...(ordering === undefined ? {} : { KAFKA_ORDERING: ordering }),
     KAFKA_CONCURRENCY: String(answers.concurrency),
     KAFKA_MAX_RETRIES: String(answers.maxRetries),
+    ...(answers.retryTopics === undefined || answers.retryTopics.length === 0
+      ? {}
+      : { KAFKA_RETRY_TOPICS: answers.retryTopics.join(',') }),
     ...(answers.dlqTopic === DLQ_PER_TOPIC ? {} : { KAFKA_DLQ_TOPIC: answers.dlqTopic ?? 'none' }),
   };
 }
@@ -46,17 +49,19 @@ export function answeredValues(answers: Answers): Record<string, string> {
 export function serviceVariables(answers: Answers, prefix = DEFAULT_ENV_PREFIX): ServiceVariable[] {
   const values = answeredValues(answers);
   // A share service does not list what its runtime refuses (commit strategy, ordering, from-beginning).
-  const refused = answers.groupType === 'share' ? Object.keys(NOT_FOR_SHARE) : [];
+  // Nor retry tiers: the broker delivers a released record again itself.
+  const refused = answers.groupType === 'share' ? [...Object.keys(NOT_FOR_SHARE), 'retry.topics'] : [];
   const rows = [
-    ...ENV_VARIABLES.filter((variable) => !refused.includes(variable.option.split('.')[0] ?? '')).map(
-      (variable) => ({
-        name: variable.name,
-        description: variable.description,
-        default: variable.default,
-        secret: variable.secret,
-        required: variable.required || SERVICE_REQUIRED.has(variable.name),
-      }),
-    ),
+    ...ENV_VARIABLES.filter(
+      (variable) =>
+        !refused.includes(variable.option.split('.')[0] ?? '') && !refused.includes(variable.option),
+    ).map((variable) => ({
+      name: variable.name,
+      description: variable.description,
+      default: variable.default,
+      secret: variable.secret,
+      required: variable.required || SERVICE_REQUIRED.has(variable.name),
+    })),
     {
       name: 'LOG_LEVEL',
       description:

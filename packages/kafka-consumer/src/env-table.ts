@@ -185,8 +185,8 @@ export const ENV_VARIABLES: readonly EnvVariable[] = [
     suffix: 'RETRY_TOPICS',
     option: 'retry.topics',
     description:
-      'Retry tiers: comma-separated delays (e.g. 10s,5m); a failing message waits in <topic>.<group>.retry.<delay> without holding its partition, then the DLQ',
-    parse: (raw) => list(raw).map((delay) => ({ delay })),
+      'Retry tiers: comma-separated delays (e.g. 10s,5m; "none"); a failing message waits in <topic>.<group>.retry.<delay> without holding its partition, then the DLQ',
+    parse: (raw) => (raw.toLowerCase() === 'none' ? [] : list(raw).map((delay) => ({ delay }))),
     default: 'none',
     example: '10s,5m',
   }),

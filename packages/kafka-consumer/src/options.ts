@@ -5,14 +5,11 @@ import { DEFAULTS } from './defaults.js';
 import { ConfigError } from './errors.js';
 import { defaultMissingTopics } from './group/missing-topics.js';
 import { createJsonLogger, type Logger } from './logger.js';
-import { retryTierTopicName, tierDelayName, topicProblem } from './naming.js';
+import { MAX_TIERS, retryTierTopicName, tierDelayName, topicProblem } from './naming.js';
 import type { Handler } from './types.js';
 import * as f from './validation.js';
 
 export { DEFAULTS };
-
-/** Most retry tiers a consumer may have. */
-export const MAX_TIERS = 10;
 
 const commitObject = z.strictObject({
   /** @default 'interval' when intervalMs is given, else 'per-batch' */

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Codec } from './codec.js';
 import type { Logger } from './logger.js';
-import { brokerProblem, parseDelay, topicProblem } from './naming.js';
+import { brokerProblem, parseDelay, TIER_DELAY_MAX_MS, TIER_DELAY_MIN_MS, topicProblem } from './naming.js';
 
 /** Field schemas shared by the option schema; each message says what is wrong and how to fix it. */
 
@@ -77,10 +77,6 @@ export const sasl = z.union(
 
 export type Namer = (path: readonly PropertyKey[]) => string;
 export const optionName: Namer = (path) => path.map(String).join('.') || '(options)';
-
-/** Shortest and longest retry-tier delay. */
-export const TIER_DELAY_MIN_MS = 100;
-export const TIER_DELAY_MAX_MS = 7 * 24 * 3_600_000;
 
 /** A retry tier's delay: milliseconds, or text such as "10s", "5m", "1h", "250ms"; resolves to milliseconds. */
 export const tierDelay = z

@@ -106,6 +106,7 @@ describe('retry.topics option', () => {
       topics: [{ delay: '10s' }, { delay: '5m' }],
     });
     expect(loadOptionsFromEnv({ ...env, KAFKA_RETRY_TOPICS: '' }).retry).toBeUndefined();
+    expect(loadOptionsFromEnv({ ...env, KAFKA_RETRY_TOPICS: 'none' }).retry).toEqual({ topics: [] });
     let message = '';
     try {
       loadOptionsFromEnv({ ...env, KAFKA_RETRY_TOPICS: '5m,10s' });
