@@ -38,8 +38,10 @@ export function createConsumer<T = Buffer | null>(
     logger,
     stopping: lifecycle.stoppingSignal,
   });
-  const revoke = () =>
-    revokeWork({
+  const revoke = () => {
+    // A retry-tier partition's due timer must not seek a partition this member may lose.
+    core.control.clearDue();
+    return revokeWork({
       lifecycle,
       work: core.scheduler,
       pipeline: core.pipeline,
@@ -48,6 +50,7 @@ export function createConsumer<T = Buffer | null>(
       heartbeat: () => client.heartbeat(),
       heartbeatIntervalMs: options.heartbeatIntervalMs,
     });
+  };
   const supervisor = new RejoinSupervisor({
     client,
     events,

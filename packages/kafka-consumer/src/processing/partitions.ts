@@ -136,11 +136,6 @@ export class PartitionControl {
     this.pause(tp, 'due');
   }
 
-  /** Tier partitions waiting for their head to be due, with the time it is due at. */
-  get waitingForDue(): number {
-    return this.#due.size;
-  }
-
   /** The owed dead-letter write succeeded. */
   settled(topic: string, partition: number): void {
     const id = key(topic, partition);
@@ -166,7 +161,7 @@ export class PartitionControl {
     this.#assigned = assigned;
     this.#reasons.clear();
     // A tier partition that waited is fetched again from its committed offset: its head pauses it again.
-    this.#clearDue();
+    this.clearDue();
     const keep = new Set(assigned.map((tp) => key(tp.topic, tp.partition)));
     for (const [id, hold] of this.#holds) {
       if (!keep.has(id)) {
@@ -187,14 +182,18 @@ export class PartitionControl {
     }));
   }
 
-  #clearDue(): void {
+  /**
+   * Revoke, new assignment, stop: no due timer fires any more (its partition is fetched again from
+   * the committed offset after the re-join, and a head still not due pauses it again).
+   */
+  clearDue(): void {
     for (const timer of this.#due.values()) clearTimeout(timer);
     this.#due.clear();
   }
 
   /** Stops recovery and due timers (shutdown). */
   clearTimers(): void {
-    this.#clearDue();
+    this.clearDue();
     for (const hold of this.#holds.values()) {
       clearTimeout(hold.timer);
       hold.timer = undefined;

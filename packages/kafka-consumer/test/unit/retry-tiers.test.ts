@@ -1,5 +1,6 @@
-import { describe, expect, it } from 'vitest';
-import type { ClientBatch } from '../../src/client/port.js';
+import { describe, expect, it, vi } from 'vitest';
+import type { ClientBatch, ConsumerClient } from '../../src/client/port.js';
+import { TypedEmitter } from '../../src/events.js';
 import {
   buildDeadLetterHeaders,
   buildTierHeaders,
@@ -8,11 +9,13 @@ import {
   DLQ_HEADERS,
   type KafkaConsumerError,
   loadOptionsFromEnv,
+  noopLogger,
   readTierHeaders,
   resolveOptions,
   TIER_HEADERS,
 } from '../../src/index.js';
 import { isRetryTierTopic, parseDelay, retryTierTopicName } from '../../src/naming.js';
+import { PartitionControl } from '../../src/processing/partitions.js';
 import { RetryTiers } from '../../src/retry-tiers/tiers.js';
 import type { ConsumedMessage } from '../../src/types.js';
 
@@ -270,5 +273,60 @@ describe('RetryTiers', () => {
   it('takes a record without the runtime headers as its own origin, due at once', () => {
     const visit = tiers.visit(batch('orders.placed.billing.retry.10s'), message());
     expect(visit).toMatchObject({ attempts: 0, dueAt: 0, origin: { topic: 'orders.placed', offset: '41' } });
+  });
+});
+
+describe('PartitionControl: waiting for a tier head to be due', () => {
+  const tp = { topic: 't.g.retry.1s', partition: 0 };
+  const setup = () => {
+    const calls: string[] = [];
+    const reopened: string[] = [];
+    const client = {
+      pause: (tps: Array<{ topic: string; partition: number }>) => calls.push(`pause ${tps.length}`),
+      resume: (tps: Array<{ topic: string; partition: number }>) => calls.push(`resume ${tps.length}`),
+    } as unknown as ConsumerClient;
+    const control = new PartitionControl(client, new TypedEmitter(noopLogger), (p, reason) => {
+      reopened.push(`${p.topic}[${p.partition}] ${reason}`);
+      control.unpause(p, reason);
+    });
+    return { calls, reopened, control };
+  };
+
+  it('pauses the partition once, drops its batches (isPaused), and reopens it at the due time', () => {
+    vi.useFakeTimers();
+    try {
+      const { calls, reopened, control } = setup();
+      control.waitUntilDue(tp, Date.now() + 1000);
+      control.waitUntilDue(tp, Date.now() + 1000);
+      expect(calls).toEqual(['pause 1']);
+      expect(control.isPaused(tp.topic, tp.partition)).toBe(true);
+      expect(control.isPausedFor(tp, 'due')).toBe(true);
+      vi.advanceTimersByTime(999);
+      expect(reopened).toEqual([]);
+      vi.advanceTimersByTime(1);
+      expect(reopened).toEqual(['t.g.retry.1s[0] due']);
+      expect(calls).toEqual(['pause 1', 'resume 1']);
+      expect(control.isPaused(tp.topic, tp.partition)).toBe(false);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('a revoke (clearDue), a new assignment or a stop clears the timer: nothing reopens later', () => {
+    vi.useFakeTimers();
+    try {
+      for (const end of ['revoke', 'assign', 'stop'] as const) {
+        const { reopened, control } = setup();
+        control.waitUntilDue(tp, Date.now() + 1000);
+        if (end === 'revoke') control.clearDue();
+        else if (end === 'assign') control.assign([tp]);
+        else control.clearTimers();
+        vi.advanceTimersByTime(5000);
+        expect(reopened).toEqual([]);
+        expect(control.isPaused(tp.topic, tp.partition)).toBe(false);
+      }
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
