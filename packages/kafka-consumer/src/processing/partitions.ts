@@ -129,7 +129,8 @@ export class PartitionControl {
         this.#due.delete(id);
         this.reopen({ topic: tp.topic, partition: tp.partition }, 'due');
       },
-      Math.max(0, dueAt - Date.now()),
+      // +1: a timer may fire up to a millisecond early by the wall clock; the head must be due then.
+      Math.max(0, dueAt - Date.now()) + 1,
     );
     timer.unref();
     this.#due.set(id, timer);

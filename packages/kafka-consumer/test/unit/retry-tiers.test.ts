@@ -301,7 +301,7 @@ describe('PartitionControl: waiting for a tier head to be due', () => {
       expect(calls).toEqual(['pause 1']);
       expect(control.isPaused(tp.topic, tp.partition)).toBe(true);
       expect(control.isPausedFor(tp, 'due')).toBe(true);
-      vi.advanceTimersByTime(999);
+      vi.advanceTimersByTime(1000);
       expect(reopened).toEqual([]);
       vi.advanceTimersByTime(1);
       expect(reopened).toEqual(['t.g.retry.1s[0] due']);
