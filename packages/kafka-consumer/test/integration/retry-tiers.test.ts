@@ -16,6 +16,7 @@ import {
   RetryTierError,
   type RetryTierInfo,
   TIER_HEADERS,
+  TopicMissingError,
   type TopicPartition,
 } from '../../src/index.js';
 import { retryTierTopicName } from '../../src/naming.js';
@@ -320,6 +321,37 @@ describe('retry tiers', () => {
     });
     expect(f.of('bad-1')[1]).toMatchObject({ attempt: 2, topic: source, offset: '1' });
     expect(f.of('ok-2')).toHaveLength(1);
+  });
+
+  it('tier topics are checked at connect: with createTopics false a missing one fails the start naming it; two groups get their own', async () => {
+    const source = await topic('kc-tier-check');
+    const dlq = await topic('kc-tier-check-dlq');
+    const c = consumer({
+      topics: [source],
+      deadLetter: { topic: dlq, createTopics: false },
+      retry: { topics: [{ delay: '10s' }] },
+      handler: () => undefined,
+    });
+    const tier = retryTierTopicName(source, c.options.groupId, 10_000);
+    const error = await c.run().then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(TopicMissingError);
+    expect((error as TopicMissingError).topic).toBe(tier);
+    expect((error as Error).message).toContain(`Retry-tier topic "${tier}" does not exist`);
+    expect((error as Error).message).toContain(`kafka-topics.sh --create --topic ${tier}`);
+    // Created by default, one per group: two groups on one topic never share a tier.
+    const a = consumer({ topics: [source], retry: { topics: [{ delay: '10s' }] }, handler: () => undefined });
+    const b = consumer({ topics: [source], retry: { topics: [{ delay: '10s' }] }, handler: () => undefined });
+    const tiers = [a, b].map((x) => retryTierTopicName(source, x.options.groupId, 10_000));
+    for (const t of [...tiers, `${source}.dlq`]) cleanupTopic(t);
+    await Promise.all([a.connect(), b.connect()]);
+    expect(new Set(tiers).size).toBe(2);
+    const admin = testClient(brokers()).admin();
+    await admin.connect();
+    const existing = await admin.listTopics().finally(() => admin.disconnect());
+    expect(tiers.filter((t) => existing.includes(t))).toEqual(tiers);
   });
 
   it('tiers exhausted with the DLQ disabled: the tier partition stops, as a source partition does without a DLQ', async () => {
