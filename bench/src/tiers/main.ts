@@ -13,6 +13,8 @@ import { CONTENDERS, HANDLER_MS, runRound, type TiersRound } from './round.js';
 
 const MESSAGES = Number(process.env.BENCH_TIERS_MESSAGES ?? 5000);
 const ROUNDS = Number(process.env.BENCH_TIERS_ROUNDS ?? 3);
+/** Handler calls in flight: 1 (the default) runs the tier partitions' calls in the source's one slot. */
+const CONCURRENCY = Number(process.env.BENCH_TIERS_CONCURRENCY ?? 1);
 const log = (line: string) => process.stdout.write(`${line}\n`);
 
 const startedAt = new Date();
@@ -31,7 +33,10 @@ try {
   const rounds: TiersRound[] = [];
   for (let round = 1; round <= ROUNDS; round++) {
     for (const contender of round % 2 === 1 ? CONTENDERS : [...CONTENDERS].reverse()) {
-      const r = await runRound({ brokers: kafka.brokers, topic, messages: MESSAGES, round }, contender);
+      const r = await runRound(
+        { brokers: kafka.brokers, topic, messages: MESSAGES, round, concurrency: CONCURRENCY },
+        contender,
+      );
       rounds.push(r);
       log(
         `round ${round} ${r.contender}: the 99 % at ${Math.round(r.othersPerSec)} msg/s (${r.othersSeconds.toFixed(2)} s), all done in ${r.allSeconds.toFixed(2)} s, failing done ${r.failingDone}`,
@@ -53,7 +58,7 @@ try {
   const lines = [
     `## Retry tiers bench (${startedAt.toISOString()})`,
     '',
-    `${HANDLER_MS} ms handler, one partition, ordering partition, per-batch commits, ${MESSAGES} messages per round (1 % fail twice, then succeed), ${ROUNDS} rounds each (medians), load ${loadBefore.join(' ')} -> ${loadAfter.join(' ')}`,
+    `${HANDLER_MS} ms handler, one partition, ordering partition, concurrency ${CONCURRENCY}, per-batch commits, ${MESSAGES} messages per round (1 % fail twice, then succeed), ${ROUNDS} rounds each (medians), load ${loadBefore.join(' ')} -> ${loadAfter.join(' ')}`,
     '',
     '| contender | the other 99 %: msg/s | vs no failures | every message done (s) |',
     '| --- | --- | --- | --- |',

@@ -50,7 +50,7 @@ export interface TiersRound {
  * ordering 'partition', per-batch commits; the value holds the message's index.
  */
 export async function runRound(
-  args: { brokers: string[]; topic: string; messages: number; round: number },
+  args: { brokers: string[]; topic: string; messages: number; round: number; concurrency: number },
   contender: Contender,
 ): Promise<TiersRound> {
   let others = 0;
@@ -71,6 +71,7 @@ export async function runRound(
     topics: [args.topic],
     fromBeginning: true,
     commit: 'per-batch',
+    concurrency: args.concurrency,
     logger: noopLogger,
     shutdown: { signals: [] },
     retry: contender.retry,
