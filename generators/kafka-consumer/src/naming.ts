@@ -139,3 +139,8 @@ export function tsProperty(key: string, value: string, indent = 2): string {
 export function exampleDeadLetterTopic(dlqTopic: string, topics: readonly string[]): string {
   return dlqTopic === DLQ_PER_TOPIC ? `${topics[0]}.dlq` : dlqTopic;
 }
+
+/** The retry-tier topic of the first source topic for a tier delay (`10s`): `<topic>.<group>.retry.10s`. */
+export function exampleRetryTierTopic(topics: readonly string[], groupId: string, delay: string): string {
+  return `${topics[0]}.${groupId}.retry.${delay}`;
+}

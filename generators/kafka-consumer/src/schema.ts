@@ -5,6 +5,9 @@ import {
   deadLetterTopicName,
   envPrefixProblem,
   groupIdProblem,
+  parseTierDelays,
+  retryTierTopicName,
+  tierDelayName,
   topicProblem,
 } from '@kafkakit/kafka-consumer/naming';
 import { z } from 'zod';
@@ -185,6 +188,20 @@ const wholeNumber = (label: string, min: number, max: number) =>
 
 const maxRetriesSchema = wholeNumber('max retries', 0, 1000);
 
+/** Retry-tier delays, e.g. `10s,5m` (`none` or empty: no tiers), normalised to their topic names' form. */
+const retryTopicsSchema = z
+  .union([z.string(), z.array(z.string())], {
+    error: () => 'retry topics must be delays such as 10s,5m, or none',
+  })
+  .transform((raw, ctx) => {
+    const delays = parseTierDelays(typeof raw === 'string' ? raw : raw.join(','));
+    if (typeof delays === 'string') {
+      ctx.addIssue({ code: 'custom', message: delays });
+      return z.NEVER;
+    }
+    return delays.map(tierDelayName);
+  });
+
 /** `none` disables the dead-letter queue; empty or `<topic>.dlq` keeps the runtime's per-topic default. */
 const dlqSchema = z.union([z.null(), z.string()]).transform((input, ctx) => {
   if (input === null) return null;
@@ -294,6 +311,11 @@ export interface Answers {
   ordering: Ordering | undefined;
   concurrency: number;
   maxRetries: number;
+  /**
+   * Retry-tier delays as topic names show them (e.g. ['10s', '5m']); [] = none. Unset for a share
+   * group (the broker redelivers a released record itself).
+   */
+  retryTopics: string[] | undefined;
   /** A topic, DLQ_PER_TOPIC (the runtime's `<topic>.dlq` per source topic) or null (no DLQ). */
   dlqTopic: string | null;
   /** Unset for a share group (the group's share.auto.offset.reset decides). */
@@ -402,6 +424,17 @@ export const FIELDS: Record<FieldKey, Field> = {
     prompt: true,
     hint: 'default: 3',
   },
+  retryTopics: {
+    flag: 'retry-topics',
+    message:
+      'Retry tiers: delays a failing message waits out in its own topic without holding its partition (comma-separated, e.g. 10s,5m; "none")',
+    schema: retryTopicsSchema,
+    default: () => 'none',
+    kind: 'input',
+    prompt: true,
+    notForShare: 'a share group has no retry tiers: the broker delivers a released record again itself',
+    hint: 'default: none; e.g. 10s,5m (topics <topic>.<group>.retry.<delay>, then the DLQ)',
+  },
   dlqTopic: {
     flag: 'dlq-topic',
     message: 'Dead-letter topic ("none" to disable)',
@@ -464,6 +497,7 @@ export const FIELD_ORDER: FieldKey[] = [
   'ordering',
   'concurrency',
   'maxRetries',
+  'retryTopics',
   'dlqTopic',
   'fromBeginning',
   'idempotency',
@@ -501,8 +535,24 @@ export function checkField<K extends FieldKey>(
   }
   const value = result.data as Answers[K];
   const problem =
-    key === 'dlqTopic' ? deadLetterProblem(value as string | null, answers.topics ?? []) : undefined;
+    key === 'dlqTopic'
+      ? deadLetterProblem(value as string | null, answers.topics ?? [])
+      : key === 'retryTopics'
+        ? retryTopicsProblem(value as string[], answers)
+        : undefined;
   return problem ? { ok: false, message: problem } : { ok: true, value };
+}
+
+/** Every tier topic (`<topic>.<group>.retry.<delay>`) must be a valid topic name. */
+function retryTopicsProblem(delays: readonly string[], answers: Partial<Answers>): string | undefined {
+  const ms = parseTierDelays(delays.join(',')) as number[];
+  for (const topic of answers.topics ?? [])
+    for (const delay of ms) {
+      const tier = retryTierTopicName(topic, answers.groupId ?? '', delay);
+      if (topicProblem(tier))
+        return `the retry tier topic of ${JSON.stringify(topic.slice(0, 20))}... would be ${tier.length} characters (at most 249); use a shorter topic or group id`;
+    }
+  return undefined;
 }
 
 /** A dead-letter topic may not be a source topic; the per-topic default must be derivable for each. */

@@ -41,6 +41,9 @@ export function answeredValues(answers: Answers): Record<string, string> {
     ...(ordering === undefined ? {} : { KAFKA_ORDERING: ordering }),
     KAFKA_CONCURRENCY: String(answers.concurrency),
     KAFKA_MAX_RETRIES: String(answers.maxRetries),
+    ...(answers.retryTopics === undefined || answers.retryTopics.length === 0
+      ? {}
+      : { KAFKA_RETRY_TOPICS: answers.retryTopics.join(',') }),
     ...(answers.dlqTopic === DLQ_PER_TOPIC ? {} : { KAFKA_DLQ_TOPIC: answers.dlqTopic ?? 'none' }),
     ...(answers.idempotency === 'postgres' ? { DATABASE_URL: LOCAL_DATABASE_URL } : {}),
   };
@@ -77,17 +80,19 @@ const DATABASE_ROWS = [
 export function serviceVariables(answers: Answers, prefix = DEFAULT_ENV_PREFIX): ServiceVariable[] {
   const values = answeredValues(answers);
   // A share service does not list what its runtime refuses (commit strategy, ordering, from-beginning).
-  const refused = answers.groupType === 'share' ? Object.keys(NOT_FOR_SHARE) : [];
+  // Nor retry tiers: the broker delivers a released record again itself.
+  const refused = answers.groupType === 'share' ? [...Object.keys(NOT_FOR_SHARE), 'retry.topics'] : [];
   const rows = [
-    ...ENV_VARIABLES.filter((variable) => !refused.includes(variable.option.split('.')[0] ?? '')).map(
-      (variable) => ({
-        name: variable.name,
-        description: variable.description,
-        default: variable.default,
-        secret: variable.secret,
-        required: variable.required || SERVICE_REQUIRED.has(variable.name),
-      }),
-    ),
+    ...ENV_VARIABLES.filter(
+      (variable) =>
+        !refused.includes(variable.option.split('.')[0] ?? '') && !refused.includes(variable.option),
+    ).map((variable) => ({
+      name: variable.name,
+      description: variable.description,
+      default: variable.default,
+      secret: variable.secret,
+      required: variable.required || SERVICE_REQUIRED.has(variable.name),
+    })),
     ...(answers.idempotency === 'postgres' ? DATABASE_ROWS : []),
     {
       name: 'LOG_LEVEL',

@@ -1,14 +1,31 @@
 import { createKafkaJsFactory } from './client/kafkajs.js';
 import type { ClientFactory, ConsumerClient, TopicAdmin } from './client/port.js';
 import { DeadLetterPublisher } from './dead-letter/publisher.js';
+import { DEFAULTS } from './defaults.js';
 import type { ResolvedOptions } from './options.js';
+import { RetryTiers } from './retry-tiers/tiers.js';
+import { TierWriter } from './retry-tiers/writer.js';
 import { shareClientFactory } from './share/client-factory.js';
 
-/** The consumer client, the dead-letter publisher (none with `deadLetter: false`) and a topic admin. */
+/** The retry tiers and their writer (their own producer); undefined without `retry.topics`. */
+export interface TierParts {
+  model: RetryTiers;
+  writer: TierWriter;
+}
+
+/**
+ * The consumer client (subscribed to the source topics and their retry tiers), the dead-letter
+ * publisher (none with `deadLetter: false`), the retry-tier writer and a topic admin.
+ */
 export function createClients<T>(
   options: ResolvedOptions<T>,
   clientFactory: ClientFactory | undefined,
-): { client: ConsumerClient; publisher: DeadLetterPublisher | undefined; admin: TopicAdmin } {
+): {
+  client: ConsumerClient;
+  publisher: DeadLetterPublisher | undefined;
+  tiers: TierParts | undefined;
+  admin: TopicAdmin;
+} {
   const { logger } = options;
   const kafkajs = () =>
     createKafkaJsFactory({
@@ -24,9 +41,13 @@ export function createClients<T>(
     (options.groupType === 'share'
       ? shareClientFactory(kafkajs(), options as ResolvedOptions<unknown>)
       : kafkajs());
+  const model =
+    options.retry.topics.length === 0
+      ? undefined
+      : new RetryTiers(options.topics, options.groupId, options.retry.topics);
   const client = factory.consumer({
     groupId: options.groupId,
-    topics: options.topics,
+    topics: model === undefined ? options.topics : [...options.topics, ...model.topics],
     fromBeginning: options.fromBeginning,
     // A batch call only hands messages over to the scheduler (every ordering): one at a time is enough.
     partitionsConsumedConcurrently: 1,
@@ -47,5 +68,20 @@ export function createClients<T>(
           },
           logger,
         );
-  return { client, publisher, admin: factory.admin() };
+  const dl = options.deadLetter;
+  const tiers =
+    model === undefined
+      ? undefined
+      : {
+          model,
+          writer: new TierWriter(
+            factory.producer(),
+            {
+              writeAttempts: dl === false ? DEFAULTS.deadLetter.writeAttempts : dl.writeAttempts,
+              groupId: options.groupId,
+            },
+            logger,
+          ),
+        };
+  return { client, publisher, tiers, admin: factory.admin() };
 }

@@ -27,7 +27,7 @@ export function createConsumer<T = Buffer | null>(
   const exit = dependencies.exit ?? ((code: number) => process.exit(code));
   const events = new TypedEmitter(logger);
   const lifecycle = new Lifecycle(events);
-  const { client, publisher, admin } = createClients(options, dependencies.clientFactory);
+  const { client, publisher, tiers, admin } = createClients(options, dependencies.clientFactory);
   const topicWait = new TopicWait({
     admin,
     topics: options.topics,
@@ -35,8 +35,10 @@ export function createConsumer<T = Buffer | null>(
     logger,
     stopping: lifecycle.stoppingSignal,
   });
-  const revoke = () =>
-    revokeWork({
+  const revoke = () => {
+    // A retry-tier partition's due timer must not seek a partition this member may lose.
+    core.control.clearDue();
+    return revokeWork({
       lifecycle,
       work: core.scheduler,
       pipeline: core.pipeline,
@@ -45,6 +47,7 @@ export function createConsumer<T = Buffer | null>(
       heartbeat: () => client.heartbeat(),
       heartbeatIntervalMs: options.heartbeatIntervalMs,
     });
+  };
   const supervisor = new RejoinSupervisor({
     client,
     events,
@@ -58,6 +61,7 @@ export function createConsumer<T = Buffer | null>(
     options,
     client,
     publisher,
+    tiers,
     events,
     lifecycle,
     onCommitFailed: (e) => supervisor.notice(e),
@@ -85,7 +89,7 @@ export function createConsumer<T = Buffer | null>(
   });
   supervisor.attach(hooks);
   const session = new Session(
-    { options, core, client, publisher, admin, lifecycle, supervisor, topicWait, events, exit },
+    { options, core, client, publisher, tiers, admin, lifecycle, supervisor, topicWait, events, exit },
     hooks,
   );
   return consumerFace({ options, core, client, lifecycle, supervisor, topicWait, events, session });

@@ -197,6 +197,15 @@ export const ENV_VARIABLES: readonly EnvVariable[] = [
     default: String(DEFAULTS.retry.unavailable.maxDelayMs),
   }),
   row({
+    suffix: 'RETRY_TOPICS',
+    option: 'retry.topics',
+    description:
+      'Retry tiers: comma-separated delays (e.g. 10s,5m; "none"); a failing message waits in <topic>.<group>.retry.<delay> without holding its partition, then the DLQ',
+    parse: (raw) => (raw.toLowerCase() === 'none' ? [] : list(raw).map((delay) => ({ delay }))),
+    default: 'none',
+    example: '10s,5m',
+  }),
+  row({
     suffix: 'DLQ_TOPIC',
     option: 'deadLetter',
     description: 'Dead-letter topic; "none" disables the DLQ (failing partitions stop)',

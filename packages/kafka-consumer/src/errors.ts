@@ -5,6 +5,7 @@ export type ErrorCode =
   | 'DECODE_FAILED'
   | 'HANDLER_FAILED'
   | 'DEAD_LETTER_FAILED'
+  | 'RETRY_TIER_FAILED'
   | 'PARTITION_STOPPED'
   | 'COMMIT_FAILED'
   | 'CLIENT_FAILED'
@@ -77,6 +78,14 @@ export class DeadLetterError extends KafkaConsumerError {
   constructor(message: string, options: { cause?: unknown } = {}) {
     super('DEAD_LETTER_FAILED', message, { cause: options.cause, retriable: true });
     this.name = 'DeadLetterError';
+  }
+}
+
+/** Writing a failed message to its retry tier failed (after the write attempts): nothing was committed. */
+export class RetryTierError extends KafkaConsumerError {
+  constructor(message: string, options: { cause?: unknown } = {}) {
+    super('RETRY_TIER_FAILED', message, { cause: options.cause, retriable: true });
+    this.name = 'RetryTierError';
   }
 }
 

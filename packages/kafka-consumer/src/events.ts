@@ -28,6 +28,17 @@ export interface ConsumerEvents {
   'dependency.recovered': MessageRef & { dependency: string; waits: number; waitedMs: number };
   /** A message failed for good (retries exhausted, or a non-retryable error); it goes to the DLQ or stops its partition. */
   'message.failed': MessageRef & { attempts: number; error: Error; retryable: boolean };
+  /**
+   * A failed message was durably written to its next retry tier (`retryTopic`, tier number `tier`),
+   * to be handled again from `dueAt` (epoch ms); its offset may now be committed.
+   */
+  'message.retry-tiered': MessageRef & {
+    retryTopic: string;
+    tier: number;
+    dueAt: number;
+    attempts: number;
+    error: Error;
+  };
   /** A failed message was durably written to the dead-letter topic; its offset may now be committed. */
   'message.dead-lettered': MessageRef & { deadLetterTopic: string; attempts: number; error: Error };
   /** The broker acknowledged a commit (`offset` is the next offset to read, Kafka convention). */

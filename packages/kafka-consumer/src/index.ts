@@ -22,6 +22,7 @@ export {
   NonRetryableError,
   PartitionStoppedError,
   RebalanceError,
+  RetryTierError,
   ShareAcknowledgeError,
   ShareGroupError,
   TopicMissingError,
@@ -44,6 +45,8 @@ export {
   type ShutdownOptions,
 } from './options.js';
 export { backoffCeiling, backoffDelay, shouldRetry } from './processing/retry.js';
+export { buildTierHeaders, readTierHeaders, TIER_HEADERS } from './retry-tiers/headers.js';
+export type { RetryTierInfo } from './retry-tiers/tiers.js';
 export { createShareConsumer, type ShareConsumerOptions } from './share/share-consumer.js';
 export { EXIT_CODES, type ExitCode } from './shutdown.js';
 export { STOP_BOUND_MS } from './stop.js';

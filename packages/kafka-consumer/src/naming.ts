@@ -103,3 +103,47 @@ export function retryTierTopicName(source: string, groupId: string, delayMs: num
 export function isRetryTierTopic(topic: string): boolean {
   return /\.retry\.\d+(ms|s|m|h)$/.test(topic);
 }
+
+/** Shortest and longest retry-tier delay, and most tiers a consumer may have. */
+export const TIER_DELAY_MIN_MS = 100;
+export const TIER_DELAY_MAX_MS = 7 * 24 * 3_600_000;
+export const MAX_TIERS = 10;
+
+const DELAY_TEXT = /^(\d+)(ms|s|m|h)?$/;
+const DELAY_UNITS: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+
+/**
+ * A retry tier's delay from its text: `250ms`, `10s`, `5m`, `1h`, or a plain number of milliseconds.
+ * Returns the milliseconds, or what is wrong (a string) when the text is not a delay.
+ */
+export function parseDelay(text: string): number | string {
+  const match = DELAY_TEXT.exec(text.trim());
+  if (match === null)
+    return `${JSON.stringify(text)} is not a delay; use e.g. "10s", "5m", "1h", "250ms" or milliseconds`;
+  return Number(match[1]) * (DELAY_UNITS[match[2] ?? 'ms'] as number);
+}
+
+/**
+ * A list of retry-tier delays as text (`10s,5m`; empty or `none` = no tiers): their milliseconds,
+ * or what is wrong. Each within the bounds, strictly increasing, at most MAX_TIERS.
+ */
+export function parseTierDelays(text: string): number[] | string {
+  const parts = text
+    .split(',')
+    .map((part) => part.trim())
+    .filter((part) => part.length > 0);
+  if (parts.length === 0 || (parts.length === 1 && parts[0]?.toLowerCase() === 'none')) return [];
+  if (parts.length > MAX_TIERS) return `at most ${MAX_TIERS} retry tiers, got ${parts.length}`;
+  const out: number[] = [];
+  for (const part of parts) {
+    const ms = parseDelay(part);
+    if (typeof ms === 'string') return ms;
+    if (ms < TIER_DELAY_MIN_MS || ms > TIER_DELAY_MAX_MS)
+      return `retry tier ${JSON.stringify(part)} must be from 100ms to 168h`;
+    const before = out[out.length - 1];
+    if (before !== undefined && ms <= before)
+      return `retry tier ${JSON.stringify(part)} must be longer than the tier before it (${tierDelayName(before)}): delays strictly increase, e.g. 10s,5m`;
+    out.push(ms);
+  }
+  return out;
+}

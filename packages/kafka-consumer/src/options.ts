@@ -5,7 +5,7 @@ import { DEFAULTS } from './defaults.js';
 import { ConfigError } from './errors.js';
 import { defaultMissingTopics } from './group/missing-topics.js';
 import { createJsonLogger, type Logger } from './logger.js';
-import { topicProblem } from './naming.js';
+import { MAX_TIERS, retryTierTopicName, tierDelayName, topicProblem } from './naming.js';
 import type { Handler } from './types.js';
 import * as f from './validation.js';
 
@@ -125,6 +125,19 @@ const shape = {
           maxDelayMs: f.int(1, 'milliseconds').default(DEFAULTS.retry.unavailable.maxDelayMs),
         })
         .prefault({}),
+      /**
+       * Retry tiers: after the in-place retries a failing message is written to the first tier's
+       * topic (`<source>.<group>.retry.<delay>`) and handled again once its delay passed, without
+       * holding its partition or key; then the next tier, then the DLQ. Delays strictly increase.
+       * E.g. `[{ delay: '10s' }, { delay: '5m' }]`. @default [] (none)
+       */
+      topics: z
+        .array(z.strictObject({ delay: f.tierDelay }), {
+          error: 'must be an array of tiers, e.g. [{ delay: "10s" }, { delay: "5m" }]',
+        })
+        .max(MAX_TIERS, { error: `must list at most ${MAX_TIERS} tiers` })
+        .default([])
+        .transform((tiers) => tiers.map((t) => ({ delayMs: t.delay }))),
     })
     .prefault({}),
   /** Dead-letter queue, or `false` to stop the partition instead. @default {} (topic `${sourceTopic}.dlq`) */
@@ -186,6 +199,42 @@ const shape = {
 
 type Data = z.output<z.ZodObject<typeof shape>>;
 
+/** Tier delays strictly increase, and every derived tier topic is a valid name. */
+function checkTiers(data: Data, issue: (path: PropertyKey[], message: string) => void): void {
+  const tiers = data.retry.topics;
+  if (tiers.length === 0) return;
+  if (data.groupType === 'share') {
+    issue(['retry', 'topics'], 'not an option of a share consumer: the broker redelivers a released record');
+    return;
+  }
+  for (let i = 1; i < tiers.length; i++) {
+    const [before, delay] = [
+      (tiers[i - 1] as { delayMs: number }).delayMs,
+      (tiers[i] as { delayMs: number }).delayMs,
+    ];
+    if (delay <= before)
+      issue(
+        ['retry', 'topics', i, 'delay'],
+        `must be longer than the tier before it (${tierDelayName(before)}): tier delays strictly increase, e.g. 10s then 5m`,
+      );
+  }
+  const groupId = data.groupId ?? data.clientId ?? '';
+  for (const topic of data.topics) {
+    const longest = retryTierTopicName(
+      topic,
+      groupId,
+      (tiers[tiers.length - 1] as { delayMs: number }).delayMs,
+    );
+    if (topicProblem(longest) !== undefined)
+      issue(
+        ['retry', 'topics'],
+        `the tier topic "${longest.slice(0, 40)}..." of "${topic}" is not a valid topic name (over 249 characters?); use a shorter topic or group id`,
+      );
+    if (data.topics.some((t) => t === longest))
+      issue(['retry', 'topics'], `"${longest}" is also a source topic`);
+  }
+}
+
 /** Rules that span fields. */
 function crossCheck(data: Data, ctx: z.RefinementCtx): void {
   const issue = (path: PropertyKey[], message: string) => ctx.addIssue({ code: 'custom', path, message });
@@ -204,6 +253,7 @@ function crossCheck(data: Data, ctx: z.RefinementCtx): void {
       ['retry', 'unavailable', 'maxDelayMs'],
       `must be >= retry.unavailable.initialDelayMs (${unavailable.initialDelayMs})`,
     );
+  checkTiers(data, issue);
   if (data.heartbeatIntervalMs >= data.sessionTimeoutMs)
     issue(
       ['heartbeatIntervalMs'],

@@ -1,4 +1,5 @@
 import type { ClientHooks, ConsumerClient, TopicAdmin } from './client/port.js';
+import type { TierParts } from './clients.js';
 import type { CoreParts } from './core/parts.js';
 import type { DeadLetterPublisher } from './dead-letter/publisher.js';
 import { ensureDeadLetterTopics } from './dead-letter/topics.js';
@@ -8,6 +9,7 @@ import type { TopicWait } from './group/missing-topics.js';
 import type { RejoinSupervisor } from './group/supervisor.js';
 import type { Lifecycle } from './lifecycle.js';
 import type { ResolvedOptions } from './options.js';
+import { ensureRetryTierTopics } from './retry-tiers/topics.js';
 import { installSignalHandlers } from './shutdown.js';
 import { stopConsumer } from './stop.js';
 import type { ShutdownReport } from './types.js';
@@ -17,6 +19,7 @@ export interface SessionParts {
   core: CoreParts;
   client: ConsumerClient;
   publisher: DeadLetterPublisher | undefined;
+  tiers: TierParts | undefined;
   admin: TopicAdmin;
   lifecycle: Lifecycle;
   supervisor: RejoinSupervisor;
@@ -43,7 +46,7 @@ export class Session {
   ) {}
 
   readonly connect = (): Promise<void> => {
-    const { lifecycle, client, admin, publisher, options } = this.parts;
+    const { lifecycle, client, admin, publisher, tiers, options } = this.parts;
     if (lifecycle.stopping)
       return Promise.reject(
         new KafkaConsumerError('STATE_INVALID', 'consumer was disconnected; create a new one'),
@@ -54,11 +57,16 @@ export class Session {
       // Source topics first: no dead-letter topic is created for a topic that does not exist.
       await this.parts.topicWait.ready();
       await ensureDeadLetterTopics(admin, options, options.logger);
-      if (publisher !== undefined) {
+      await ensureRetryTierTopics(admin, options, tiers?.model, options.logger);
+      for (const [what, producer] of [
+        ['dead-letter', publisher],
+        ['retry-tier', tiers?.writer],
+      ] as const) {
+        if (producer === undefined) continue;
         try {
-          await publisher.connect();
+          await producer.connect();
         } catch (error) {
-          throw new ClientError(`Could not connect the dead-letter producer: ${toError(error).message}`, {
+          throw new ClientError(`Could not connect the ${what} producer: ${toError(error).message}`, {
             cause: error,
             retriable: true,
           });
@@ -91,7 +99,10 @@ export class Session {
       core.strategy.start(() => {
         if (lifecycle.state === 'running') core.pipeline.request('interval');
       });
-      await client.start(this.hooks, { fromBeginning: this.parts.topicWait.appeared });
+      // Tier topics are read from their earliest offset while the group has none there: a message
+      // that went to a tier before the group's first commit on it is never skipped.
+      const tierTopics = this.parts.tiers?.model.topics ?? [];
+      await client.start(this.hooks, { fromBeginning: [...this.parts.topicWait.appeared, ...tierTopics] });
       options.logger.info(
         { topics: options.topics, commit: options.commit.strategy, ordering: options.ordering },
         'consumer running',

@@ -22,6 +22,8 @@ export interface StopParts {
   lifecycle: Lifecycle;
   client: ConsumerClient;
   publisher: DeadLetterPublisher | undefined;
+  /** The retry-tier writer, when there are tiers. */
+  tiers?: { writer: { close(): Promise<void> } } | undefined;
   admin: TopicAdmin;
   pipeline: CommitPipeline;
   control: PartitionControl;
@@ -77,6 +79,8 @@ export async function stopConsumer(parts: StopParts): Promise<ShutdownReport> {
   pipeline.close();
   await step('leaving the group', () => client.stop());
   if (publisher !== undefined) await step('closing the dead-letter producer', () => publisher.close());
+  const tierWriter = parts.tiers?.writer;
+  if (tierWriter !== undefined) await step('closing the retry-tier producer', () => tierWriter.close());
   await step('closing the admin client', () => admin.close());
   lifecycle.to('stopped');
   const report: ShutdownReport = { drained, abandoned, durationMs: Date.now() - begin };

@@ -29,6 +29,13 @@ export interface MessageContext<T = Buffer | null> {
   attempt: number;
   /** Aborted when shutdown's drain deadline passes; stop work and reject. */
   signal: AbortSignal;
+  /**
+   * Set when the message comes back from a retry tier (`retry.topics`): the tier record's topic,
+   * partition and offset, the tier's number and delay, and when it was due. `topic`, `partition`
+   * and `message` then describe the ORIGIN message (its source topic, partition, offset, timestamp
+   * and headers without the x-retry-* ones); `attempt` carries on from the attempts made before.
+   */
+  retryTier?: import('./retry-tiers/tiers.js').RetryTierInfo;
   /** Tell the group coordinator this consumer is alive (for handlers longer than the session timeout). */
   heartbeat(): Promise<void>;
   log: Logger;

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Codec } from './codec.js';
 import type { Logger } from './logger.js';
-import { brokerProblem, topicProblem } from './naming.js';
+import { brokerProblem, parseDelay, TIER_DELAY_MAX_MS, TIER_DELAY_MIN_MS, topicProblem } from './naming.js';
 
 /** Field schemas shared by the option schema; each message says what is wrong and how to fix it. */
 
@@ -77,3 +77,22 @@ export const sasl = z.union(
 
 export type Namer = (path: readonly PropertyKey[]) => string;
 export const optionName: Namer = (path) => path.map(String).join('.') || '(options)';
+
+/** A retry tier's delay: milliseconds, or text such as "10s", "5m", "1h", "250ms"; resolves to milliseconds. */
+export const tierDelay = z
+  .union([z.number(), z.string()], { error: 'must be milliseconds or a duration such as "10s" or "5m"' })
+  .transform((value, ctx) => {
+    const ms = typeof value === 'number' ? value : parseDelay(value);
+    if (typeof ms === 'string') {
+      ctx.addIssue({ code: 'custom', message: ms });
+      return z.NEVER;
+    }
+    if (!Number.isInteger(ms) || ms < TIER_DELAY_MIN_MS || ms > TIER_DELAY_MAX_MS) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `must be a whole number of milliseconds from ${TIER_DELAY_MIN_MS} (100ms) to ${TIER_DELAY_MAX_MS} (168h), got ${JSON.stringify(value)}`,
+      });
+      return z.NEVER;
+    }
+    return ms;
+  });

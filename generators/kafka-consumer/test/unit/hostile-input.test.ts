@@ -52,6 +52,24 @@ export const HOSTILE_CASES: Case[] = [
     /Invalid --dlq-topic: .*cannot be one of the source topics/,
   ],
   ['newline in DLQ topic', 'dlq-topic', 'a\nb', /Invalid --dlq-topic: dead-letter topic .* may only contain/],
+  [
+    'retry tiers out of order',
+    'retry-topics',
+    '5m,10s',
+    /Invalid --retry-topics: retry tier "10s" must be longer than the tier before it \(5m\)/,
+  ],
+  [
+    'retry tier that is not a delay',
+    'retry-topics',
+    '$(reboot)',
+    /Invalid --retry-topics: "\$\(reboot\)" is not a delay/,
+  ],
+  [
+    'retry tier below 100 ms',
+    'retry-topics',
+    '5ms',
+    /Invalid --retry-topics: retry tier "5ms" must be from 100ms to 168h/,
+  ],
   ['absolute --dir', 'dir', '/etc/kafkakit', /Invalid --dir: the target folder must be relative/],
   [
     '--dir escaping with ..',

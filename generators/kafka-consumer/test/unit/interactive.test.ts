@@ -46,6 +46,8 @@ describe('interactive prompts in a real terminal', () => {
         tty.type(ENTER);
         await tty.expect(/Retries before a message is dead-lettered .*\(3\)/);
         tty.type(`5${ENTER}`);
+        await tty.expect(/Retry tiers[\s\S]*\(none\)/);
+        tty.type(ENTER);
         await tty.expect(/Dead-letter topic \("none" to disable\) \(<topic>\.dlq\)/);
         tty.type(ENTER);
         await tty.expect(/Start from the earliest offset.*\(y\/N\)/);
@@ -104,7 +106,7 @@ describe('interactive prompts in a real terminal', () => {
         tty.type(`n${ENTER}`);
         await tty.expect(/20 file\(s\) written/, 60_000);
         expect(await tty.exited).toBe(0);
-        expect(tty.screen).not.toMatch(/Commit strategy|Ordering|Start from the earliest offset/);
+        expect(tty.screen).not.toMatch(/Commit strategy|Ordering|Start from the earliest offset|Retry tiers/);
       } finally {
         tty.kill();
       }

@@ -31,6 +31,7 @@ describe('schema', () => {
       ordering: 'partition',
       concurrency: 1,
       maxRetries: 3,
+      retryTopics: [],
       dlqTopic: '<topic>.dlq',
       fromBeginning: false,
       idempotency: 'none',
@@ -222,10 +223,32 @@ describe('schema', () => {
       'ordering',
       'concurrency',
       'maxRetries',
+      'retryTopics',
       'dlqTopic',
       'fromBeginning',
       'idempotency',
       'install',
     ]);
+  });
+
+  it('reads --retry-topics as increasing tier delays, normalised; none or empty means no tiers', () => {
+    const tiers = (value: string) =>
+      checkField('retryTopics', value, { topics: ['orders.placed'], groupId: 'billing' });
+    expect(tiers('10s, 300000ms, 1h')).toEqual({ ok: true, value: ['10s', '5m', '1h'] });
+    expect(tiers('none')).toEqual({ ok: true, value: [] });
+    expect(tiers('')).toEqual({ ok: true, value: [] });
+    expect(tiers('5m,10s')).toEqual({
+      ok: false,
+      message:
+        'retry tier "10s" must be longer than the tier before it (5m): delays strictly increase, e.g. 10s,5m',
+    });
+    expect(tiers('soon')).toMatchObject({
+      ok: false,
+      message: expect.stringContaining('"soon" is not a delay'),
+    });
+    expect(tiers('50ms')).toEqual({ ok: false, message: 'retry tier "50ms" must be from 100ms to 168h' });
+    expect(checkField('retryTopics', '10s', { topics: ['t'.repeat(235)], groupId: 'billing' })).toMatchObject(
+      { ok: false, message: expect.stringContaining('at most 249') },
+    );
   });
 });

@@ -16,6 +16,8 @@ export interface ChildConfig {
   ledgerPath: string;
   codec: 'json' | 'raw';
   retry: { maxRetries: number; initialDelayMs: number; maxDelayMs: number };
+  /** Retry-tier delays (`retry.topics`), e.g. ['1s', '2s']; none when absent. */
+  retryTopics?: string[];
   deadLetter: { topic: string; writeAttempts?: number; recoveryDelayMs?: number } | false;
   drainTimeoutMs: number;
   sessionTimeoutMs?: number;
@@ -36,6 +38,11 @@ export interface Behaviour {
   hangIds?: string[];
   /** These messages always throw a retryable error. */
   poisonIds?: string[];
+  /**
+   * Messages `p:s` with `s % modulo === once` fail their first attempt, `=== twice` their first two
+   * (the attempt counts across retry tiers), then succeed.
+   */
+  flaky?: { modulo: number; once: number; twice: number };
   /** The call after `afterCalls` completed calls sleeps `ms` without heartbeating (once per process). */
   slowOnce?: { afterCalls: number; ms: number };
 }

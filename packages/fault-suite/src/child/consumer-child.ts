@@ -38,7 +38,18 @@ const commit: CommitOption =
     ? { strategy: 'interval', intervalMs: config.intervalMs ?? 1000 }
     : config.commit;
 
-type Context = Pick<InboxContext<unknown, pg.PoolClient>, 'topic' | 'partition' | 'message' | 'attempt'>;
+type Context = Pick<
+  InboxContext<unknown, pg.PoolClient>,
+  'topic' | 'partition' | 'message' | 'attempt' | 'retryTier'
+>;
+
+/** How many first attempts of message `id` (`p:s`) fail (behaviour.flaky). */
+const flakyFailures = (id: string): number => {
+  const flaky = behaviour.flaky;
+  if (flaky === undefined) return 0;
+  const r = Number(id.split(':')[1]) % flaky.modulo;
+  return r === flaky.twice ? 2 : r === flaky.once ? 1 : 0;
+};
 
 const pool =
   config.inbox === undefined ? undefined : new pg.Pool({ connectionString: config.inbox.url, max: 10 });
@@ -49,11 +60,16 @@ inbox?.onDuplicate(({ topic, partition, offset }) =>
 );
 
 /** The handler's work; `tx` (inbox runs): its effect row goes in with the inbox row, before 'done'. */
-async function handle({ topic, partition, message, attempt }: Context, tx?: pg.PoolClient): Promise<void> {
+async function handle(
+  { topic, partition, message, attempt, retryTier }: Context,
+  tx?: pg.PoolClient,
+): Promise<void> {
+  // A message from a retry tier is recorded at the tier record's coordinates: the partition this
+  // process was assigned and commits (ctx.topic/partition/offset name its origin).
   const entry = {
-    t: topic,
-    p: partition,
-    o: message.offset,
+    t: retryTier?.topic ?? topic,
+    p: retryTier?.partition ?? partition,
+    o: retryTier?.offset ?? message.offset,
     id: idOf(message.headers),
     k: message.key?.toString('latin1') ?? '',
     a: attempt,
@@ -63,6 +79,8 @@ async function handle({ topic, partition, message, attempt }: Context, tx?: pg.P
   try {
     if (hang.has(entry.id)) await new Promise<void>((resolve) => hung.push(resolve));
     if (poison.has(entry.id)) throw new Error(`poison message ${entry.id}`);
+    if (attempt <= flakyFailures(entry.id))
+      throw new Error(`flaky message ${entry.id} at attempt ${attempt}`);
     if (behaviour.slowOnce !== undefined && !slowDone && completedCalls >= behaviour.slowOnce.afterCalls) {
       slowDone = true;
       await sleep(behaviour.slowOnce.ms);
@@ -90,7 +108,10 @@ const consumer = createConsumer<unknown>({
   ...(config.maxBufferedPerPartition === undefined
     ? {}
     : { maxBufferedPerPartition: config.maxBufferedPerPartition }),
-  retry: config.retry,
+  retry: {
+    ...config.retry,
+    ...(config.retryTopics === undefined ? {} : { topics: config.retryTopics.map((delay) => ({ delay })) }),
+  },
   deadLetter: config.deadLetter,
   shutdown: { drainTimeoutMs: config.drainTimeoutMs, signals: ['SIGTERM', 'SIGINT'] },
   codec: config.codec === 'json' ? jsonCodec : (rawCodec as typeof jsonCodec),

@@ -14,8 +14,9 @@ import { badPayloadsScenario } from './s11-bad-payloads.js';
 import { secondSignal } from './s12-second-signal.js';
 import { clusterRollingRestart, coordinatorKill, leaderKill } from './s13-failover.js';
 import { inboxSigkill } from './s16-inbox.js';
+import { tieredRetrySigkill } from './s17-tiers.js';
 
-/** Every scenario at full size, in issue order (scenario 10 twice: stop/restart and SIGSTOP; 13-15 on a three-node cluster; 16 with a PostgreSQL inbox). */
+/** Every scenario at full size, in issue order (scenario 10 twice: stop/restart and SIGSTOP; 13-15 on a three-node cluster; 16 with a PostgreSQL inbox; 17 with retry tiers). */
 export function ALL_SCENARIOS(): ScenarioDefinition[] {
   return [
     baseline(),
@@ -35,5 +36,6 @@ export function ALL_SCENARIOS(): ScenarioDefinition[] {
     coordinatorKill(),
     clusterRollingRestart(),
     inboxSigkill(),
+    tieredRetrySigkill(),
   ];
 }

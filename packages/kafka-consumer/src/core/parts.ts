@@ -1,4 +1,5 @@
 import type { ConsumerClient } from '../client/port.js';
+import type { TierParts } from '../clients.js';
 import { createCommitStrategy } from '../commit/index.js';
 import { CommitPipeline } from '../commit/pipeline.js';
 import type { CommitStrategy } from '../commit/strategy.js';
@@ -44,6 +45,8 @@ export interface CoreInput {
   options: ResolvedOptions<unknown>;
   client: ConsumerClient;
   publisher: DeadLetterPublisher | undefined;
+  /** The retry tiers (`retry.topics`), none when there are none. */
+  tiers?: TierParts | undefined;
   events: TypedEmitter;
   lifecycle: Lifecycle;
   /** Every commit that failed for good (the re-join supervisor watches for fencing). */
@@ -55,6 +58,7 @@ export function buildCore({
   options,
   client,
   publisher,
+  tiers,
   events,
   lifecycle,
   onCommitFailed,
@@ -78,9 +82,9 @@ export function buildCore({
     onSettled: () => scheduler.commitSettled(),
   });
   const strategy = createCommitStrategy(options.commit);
-  const control = new PartitionControl(client, events, (tp) => void scheduler.rewind(tp));
+  const control = new PartitionControl(client, events, (tp, reason) => void scheduler.rewind(tp, reason));
   const limit = new ConcurrencyLimit(options.concurrency);
-  const processor = new MessageProcessor(options, events, control, publisher, lifecycle, limit);
+  const processor = new MessageProcessor(options, events, control, publisher, lifecycle, limit, tiers);
   const scheduler: Scheduler = new Scheduler({
     laneOf: laneOf(options.ordering),
     limit,

@@ -16,6 +16,8 @@ export const DLQ_HEADERS = {
   failedAt: 'x-dlq-failed-at',
   /** Deterministic: `<group>/<source topic>/<partition>/<offset>`; a repeat after a crash carries the same id. */
   id: 'x-dlq-id',
+  /** The retry tiers the message went through before it was dead-lettered, e.g. `10s,5m`; absent without tiers. */
+  retryTiers: 'x-dlq-retry-tiers',
 } as const;
 
 /** Longest error stack kept in a header (characters). */
@@ -32,9 +34,12 @@ export interface DeadLetterFacts {
   error: Error;
   attempts: number;
   failedAt: Date;
+  /** The retry tiers it went through (their delay names, comma-separated), when it came from one. */
+  retryTiers?: string;
 }
 
-const truncate = (text: string, limit: number) =>
+/** `text` cut to `limit` characters (with "..."); shared with the retry-tier headers. */
+export const truncate = (text: string, limit: number) =>
   text.length > limit ? `${text.slice(0, limit - 3)}...` : text;
 
 /** The original headers plus the DLQ headers (which replace same-named originals). Pure. */
@@ -57,11 +62,13 @@ export function buildDeadLetterHeaders(
   headers[DLQ_HEADERS.attempts] = String(facts.attempts);
   headers[DLQ_HEADERS.failedAt] = facts.failedAt.toISOString();
   headers[DLQ_HEADERS.id] = deadLetterId(facts);
+  if (facts.retryTiers !== undefined) headers[DLQ_HEADERS.retryTiers] = facts.retryTiers;
+  else delete headers[DLQ_HEADERS.retryTiers];
   return headers;
 }
 
 /** `error.code` as text when it is a string or a number (KafkaConsumerError, Node system errors). */
-function errorCode(error: Error): string | undefined {
+export function errorCode(error: Error): string | undefined {
   const code = (error as { code?: unknown }).code;
   return typeof code === 'string' || typeof code === 'number' ? String(code) : undefined;
 }

@@ -1,4 +1,4 @@
-import type { DeadLetterProducer } from '../client/port.js';
+import type { DeadLetterProducer, OutgoingRecord } from '../client/port.js';
 import { DeadLetterError, toError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { sleepWithTicks } from '../processing/retry.js';
@@ -11,6 +11,8 @@ export interface DeadLetterRequest {
   message: ConsumedMessage;
   error: Error;
   attempts: number;
+  /** The retry tiers it went through (delay names), when it comes from the last one. */
+  retryTiers?: string;
 }
 
 const noTick = () => Promise.resolve();
@@ -44,40 +46,33 @@ export class DeadLetterPublisher {
       error: request.error,
       attempts: request.attempts,
       failedAt: new Date(),
+      retryTiers: request.retryTiers,
     });
-    let last: unknown;
-    for (let attempt = 1; attempt <= this.config.writeAttempts; attempt++) {
-      try {
-        await this.producer.send(target, { key: message.key, value: message.value, headers });
-        return target;
-      } catch (error) {
-        last = error;
-        this.logger.warn(
-          {
-            err: error,
+    try {
+      await sendWithAttempts(
+        this.producer,
+        target,
+        { key: message.key, value: message.value, headers },
+        {
+          attempts: this.config.writeAttempts,
+          signal,
+          logger: this.logger,
+          what: 'dead-letter write failed',
+          where: {
             deadLetterTopic: target,
             topic: request.topic,
             partition: request.partition,
             offset: message.offset,
-            attempt,
           },
-          'dead-letter write failed',
-        );
-        if (attempt < this.config.writeAttempts) {
-          const waited = await sleepWithTicks(
-            Math.min(2000, 100 * 2 ** (attempt - 1)),
-            60_000,
-            noTick,
-            signal,
-          );
-          if (!waited) break;
-        }
-      }
+        },
+      );
+    } catch (last) {
+      throw new DeadLetterError(
+        `Writing ${request.topic}[${request.partition}]@${message.offset} to dead-letter topic "${target}" failed: ${toError(last).message}`,
+        { cause: last },
+      );
     }
-    throw new DeadLetterError(
-      `Writing ${request.topic}[${request.partition}]@${message.offset} to dead-letter topic "${target}" failed: ${toError(last).message}`,
-      { cause: last },
-    );
+    return target;
   }
 
   connect(): Promise<void> {
@@ -87,4 +82,42 @@ export class DeadLetterPublisher {
   close(): Promise<void> {
     return this.producer.disconnect();
   }
+}
+
+/**
+ * One record written `attempts` times at most (backoff 100 ms doubling to 2 s, cut short by
+ * `signal`); rejects with the last error. Shared by the DLQ and the retry-tier writers.
+ */
+export async function sendWithAttempts(
+  producer: DeadLetterProducer,
+  target: string,
+  record: OutgoingRecord,
+  how: {
+    attempts: number;
+    signal: AbortSignal;
+    logger: Logger;
+    what: string;
+    where: Record<string, unknown>;
+  },
+): Promise<void> {
+  let last: unknown;
+  for (let attempt = 1; attempt <= how.attempts; attempt++) {
+    try {
+      await producer.send(target, record);
+      return;
+    } catch (error) {
+      last = error;
+      how.logger.warn({ err: error, ...how.where, attempt }, how.what);
+      if (attempt < how.attempts) {
+        const waited = await sleepWithTicks(
+          Math.min(2000, 100 * 2 ** (attempt - 1)),
+          60_000,
+          noTick,
+          how.signal,
+        );
+        if (!waited) break;
+      }
+    }
+  }
+  throw last;
 }

@@ -1,5 +1,6 @@
 import type { ClientBatch } from '../client/port.js';
 import type { Logger } from '../logger.js';
+import type { RetryTierInfo } from '../retry-tiers/tiers.js';
 import type { ConsumedMessage, MessageContext } from '../types.js';
 
 /**
@@ -13,12 +14,14 @@ export class HandlerContext<T> implements MessageContext<T> {
 
   constructor(
     readonly groupId: string,
-    batch: ClientBatch,
+    /** The batch, or for a retry-tier record a view naming its origin topic and partition. */
+    batch: Pick<ClientBatch, 'topic' | 'partition' | 'heartbeat'>,
     readonly message: ConsumedMessage,
     readonly value: T,
     readonly attempt: number,
     readonly signal: AbortSignal,
     readonly log: Logger,
+    readonly retryTier: RetryTierInfo | undefined,
   ) {
     this.topic = batch.topic;
     this.partition = batch.partition;

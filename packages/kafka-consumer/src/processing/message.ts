@@ -1,41 +1,49 @@
 import type { ClientBatch } from '../client/port.js';
 import { decodeValue } from '../codec.js';
 import type { DeadLetterPublisher } from '../dead-letter/publisher.js';
-import {
-  DrainTimeoutError,
-  isNonRetryable,
-  PartitionStoppedError,
-  RebalanceError,
-  toError,
-} from '../errors.js';
+import { DrainTimeoutError, RebalanceError, toError } from '../errors.js';
 import type { TypedEmitter } from '../events.js';
 import type { Generation, Lifecycle } from '../lifecycle.js';
 import type { ResolvedOptions } from '../options.js';
+import type { RetryTiers } from '../retry-tiers/tiers.js';
+import type { TierWriter } from '../retry-tiers/writer.js';
 import type { ConsumedMessage } from '../types.js';
 import { HandlerContext } from './context.js';
 import { DependencyWaits, isDependencyUnavailable } from './dependency-wait.js';
 import type { ConcurrencyLimit } from './limit.js';
+import { FailureOutcome } from './outcome.js';
 import type { PartitionControl } from './partitions.js';
 import { backoffDelay, shouldRetry, sleepWithTicks } from './retry.js';
 
 /** 'done': finished (processed or dead-lettered), commit may pass it. 'halt': unfinished, stop the partition's batch. */
 export type Outcome = 'done' | 'halt';
 
-/** One message through handler -> retry policy -> dead-letter or partition stop. */
+/** One message through handler -> retry policy -> retry tier, dead-letter or partition stop. */
 export class MessageProcessor<T> {
   /** Messages waiting for an unavailable dependency (DependencyUnavailableError): retried apart. */
   readonly dependencies: DependencyWaits;
+  readonly #outcome: FailureOutcome;
 
   constructor(
     private readonly options: ResolvedOptions<T>,
     private readonly events: TypedEmitter,
     private readonly control: PartitionControl,
-    private readonly publisher: DeadLetterPublisher | undefined,
+    publisher: DeadLetterPublisher | undefined,
     /** Handler signals and the stopping signal come from the lifecycle, read at each call. */
-    private readonly lifecycle: Lifecycle,
+    lifecycle: Lifecycle,
     /** The slot a call gives back during its backoff. */
     private readonly limit: ConcurrencyLimit,
+    /** The retry tiers (`retry.topics`), none when there are none. */
+    private readonly tiers: { model: RetryTiers; writer: TierWriter } | undefined = undefined,
   ) {
+    this.#outcome = new FailureOutcome(
+      options as ResolvedOptions<unknown>,
+      events,
+      control,
+      publisher,
+      lifecycle,
+      tiers,
+    );
     this.dependencies = new DependencyWaits({
       policy: { ...options.retry.unavailable, multiplier: options.retry.multiplier },
       heartbeatIntervalMs: options.heartbeatIntervalMs,
@@ -52,16 +60,27 @@ export class MessageProcessor<T> {
   process(batch: ClientBatch, message: ConsumedMessage, gen: Generation): Outcome | Promise<Outcome> {
     if (this.control.size !== 0) {
       const owed = this.control.pendingDeadLetter(batch.topic, batch.partition, message.offset);
-      if (owed !== undefined) return this.#deadLetter(batch, message, owed.error, owed.attempts, gen);
+      if (owed !== undefined)
+        return this.#outcome.failed(batch, message, owed.error, owed.attempts, gen, true);
+    }
+    // A share group's broker counts deliveries: the handler's attempt starts there.
+    let attempt = message.deliveryCount ?? 1;
+    if (this.tiers?.model.isTierTopic(batch.topic)) {
+      // A tier record not due yet pauses its partition until it is (the rest is fetched again then).
+      const visit = this.tiers.model.visit(batch, message);
+      if (visit.dueAt > Date.now()) {
+        this.control.waitUntilDue(batch, visit.dueAt);
+        return 'halt';
+      }
+      attempt = visit.attempts + 1;
     }
     let value: T;
     try {
       value = decodeValue(this.options.codec, message.value);
     } catch (error) {
-      return this.#failed(batch, message, toError(error), 0, gen);
+      return this.#outcome.failed(batch, message, toError(error), 0, gen);
     }
-    // A share group's broker counts deliveries: the handler's attempt starts there.
-    return this.#attempt(batch, message, value, message.deliveryCount ?? 1, gen);
+    return this.#attempt(batch, message, value, attempt, gen);
   }
 
   /** One handler call. */
@@ -75,9 +94,20 @@ export class MessageProcessor<T> {
     const { options } = this;
     const started = this.events.has('message.processed') ? Date.now() : 0;
     let result: Promise<void> | void;
+    // From a retry tier the handler sees the origin message (topic, partition, offset, headers).
+    const visit = this.tiers === undefined ? undefined : this.#outcome.visitOf(batch, message);
     try {
       result = options.handler(
-        new HandlerContext(options.groupId, batch, message, value, attempt, gen.signal, options.logger),
+        new HandlerContext(
+          options.groupId,
+          visit?.view ?? batch,
+          visit?.message ?? message,
+          value,
+          attempt,
+          gen.signal,
+          options.logger,
+          visit?.info,
+        ),
       );
     } catch (error) {
       return this.#afterFailure(batch, message, value, attempt, error, gen);
@@ -139,8 +169,9 @@ export class MessageProcessor<T> {
       );
     const error = toError(failure);
     const { retry, logger, heartbeatIntervalMs } = this.options;
-    if (!shouldRetry(error, attempt, retry.maxRetries))
-      return this.#failed(batch, message, error, attempt, gen);
+    // At a retry tier the handler is called once: a failure moves the message to the next tier.
+    if (!shouldRetry(error, attempt, retry.maxRetries) || this.tiers?.model.isTierTopic(batch.topic))
+      return this.#outcome.failed(batch, message, error, attempt, gen);
     if (gen.sleeps.aborted) return 'halt';
     const { topic, partition } = batch;
     const delayMs = backoffDelay(attempt, retry);
@@ -170,94 +201,5 @@ export class MessageProcessor<T> {
     }
     if (!waited || gen.signal.aborted) return 'halt';
     return this.#attempt(batch, message, value, attempt + 1, gen);
-  }
-
-  async #failed(
-    batch: ClientBatch,
-    message: ConsumedMessage,
-    error: Error,
-    attempts: number,
-    gen: Generation,
-  ): Promise<Outcome> {
-    const { topic, partition } = batch;
-    const { offset } = message;
-    if (this.events.has('message.failed')) {
-      this.events.emit('message.failed', {
-        topic,
-        partition,
-        offset,
-        attempts,
-        error,
-        retryable: !isNonRetryable(error),
-      });
-    }
-    if (this.publisher !== undefined) return this.#deadLetter(batch, message, error, attempts, gen);
-    if (batch.acknowledge !== undefined) {
-      // A share group has no partition to stop: the record is rejected (never delivered again).
-      batch.acknowledge(message, 'reject');
-      this.options.logger.error({ err: error, topic, partition, offset, attempts }, 'message rejected');
-      return 'done';
-    }
-
-    const stopped = new PartitionStoppedError(
-      `${topic}[${partition}]@${offset} failed after ${attempts} attempt(s) and the dead-letter queue is disabled: partition stopped (call consumer.resumePartition to retry it)`,
-      { cause: error },
-    );
-    this.options.logger.error(
-      { err: stopped, cause: error, topic, partition, offset, attempts },
-      'partition stopped',
-    );
-    this.control.hold({ topic, partition, reason: 'retries-exhausted', offset, error, attempts });
-    this.events.emit('error', { error: stopped, topic, partition });
-    return 'halt';
-  }
-
-  async #deadLetter(
-    batch: ClientBatch,
-    message: ConsumedMessage,
-    error: Error,
-    attempts: number,
-    gen: Generation,
-  ): Promise<Outcome> {
-    const publisher = this.publisher as DeadLetterPublisher;
-    const { topic, partition } = batch;
-    const { offset } = message;
-    try {
-      // Bounded by the drain deadline like a handler: a write still in flight then is abandoned
-      // (the message stays uncommitted; the DLQ record id header makes a repeat recognisable).
-      const deadLetterTopic = (await gen.wait.until(
-        publisher.publish({ topic, partition, message, error, attempts }, this.lifecycle.stoppingSignal),
-      )) as string;
-      this.control.settled(topic, partition);
-      if (this.events.has('message.dead-lettered')) {
-        this.events.emit('message.dead-lettered', {
-          topic,
-          partition,
-          offset,
-          deadLetterTopic,
-          attempts,
-          error,
-        });
-      }
-      this.options.logger.warn(
-        { topic, partition, offset, deadLetterTopic, attempts, reason: error.message },
-        'message dead-lettered',
-      );
-      return 'done';
-    } catch (failure) {
-      if (this.lifecycle.stoppingSignal.aborted || gen.signal.aborted) return 'halt';
-      const dlqError = toError(failure);
-      const { recoveryDelayMs } = this.options.deadLetter as { recoveryDelayMs: number };
-      this.options.logger.error(
-        { err: dlqError, topic, partition, offset, recoveryDelayMs },
-        'dead-letter write failed; partition paused',
-      );
-      this.control.hold(
-        { topic, partition, reason: 'dead-letter-failed', offset, error, attempts },
-        recoveryDelayMs,
-      );
-      this.events.emit('error', { error: dlqError, topic, partition });
-      return 'halt';
-    }
   }
 }

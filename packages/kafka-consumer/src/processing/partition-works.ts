@@ -59,10 +59,10 @@ export class PartitionWorks {
   }
 
   /**
-   * A held partition is released: once its running calls finished, fetch it again from its lowest
+   * A held partition is released (or a tier partition's head is due): once its running calls finished, fetch it again from its lowest
    * unfinished offset; what finished above it is skipped when it comes again.
    */
-  async rewind(tp: TopicPartition): Promise<void> {
+  async rewind(tp: TopicPartition, reason: 'hold' | 'due' = 'hold'): Promise<void> {
     const id = idOf(tp);
     const part = this.#works.get(id);
     const { tracker, client, control } = this.parts;
@@ -80,6 +80,6 @@ export class PartitionWorks {
       tracker.reset(tp.topic, tp.partition).skip = skip;
       client.seek(tp, from);
     }
-    control.unpause(tp, 'hold');
+    control.unpause(tp, reason);
   }
 }

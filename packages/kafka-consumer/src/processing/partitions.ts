@@ -4,7 +4,7 @@ import type { TopicPartition } from '../types.js';
 
 export type HoldReason = 'dead-letter-failed' | 'retries-exhausted' | 'undecodable-batch';
 /** Why a partition's fetch is paused; it resumes only when no reason is left. */
-export type PauseReason = 'back-pressure' | 'hold' | 'drain';
+export type PauseReason = 'back-pressure' | 'hold' | 'drain' | 'due';
 
 interface Hold {
   topic: string;
@@ -29,6 +29,8 @@ const key = (topic: string, partition: number) => `${topic}\u0000${partition}`;
 export class PartitionControl {
   readonly #holds = new Map<string, Hold>();
   readonly #reasons = new Map<string, Set<PauseReason>>();
+  /** Retry-tier partitions whose head is not due yet: the timer that reopens each. */
+  readonly #due = new Map<string, NodeJS.Timeout>();
   #assigned: TopicPartition[] = [];
 
   constructor(
@@ -36,9 +38,9 @@ export class PartitionControl {
     private readonly events: TypedEmitter,
     /**
      * Reopens a released partition: fetches it again from its lowest unfinished offset, then
-     * lifts the 'hold' reason (`unpause(tp, 'hold')`).
+     * lifts the reason it was paused for (`unpause(tp, reason)`: 'hold', or 'due').
      */
-    private readonly reopen: (tp: TopicPartition) => void,
+    private readonly reopen: (tp: TopicPartition, reason: 'hold' | 'due') => void,
   ) {}
 
   get assigned(): readonly TopicPartition[] {
@@ -86,7 +88,8 @@ export class PartitionControl {
    * resumed but still owes its DLQ write is not (the write is retried when the message comes).
    */
   isPaused(topic: string, partition: number): boolean {
-    if (this.#holds.size === 0) return false;
+    if (this.#holds.size === 0 && this.#due.size === 0) return false;
+    if (this.#due.has(key(topic, partition))) return true;
     const hold = this.#holds.get(key(topic, partition));
     return hold !== undefined && (hold.reason !== 'dead-letter-failed' || hold.timer !== undefined);
   }
@@ -113,6 +116,27 @@ export class PartitionControl {
     }
   }
 
+  /**
+   * A retry-tier partition whose head is due at `dueAt` (epoch ms): its fetch is paused (reason
+   * 'due') and its buffered messages are dropped; at `dueAt` it is fetched again from its lowest
+   * unfinished offset. No fetch, no handler, no polling in between; a revoke or stop clears the timer.
+   */
+  waitUntilDue(tp: TopicPartition, dueAt: number): void {
+    const id = key(tp.topic, tp.partition);
+    if (this.#due.has(id)) return;
+    const timer = setTimeout(
+      () => {
+        this.#due.delete(id);
+        this.reopen({ topic: tp.topic, partition: tp.partition }, 'due');
+      },
+      // +1: a timer may fire up to a millisecond early by the wall clock; the head must be due then.
+      Math.max(0, dueAt - Date.now()) + 1,
+    );
+    timer.unref();
+    this.#due.set(id, timer);
+    this.pause(tp, 'due');
+  }
+
   /** The owed dead-letter write succeeded. */
   settled(topic: string, partition: number): void {
     const id = key(topic, partition);
@@ -137,6 +161,8 @@ export class PartitionControl {
   assign(assigned: TopicPartition[]): void {
     this.#assigned = assigned;
     this.#reasons.clear();
+    // A tier partition that waited is fetched again from its committed offset: its head pauses it again.
+    this.clearDue();
     const keep = new Set(assigned.map((tp) => key(tp.topic, tp.partition)));
     for (const [id, hold] of this.#holds) {
       if (!keep.has(id)) {
@@ -157,8 +183,18 @@ export class PartitionControl {
     }));
   }
 
-  /** Stops recovery timers (shutdown). */
+  /**
+   * Revoke, new assignment, stop: no due timer fires any more (its partition is fetched again from
+   * the committed offset after the re-join, and a head still not due pauses it again).
+   */
+  clearDue(): void {
+    for (const timer of this.#due.values()) clearTimeout(timer);
+    this.#due.clear();
+  }
+
+  /** Stops recovery and due timers (shutdown). */
   clearTimers(): void {
+    this.clearDue();
     for (const hold of this.#holds.values()) {
       clearTimeout(hold.timer);
       hold.timer = undefined;
@@ -170,7 +206,7 @@ export class PartitionControl {
     clearTimeout(hold.timer);
     hold.timer = undefined;
     if (forget || hold.reason !== 'dead-letter-failed') this.#holds.delete(key(hold.topic, hold.partition));
-    this.reopen({ topic: hold.topic, partition: hold.partition });
+    this.reopen({ topic: hold.topic, partition: hold.partition }, 'hold');
     if (this.events.has('partition.resumed')) {
       this.events.emit('partition.resumed', { topic: hold.topic, partition: hold.partition });
     }

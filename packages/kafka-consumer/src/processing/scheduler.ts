@@ -285,8 +285,11 @@ export class Scheduler {
     this.#partitions.clear();
   }
 
-  /** A held partition is released: fetched again from its lowest unfinished offset (see PartitionWorks). */
-  rewind(tp: TopicPartition): Promise<void> {
-    return this.#partitions.rewind(tp);
+  /**
+   * A held partition is released (or a tier partition's head is due): fetched again from its lowest
+   * unfinished offset (see PartitionWorks).
+   */
+  rewind(tp: TopicPartition, reason: 'hold' | 'due' = 'hold'): Promise<void> {
+    return this.#partitions.rewind(tp, reason);
   }
 }

@@ -2,6 +2,7 @@ import { createTopic, deleteTopics, uniqueName } from '@kafkakit/kafka-testkit';
 import type {} from '@kafkakit/kafka-testkit/vitest-setup';
 import { afterEach, inject } from 'vitest';
 import {
+  type ConsumerDependencies,
   type ConsumerEvents,
   type ConsumerOptions,
   createConsumer,
@@ -48,19 +49,23 @@ export function cleanupTopic(name: string): void {
 /** Fast-test defaults: short session, quick retries, no signal handling; disconnected after the test. */
 export function consumer<T = Buffer | null>(
   options: Partial<ConsumerOptions<T>> & Pick<ConsumerOptions<T>, 'topics' | 'handler'>,
+  dependencies?: ConsumerDependencies,
 ): KafkaConsumer {
-  const c = createConsumer<T>({
-    brokers: brokers(),
-    groupId: uniqueName('kc-group'),
-    fromBeginning: true,
-    sessionTimeoutMs: 6000,
-    heartbeatIntervalMs: 500,
-    maxWaitTimeMs: 200,
-    retry: { maxRetries: 3, initialDelayMs: 10, maxDelayMs: 50 },
-    shutdown: { signals: [], drainTimeoutMs: 3000 },
-    logger,
-    ...options,
-  } as ConsumerOptions<T>);
+  const c = createConsumer<T>(
+    {
+      brokers: brokers(),
+      groupId: uniqueName('kc-group'),
+      fromBeginning: true,
+      sessionTimeoutMs: 6000,
+      heartbeatIntervalMs: 500,
+      maxWaitTimeMs: 200,
+      retry: { maxRetries: 3, initialDelayMs: 10, maxDelayMs: 50 },
+      shutdown: { signals: [], drainTimeoutMs: 3000 },
+      logger,
+      ...options,
+    } as ConsumerOptions<T>,
+    dependencies,
+  );
   consumers.push(c);
   return c;
 }

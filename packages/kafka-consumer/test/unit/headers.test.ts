@@ -33,6 +33,7 @@ describe('dead-letter headers', () => {
       attempts: 'x-dlq-attempts',
       failedAt: 'x-dlq-failed-at',
       id: 'x-dlq-id',
+      retryTiers: 'x-dlq-retry-tiers',
     });
   });
 

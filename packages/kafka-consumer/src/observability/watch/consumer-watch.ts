@@ -1,5 +1,6 @@
 import type { KafkaConsumer } from '../../consumer.js';
 import type { ConsumerState } from '../../lifecycle.js';
+import { isRetryTierTopic } from '../../naming.js';
 import type { HealthReport, TopicPartition } from '../../types.js';
 import { HoldBook, type HoldView } from './holds.js';
 import { LagRefresher } from './lag-refresher.js';
@@ -192,7 +193,8 @@ export class ConsumerWatch {
       lag: this.book.lag(facts),
       progressAt: facts.progressAt,
       waitingSince: facts.waitingSince,
-      held: held.has(tpKey(facts.topic, facts.partition)),
+      // A retry-tier partition lags by design while its head waits to be due: never "stuck".
+      held: held.has(tpKey(facts.topic, facts.partition)) || isRetryTierTopic(facts.topic),
     }));
     const partitions = findStuck(inputs, now, this.stuckAfterMs);
     this.#setStuck(partitions.length === 0 ? undefined : { since: this.stuck?.since ?? now, partitions });
