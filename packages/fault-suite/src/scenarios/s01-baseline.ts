@@ -1,10 +1,10 @@
 import { readCommittedOffsets, readEndOffsets, waitFor } from '@kafkakit/kafka-testkit';
+import type { ConsumerChild } from '../child/spawn.js';
 import { readDeadLetters } from '../dlq.js';
 import { produceNumbered } from '../producer.js';
 import { criterion } from '../result.js';
-import { readShareLag } from '../share-lag.js';
-import type { ConsumerChild } from '../child/spawn.js';
 import type { Evidence, RunContext, ScenarioDefinition } from '../scenario.js';
+import { readShareLag } from '../share-lag.js';
 import type { AckedMessage } from '../types.js';
 import { STRATEGIES } from '../types.js';
 import { describeExit, stopChild, waitHandled } from './steps.js';

@@ -52,6 +52,11 @@ export interface ClientHooks {
    */
   beforeJoin(): Promise<void>;
   onAssigned(assigned: TopicPartition[]): void;
+  /**
+   * A share group's assignment changed (members came or went). Nothing is revoked: records already
+   * acquired stay valid, no generation starts; only what the member reports changes.
+   */
+  onAssignmentChanged?(assigned: TopicPartition[]): void;
   onCrash(error: Error, restart: boolean): void;
   /** A fetched batch cannot be decoded; the client already paused its partition, the others go on. */
   onUndecodable?(batch: UndecodableBatch): void;

@@ -4,9 +4,9 @@
  * batch per partition (ShareRecords are ConsumedMessages, with `deliveryCount`); each message's
  * outcome comes back through `batch.acknowledge` and becomes ACCEPT, RELEASE or REJECT. There are
  * no offsets to commit and no rebalance to wait for: `commit` and `heartbeat` do nothing, and
- * `seek` only releases the records the scheduler dropped. A handler that runs past the acquisition
- * lock loses its record to another member (see the README); `stop()` releases every record that
- * did not finish and leaves the group.
+ * `seek` only releases the records the scheduler dropped. Locks of records still held (a handler
+ * running, a retry waiting, the buffer) are renewed at half their duration (`LockRenewer`, Kafka
+ * 4.2+); `stop()` releases every record that did not finish and leaves the group.
  */
 
 import type { ClientBatch, ClientHooks, CommittedOffset, ConsumerClient } from '../client/port.js';
@@ -14,15 +14,19 @@ import { ClientError, toError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { PendingOffset } from '../processing/offsets.js';
 import type { TopicPartition } from '../types.js';
+import { LockRenewer } from './lock-renewer.js';
 import type { ShareRecord } from './records.js';
 import { openShareSession, type ShareSession, type ShareSessionOptions } from './session.js';
 
 const idOf = (tp: TopicPartition) => `${tp.topic}\u0000${tp.partition}`;
+const sameAssignment = (a: readonly TopicPartition[], b: readonly TopicPartition[]) =>
+  a.length === b.length && a.map(idOf).sort().join('|') === b.map(idOf).sort().join('|');
 
 export class ShareConsumerClient implements ConsumerClient {
   readonly #options: ShareSessionOptions;
   readonly #logger: Logger;
   #session: ShareSession | undefined;
+  #renewer: LockRenewer | undefined;
   #loop: Promise<void> | undefined;
   #stopped = false;
   readonly #paused = new Set<string>();
@@ -40,12 +44,27 @@ export class ShareConsumerClient implements ConsumerClient {
   async start(hooks: ClientHooks): Promise<void> {
     const session = await openShareSession(this.#options);
     this.#session = session;
+    this.#renewer = new LockRenewer(session, this.#logger);
+    this.#renewer.start();
     void session.fatal.then((error) => {
       if (!this.#stopped) hooks.onCrash(error, false);
     });
-    // Share assignments change as members come and go without revoking anything: the runtime is
-    // told the first one (health, drain), later changes only steer the fetcher.
-    hooks.onAssigned(await session.assigned(this.#options.joinTimeoutMs ?? 30_000));
+    // Share assignments change as members come and go without revoking anything: the first one
+    // starts the runtime's generation, each later one is only reported (health, group.rebalanced).
+    let current: TopicPartition[] | undefined;
+    let early: TopicPartition[] | undefined;
+    const changed = (assigned: TopicPartition[]) => {
+      if (this.#stopped || current === undefined || sameAssignment(current, assigned)) return;
+      current = assigned;
+      hooks.onAssignmentChanged?.(assigned);
+    };
+    session.onAssignment((assigned) => {
+      if (current === undefined) early = assigned;
+      else changed(assigned);
+    });
+    current = await session.assigned(this.#options.joinTimeoutMs ?? 30_000);
+    hooks.onAssigned(current);
+    if (early !== undefined) changed(early);
     this.#loop = this.#run(session, hooks).catch((error: unknown) => {
       if (!this.#stopped)
         hooks.onCrash(
@@ -143,6 +162,7 @@ export class ShareConsumerClient implements ConsumerClient {
     this.#stopped = true;
     this.#resumed?.();
     await this.#loop;
+    this.#renewer?.stop();
     await this.#session?.close();
     this.#session = undefined;
   }
