@@ -174,6 +174,8 @@ export function orderViolations(ledger: readonly LedgerEntry[]): number {
 /**
  * A call is legitimate while the calling process's latest assignment holds the partition and no
  * other process was assigned that partition after it (ledger order is the real order of events).
+ * `shared` (a share group): partitions have many members, and records acquired stay this member's
+ * to finish after its assignment changed: a call needs the partition in one of its assignments.
  */
 export function callsAfterRevoke(ledger: readonly LedgerEntry[], shared = false): number {
   const holding = new Map<number, Set<string>>();
@@ -182,6 +184,9 @@ export function callsAfterRevoke(ledger: readonly LedgerEntry[], shared = false)
   for (const e of ledger) {
     if (e.ev === 'assigned') {
       const parts = new Set(e.parts.map((x) => tp(x.t, x.p)));
+      // A share member may finish records it acquired before its assignment shrank (their locks
+      // hold): there, a call needs the partition in any assignment the process had.
+      if (shared) for (const key of holding.get(e.pid) ?? []) parts.add(key);
       holding.set(e.pid, parts);
       for (const key of parts) owner.set(key, e.pid);
     } else if (isHandler(e) && e.ev === 'call') {
