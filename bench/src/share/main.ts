@@ -12,7 +12,7 @@ import { runRound } from './round.js';
 import type { Contender, ShareRound } from './types.js';
 
 const MESSAGES = Number(process.env.BENCH_SHARE_MESSAGES ?? 2000);
-const ROUNDS = Number(process.env.BENCH_SHARE_ROUNDS ?? 1);
+const ROUNDS = Number(process.env.BENCH_SHARE_ROUNDS ?? 2);
 const HANDLER_MS = 5;
 const log = (line: string) => process.stdout.write(`${line}\n`);
 
