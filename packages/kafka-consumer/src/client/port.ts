@@ -124,6 +124,11 @@ export interface ConsumerClient {
   committed(partitions: readonly TopicPartition[]): Promise<CommittedOffset[]>;
   /** Log start and end offsets of these topics' partitions (for lag). Optional: without it no lag is read. */
   endOffsets?(topics: readonly string[]): Promise<EndOffsets[]>;
+  /**
+   * Optional: where the group stands, for lag, when that is not its committed offset (a share
+   * group: log end - its share lag). Used by `readOffsets()` instead of `committed` when present.
+   */
+  lagPositions?(ends: readonly EndOffsets[]): Promise<CommittedOffset[]>;
   /** Optional: without it the client reports nothing of its own. */
   diagnostics?(): ClientDiagnostics;
   /** Heartbeats if due (outside any batch); rejects like ClientBatch.heartbeat. */

@@ -9,7 +9,13 @@
  * 4.2+); `stop()` releases every record that did not finish and leaves the group.
  */
 
-import type { ClientBatch, ClientHooks, CommittedOffset, ConsumerClient } from '../client/port.js';
+import type {
+  ClientBatch,
+  ClientHooks,
+  CommittedOffset,
+  ConsumerClient,
+  EndOffsets,
+} from '../client/port.js';
 import { ClientError, toError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { PendingOffset } from '../processing/offsets.js';
@@ -128,8 +134,35 @@ export class ShareConsumerClient implements ConsumerClient {
     // nothing to do
   }
 
+  /** A share group commits nothing: no position to resume from, no metadata (the processing path). */
   async committed(partitions: readonly TopicPartition[]): Promise<CommittedOffset[]> {
     return partitions.map((p) => ({ ...p, offset: '-1', metadata: null }));
+  }
+
+  /** Log start and end offsets, for `readOffsets()` (lag gauges, health). */
+  async endOffsets(topics: readonly string[]): Promise<EndOffsets[]> {
+    return this.#running().endOffsets([...new Set(topics)]);
+  }
+
+  /**
+   * Where the group stands for lag (`readOffsets()`): the offset below which everything counts as
+   * acknowledged, log end - the broker's share lag (DescribeShareGroupOffsets v1), or the
+   * share-partition start offset when it reports no lag; '-1' before the partition's first fetch.
+   */
+  async lagPositions(ends: readonly EndOffsets[]): Promise<CommittedOffset[]> {
+    const known = new Map((await this.#running().shareOffsets()).map((o) => [idOf(o), o]));
+    return ends.map((e) => {
+      const o = known.get(idOf(e));
+      const base = { topic: e.topic, partition: e.partition, metadata: null };
+      if (o === undefined || o.startOffset < 0n) return { ...base, offset: '-1' };
+      return { ...base, offset: String(o.lag >= 0n ? BigInt(e.end) - o.lag : o.startOffset) };
+    });
+  }
+
+  #running(): ShareSession {
+    if (this.#session === undefined)
+      throw new ClientError('the share consumer is not running', { retriable: true });
+    return this.#session;
   }
 
   /** The membership heartbeats by itself. */

@@ -33,6 +33,7 @@ import { shareFailure } from './failures.js';
 import { Fetcher, type FetcherLimits } from './fetcher.js';
 import { KafkaJsLink, type LinkOptions } from './kafkajs-link.js';
 import { ShareMembership } from './membership.js';
+import { describeShareGroupOffsets, type ShareOffsets } from './offsets-api.js';
 import type { ShareRecord } from './records.js';
 
 export type AcknowledgeOutcome = 'accept' | 'release' | 'reject';
@@ -64,6 +65,12 @@ export interface ShareSession {
   /** Records handed out and not yet acknowledged. */
   held(): ShareRecord[];
   describe(): Promise<DescribedShareGroup>;
+  /** Log start and end offsets of every partition of `topics` (ListOffsets). */
+  endOffsets(
+    topics: readonly string[],
+  ): Promise<Array<{ topic: string; partition: number; start: string; end: string }>>;
+  /** The group's progress per partition (DescribeShareGroupOffsets v1, Kafka 4.2+). */
+  shareOffsets(): Promise<ShareOffsets[]>;
   close(): Promise<void>;
 }
 
@@ -150,6 +157,16 @@ export async function openShareSession(options: ShareSessionOptions): Promise<Sh
       const [group] = await coordinator.send(shareGroupDescribe([options.groupId]));
       if (group === undefined) throw new Error(`ShareGroupDescribe returned no group ${options.groupId}`);
       return group;
+    },
+    endOffsets: (topics) => link.endOffsets(topics),
+    shareOffsets: async () => {
+      const coordinator = await link.coordinator(options.groupId);
+      const [group] = await coordinator.send(describeShareGroupOffsets(options.groupId));
+      if (group === undefined || group.errorCode !== 0)
+        throw new Error(
+          `DescribeShareGroupOffsets for ${options.groupId} failed: ${group?.errorMessage ?? group?.errorCode ?? 'no group'}`,
+        );
+      return group.partitions;
     },
     close: () => {
       closing ??= (async () => {
