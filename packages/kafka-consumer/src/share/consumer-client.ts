@@ -97,7 +97,9 @@ export class ShareConsumerClient implements ConsumerClient {
       const byPartition = new Map<string, ShareRecord[]>();
       for (const r of records) {
         const key = idOf(r);
-        byPartition.set(key, [...(byPartition.get(key) ?? []), r]);
+        const list = byPartition.get(key);
+        if (list === undefined) byPartition.set(key, [r]);
+        else list.push(r);
       }
       for (const list of byPartition.values()) {
         if (this.#stopped) break;
