@@ -8,10 +8,15 @@ import type { Contender, MemberReport, MemberSpec, ShareRound } from './types.js
 const memberScript = fileURLToPath(new URL('./member.ts', import.meta.url));
 const tsxLoader = import.meta.resolve('tsx');
 const KEYS = 32;
+/** BENCH_CPU_PROF=<dir>: each member writes a --cpu-prof profile there (as in `pnpm bench`). */
+const profile = () => {
+  const dir = process.env.BENCH_CPU_PROF;
+  return dir ? ['--cpu-prof', '--cpu-prof-dir', dir] : [];
+};
 
 function startMember(spec: MemberSpec): { child: ChildProcess; latest: () => MemberReport | undefined } {
   const child = track(
-    spawn(process.execPath, ['--conditions=@kafkakit/source', '--import', tsxLoader, memberScript], {
+    spawn(process.execPath, [...profile(), '--conditions=@kafkakit/source', '--import', tsxLoader, memberScript], {
       env: { ...process.env, BENCH_SHARE_SPEC: JSON.stringify(spec) },
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     }),
