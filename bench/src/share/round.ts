@@ -16,10 +16,14 @@ const profile = () => {
 
 function startMember(spec: MemberSpec): { child: ChildProcess; latest: () => MemberReport | undefined } {
   const child = track(
-    spawn(process.execPath, [...profile(), '--conditions=@kafkakit/source', '--import', tsxLoader, memberScript], {
-      env: { ...process.env, BENCH_SHARE_SPEC: JSON.stringify(spec) },
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    }),
+    spawn(
+      process.execPath,
+      [...profile(), '--conditions=@kafkakit/source', '--import', tsxLoader, memberScript],
+      {
+        env: { ...process.env, BENCH_SHARE_SPEC: JSON.stringify(spec) },
+        stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      },
+    ),
   );
   let latest: MemberReport | undefined;
   child.on('message', (m: MemberReport | { type: 'ready' }) => {
