@@ -8,7 +8,9 @@
  * watch when they are acknowledged (the session's `held()`).
  *
  * A handler that never finishes keeps its record locked, as it keeps its partition in a consumer
- * group; the drain (and a second signal) ends that. A broker without RENEW (4.1) is logged once and
+ * group; the drain (and a second signal) ends that. A lock that ran out before its renewal (the
+ * event loop blocked longer than half the lock) is refused: logged once at warn, never asked again;
+ * the broker gives the record to another member and this member's ACCEPT is refused. A broker without RENEW (4.1) is logged once and
  * the locks then run out as without this.
  */
 import type { Logger } from '../logger.js';
@@ -23,6 +25,8 @@ export class LockRenewer {
   readonly #logger: Logger;
   /** Expiry after the last renewal, per record (a record's own `lockExpiresAt` is its first). */
   readonly #expiry = new WeakMap<ShareRecord, number>();
+  /** Records the broker refused to renew (their lock had run out): never asked again. */
+  readonly #refused = new WeakSet<ShareRecord>();
   #timer: NodeJS.Timeout | undefined;
   #renewing = false;
   #unsupported = false;
@@ -58,25 +62,40 @@ export class LockRenewer {
     const now = Date.now();
     const due = this.#session
       .held()
-      .filter((r) => (this.#expiry.get(r) ?? r.lockExpiresAt) - now <= lockMs / 2);
+      .filter((r) => !this.#refused.has(r) && (this.#expiry.get(r) ?? r.lockExpiresAt) - now <= lockMs / 2);
     if (due.length === 0) return;
     this.#renewing = true;
     try {
-      const expiresAt = await this.#session.renew(due);
-      for (const r of due) this.#expiry.set(r, expiresAt);
-      this.renewed += due.length;
-      this.#logger.debug({ records: due.length, expiresAt }, 'acquisition locks renewed');
+      await this.#renew(due);
     } catch (error) {
       if (this.#stopped) return;
-      if (/needs Kafka 4\.2/.test((error as Error).message)) this.#unsupported = true;
-      this.#logger.warn(
-        { err: error, records: due.length, offsets: due.slice(0, 5).map((r) => r.offset) },
-        this.#unsupported
-          ? 'the broker cannot renew acquisition locks (Kafka 4.2+); a handler longer than share.record.lock.duration.ms loses its record to another member'
-          : 'acquisition locks not renewed; a record whose lock runs out is delivered again',
-      );
+      if (/needs Kafka 4\.2/.test((error as Error).message)) {
+        this.#unsupported = true;
+        this.#logger.warn(
+          { err: error, records: due.length },
+          'the broker cannot renew acquisition locks (Kafka 4.2+); a handler longer than share.record.lock.duration.ms loses its record to another member',
+        );
+        return;
+      }
+      // One refusal fails the whole request: ask record by record, and give up on those refused.
+      for (const r of due) {
+        await this.#renew([r]).catch((refusal: unknown) => {
+          this.#refused.add(r);
+          this.#logger.warn(
+            { err: refusal, topic: r.topic, partition: r.partition, offset: r.offset },
+            'acquisition lock not renewed (it had run out): the record goes to another member, and the acknowledgement of this member will be refused',
+          );
+        });
+      }
     } finally {
       this.#renewing = false;
     }
+  }
+
+  async #renew(records: ShareRecord[]): Promise<void> {
+    const expiresAt = await this.#session.renew(records);
+    for (const r of records) this.#expiry.set(r, expiresAt);
+    this.renewed += records.length;
+    this.#logger.debug({ records: records.length, expiresAt }, 'acquisition locks renewed');
   }
 }
