@@ -41,6 +41,20 @@ export interface Metrics {
    * not failed: a consumer restarting then would redo that window (duplicates), nothing is lost.
    */
   staleReads: number;
+  /**
+   * Share groups: duplicates whose earlier completion was in a member that then died (SIGKILL, a
+   * crash): its acknowledgement never reached the broker, which delivered the record again.
+   */
+  duplicatesMemberDied: number;
+  /** Share groups: duplicates whose earlier completion's acknowledgement the broker refused (its lock had expired). */
+  duplicatesLockExpired: number;
+  /** Share groups: every other duplicate (a completed, accepted record delivered again): must be 0. */
+  duplicatesUnexplained: number;
+}
+
+/** What only a share-group run knows: which members died. */
+export interface ShareFacts {
+  diedPids: ReadonlySet<number>;
 }
 
 const tp = (t: string, p: number) => `${t}\u0000${p}`;
@@ -113,6 +127,33 @@ export function duplicateCounts(ledger: readonly LedgerEntry[]): { total: number
   return { total, outsideWindow };
 }
 
+/**
+ * Share groups: each duplicate completion is explained by its previous completion (pid P, offset o):
+ * P died afterwards (its ACCEPT died with it), or P logged the broker's refusal of that ACCEPT (the
+ * lock had run out). Anything else is a completed, acknowledged record the broker delivered again.
+ */
+export function shareDuplicates(
+  ledger: readonly LedgerEntry[],
+  facts: ShareFacts,
+): { died: number; lock: number; unexplained: number } {
+  const refused = new Set<string>();
+  for (const e of ledger) if (e.ev === 'ack-refused') refused.add(`${e.pid}|${e.o}`);
+  const last = new Map<string, HandlerEntry>();
+  let died = 0;
+  let lock = 0;
+  let unexplained = 0;
+  for (const e of ledger) {
+    if (e.ev !== 'done') continue;
+    const previous = last.get(e.id);
+    last.set(e.id, e);
+    if (previous === undefined) continue;
+    if (facts.diedPids.has(previous.pid)) died++;
+    else if (refused.has(`${previous.pid}|${previous.o}`)) lock++;
+    else unexplained++;
+  }
+  return { died, lock, unexplained };
+}
+
 /** Completions of one partition, within one process and one assignment, must move strictly forward. */
 export function orderViolations(ledger: readonly LedgerEntry[]): number {
   const epoch = new Map<number, number>();
@@ -133,19 +174,25 @@ export function orderViolations(ledger: readonly LedgerEntry[]): number {
 /**
  * A call is legitimate while the calling process's latest assignment holds the partition and no
  * other process was assigned that partition after it (ledger order is the real order of events).
+ * `shared` (a share group): partitions have many members, and records acquired stay this member's
+ * to finish after its assignment changed: a call needs the partition in one of its assignments.
  */
-export function callsAfterRevoke(ledger: readonly LedgerEntry[]): number {
+export function callsAfterRevoke(ledger: readonly LedgerEntry[], shared = false): number {
   const holding = new Map<number, Set<string>>();
   const owner = new Map<string, number>();
   let violations = 0;
   for (const e of ledger) {
     if (e.ev === 'assigned') {
       const parts = new Set(e.parts.map((x) => tp(x.t, x.p)));
+      // A share member may finish records it acquired before its assignment shrank (their locks
+      // hold): there, a call needs the partition in any assignment the process had.
+      if (shared) for (const key of holding.get(e.pid) ?? []) parts.add(key);
       holding.set(e.pid, parts);
       for (const key of parts) owner.set(key, e.pid);
     } else if (isHandler(e) && e.ev === 'call') {
       const key = tp(e.t, e.p);
-      if (holding.get(e.pid)?.has(key) !== true || owner.get(key) !== e.pid) violations++;
+      // A share group assigns a partition to many members at once: only the caller's own assignment counts.
+      if (holding.get(e.pid)?.has(key) !== true || (!shared && owner.get(key) !== e.pid)) violations++;
     }
   }
   return violations;
@@ -252,6 +299,8 @@ export function check(input: {
   samples?: readonly CommitSample[];
   /** Which order the run promised. @default 'partition' */
   ordering?: Ordering;
+  /** Set for a share-group run: duplicates are classified, assignments are not exclusive. */
+  share?: ShareFacts;
 }): Metrics {
   const ordering = input.ordering ?? 'partition';
   const keys = ordering === 'key' ? keyViolations(input.ledger) : { overlaps: 0, order: 0 };
@@ -261,6 +310,10 @@ export function check(input: {
   for (const e of input.ledger) if (e.ev === 'done' && ackedIds.has(e.id)) completed.add(e.id);
   const dups = duplicateCounts(input.ledger);
   const regressions = commitRegressions(input.samples ?? [], input.ledger);
+  const shared =
+    input.share === undefined
+      ? { died: 0, lock: 0, unexplained: 0 }
+      : shareDuplicates(input.ledger, input.share);
   return {
     acked: input.acked.length,
     completed: completed.size,
@@ -272,8 +325,11 @@ export function check(input: {
     keyOverlaps: keys.overlaps,
     keyOrderViolations: keys.order,
     redeliveredInFlight: redeliveredInFlight(input.ledger),
-    callsAfterRevoke: callsAfterRevoke(input.ledger),
+    callsAfterRevoke: callsAfterRevoke(input.ledger, input.share !== undefined),
     commitRegressions: regressions.regressions,
     staleReads: regressions.staleReads,
+    duplicatesMemberDied: shared.died,
+    duplicatesLockExpired: shared.lock,
+    duplicatesUnexplained: shared.unexplained,
   };
 }

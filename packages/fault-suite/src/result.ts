@@ -1,5 +1,5 @@
 import type { Metrics } from './checker.js';
-import type { CommitStrategy, Ordering } from './types.js';
+import type { CommitStrategy, GroupType, Ordering } from './types.js';
 
 /** A scenario-specific pass criterion and what was observed. */
 export interface Criterion {
@@ -13,6 +13,8 @@ export interface ScenarioResult {
   title: string;
   strategy: CommitStrategy;
   ordering: Ordering;
+  /** @default 'consumer' */
+  groupType?: GroupType;
   metrics: Metrics;
   criteria: Criterion[];
   durationMs: number;
@@ -45,6 +47,17 @@ export function noCommittedDuplicates(m: Metrics): Criterion {
     m.duplicatesOutsideWindow === 0,
     `${m.duplicates} duplicates, ${m.duplicatesOutsideWindow} of committed messages`,
   );
+}
+
+/** Share groups: a duplicate needs a reason (a member died, a lock expired); none without one. */
+export function shareCriteria(m: Metrics): Criterion[] {
+  return [
+    criterion(
+      '0 unexplained duplicates (share group)',
+      m.duplicatesUnexplained === 0,
+      `${m.duplicates} duplicates: ${m.duplicatesMemberDied} after a member died, ${m.duplicatesLockExpired} after a lock expired, ${m.duplicatesUnexplained} unexplained`,
+    ),
+  ];
 }
 
 function lostSample(lost: readonly string[]): string {

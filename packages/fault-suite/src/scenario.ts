@@ -1,12 +1,12 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createTopic, deleteTopics, uniqueName } from '@kafkakit/kafka-testkit';
+import { alterGroupConfig, createTopic, deleteTopics, uniqueName } from '@kafkakit/kafka-testkit';
 import { check, type Metrics } from './checker.js';
 import type { ChildConfig } from './child/config.js';
 import { type ConsumerChild, spawnConsumer } from './child/spawn.js';
 import { readLedger } from './ledger.js';
-import { baseCriteria, type Criterion, type ScenarioResult } from './result.js';
+import { baseCriteria, type Criterion, type ScenarioResult, shareCriteria } from './result.js';
 import { type OffsetSampler, startOffsetSampler } from './sampler.js';
 import {
   type AckedMessage,
@@ -14,12 +14,20 @@ import {
   type CommitStrategy,
   DEFAULT_ORDERINGS,
   type DeadLetterRecord,
+  type GroupType,
   type LedgerEntry,
   type Ordering,
 } from './types.js';
 
-/** Handler calls in flight for the key / unordered runs. */
+/** Handler calls in flight for the key / unordered runs (and share groups). */
 const KEYED_CONCURRENCY = 8;
+
+/**
+ * The acquisition lock of the suite's share groups (`share.record.lock.duration.ms`, default 30 s):
+ * shorter, so a record a member held when it died comes back within the run even if the broker did
+ * not release it with the connection; far above every handler's time.
+ */
+export const SHARE_LOCK_MS = 10_000;
 
 /** What a scenario hands back for checking: the producer's acks, the DLQ, samples and its own criteria. */
 export interface Evidence {
@@ -40,6 +48,8 @@ export interface ScenarioDefinition {
   strategies: readonly CommitStrategy[];
   /** Orderings it runs under. @default DEFAULT_ORDERINGS ('partition' and 'key') */
   orderings?: readonly Ordering[];
+  /** Runs under `--group-type share` too (once: a share group has no strategy or ordering). */
+  share?: boolean;
   run(ctx: RunContext): Promise<Evidence>;
   /** A broker of its own (scenario 10 stops it); runs get its addresses instead of the suite's. */
   setup?(): Promise<{ brokers: string[]; teardown(): Promise<void> }>;
@@ -59,8 +69,16 @@ export class RunContext {
     readonly strategy: CommitStrategy,
     readonly workDir: string,
     readonly ordering: Ordering = 'partition',
+    readonly groupType: GroupType = 'consumer',
   ) {
     this.ledgerPath = join(workDir, 'ledger.jsonl');
+  }
+
+  /** Process ids of the children that did not exit cleanly (SIGKILLed, crashed): members that died. */
+  diedPids(): Set<number> {
+    return new Set(
+      this.#children.filter((c) => c.exitInfo !== undefined && c.exitInfo.code !== 0).map((c) => c.pid),
+    );
   }
 
   /** Creates a topic for this run (deleted afterwards). */
@@ -82,9 +100,10 @@ export class RunContext {
       brokers: this.brokers,
       groupId: this.groupId,
       topic,
+      groupType: this.groupType,
       commit: this.strategy,
       ordering: this.ordering,
-      concurrency: this.ordering === 'partition' ? 1 : KEYED_CONCURRENCY,
+      concurrency: this.ordering === 'partition' && this.groupType === 'consumer' ? 1 : KEYED_CONCURRENCY,
       intervalMs: 1000,
       ledgerPath: this.ledgerPath,
       codec: 'json',
@@ -112,6 +131,8 @@ export class RunContext {
   }
 
   async sampler(topic: string, groupId = this.groupId): Promise<OffsetSampler> {
+    // A share group commits no offsets: nothing to sample (its progress is acknowledgements).
+    if (this.groupType === 'share') return { samples: [], failures: 0, stop: async () => [] };
     const sampler = await startOffsetSampler(this.brokers, groupId, topic);
     this.#samplers.push(sampler);
     return sampler;
@@ -147,8 +168,10 @@ export async function runScenario(
   brokers: string[],
   ordering: Ordering = 'partition',
   baseDir = join(tmpdir(), 'kafkakit-faults'),
+  groupType: GroupType = 'consumer',
 ): Promise<ScenarioResult> {
-  const workDir = join(baseDir, `${def.id}-${strategy}-${ordering}-${uniqueName('run')}`);
+  const label = groupType === 'share' ? 'share' : `${strategy}-${ordering}`;
+  const workDir = join(baseDir, `${def.id}-${label}-${uniqueName('run')}`);
   mkdirSync(workDir, { recursive: true });
   const started = Date.now();
   let evidence: Evidence = { acked: [], criteria: [] };
@@ -157,9 +180,14 @@ export async function runScenario(
     error ??= `${what}${failure instanceof Error ? failure.message : String(failure)} (work dir ${workDir})`;
   };
   const own = def.setup === undefined ? undefined : await def.setup().catch(fail('broker setup: '));
-  const ctx = new RunContext(own?.brokers ?? brokers, strategy, workDir, ordering);
+  const ctx = new RunContext(own?.brokers ?? brokers, strategy, workDir, ordering, groupType);
   if (error === undefined) {
     try {
+      if (groupType === 'share')
+        await alterGroupConfig(ctx.brokers, ctx.groupId, {
+          'share.auto.offset.reset': 'earliest',
+          'share.record.lock.duration.ms': String(SHARE_LOCK_MS),
+        });
       evidence = await def.run(ctx);
     } catch (failure) {
       fail('')(failure);
@@ -179,14 +207,21 @@ export async function runScenario(
     dlq: evidence.dlq ?? [],
     samples: evidence.samples ?? [],
     ordering,
+    ...(groupType === 'share' ? { share: { diedPids: ctx.diedPids() } } : {}),
   });
   return {
     id: def.id,
     title: def.title,
     strategy,
     ordering,
+    groupType,
     metrics,
-    criteria: [...baseCriteria(metrics), ...evidence.criteria, ...(evidence.judge?.(metrics) ?? [])],
+    criteria: [
+      ...baseCriteria(metrics),
+      ...evidence.criteria,
+      ...(evidence.judge?.(metrics) ?? []),
+      ...(groupType === 'share' ? shareCriteria(metrics) : []),
+    ],
     durationMs: Date.now() - started,
     ...(evidence.notes === undefined ? {} : { notes: evidence.notes }),
     ...(error === undefined ? {} : { error }),

@@ -6,6 +6,9 @@ export const STRATEGIES: readonly CommitStrategy[] = ['per-message', 'per-batch'
 
 export type Ordering = 'partition' | 'key' | 'unordered';
 
+/** A consumer group (offsets, strategies, orderings) or a share group (KIP-932: acknowledgements). */
+export type GroupType = 'consumer' | 'share';
+
 /** Every scenario runs under these unless it says otherwise ('unordered' where it matters). */
 export const DEFAULT_ORDERINGS: readonly Ordering[] = ['partition', 'key'];
 
@@ -32,6 +35,8 @@ export type EventEntry =
   | { ev: 'dead-lettered'; pid: number; ts: number; t: string; p: number; o: string }
   | { ev: 'error'; pid: number; ts: number; name: string; code: string; msg: string }
   | { ev: 'signal'; pid: number; ts: number; sig: string }
+  /** A share consumer's acknowledgement the broker refused (lock expired, session reset): delivered again. */
+  | { ev: 'ack-refused'; pid: number; ts: number; o: string }
   /** The PostgreSQL inbox skipped a message it had handled already (scenario 16). */
   | { ev: 'skipped'; pid: number; ts: number; t: string; p: number; o: string };
 

@@ -10,7 +10,8 @@ export async function readOffsets(
   if (client.endOffsets === undefined)
     throw new ClientError('this client does not read end offsets', { retriable: false });
   const ends = await client.endOffsets(topics);
-  const committed = await client.committed(ends);
+  // A share group has no commits: its client says where the group stands (end - share lag).
+  const committed = client.lagPositions ? await client.lagPositions(ends) : await client.committed(ends);
   const byPartition = new Map(committed.map((c) => [`${c.topic}\u0000${c.partition}`, c.offset]));
   return ends.map(({ topic, partition, start, end }) => {
     const offset = byPartition.get(`${topic}\u0000${partition}`);

@@ -1,10 +1,12 @@
-import type { CommitStrategy, Ordering } from '../types.js';
+import type { CommitStrategy, GroupType, Ordering } from '../types.js';
 
 /** What the test asks of one consumer child process (passed as JSON in FAULT_CHILD_CONFIG). */
 export interface ChildConfig {
   brokers: string[];
   groupId: string;
   topic: string;
+  /** 'share': createShareConsumer (commit and ordering unused). @default 'consumer' */
+  groupType?: GroupType;
   commit: CommitStrategy;
   ordering: Ordering;
   /** Handler calls in flight (partition ordering: partitions at once). */

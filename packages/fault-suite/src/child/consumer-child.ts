@@ -7,8 +7,11 @@ import {
   type CommitOption,
   createConsumer,
   createJsonLogger,
+  createShareConsumer,
+  type Handler,
   jsonCodec,
   type KafkaConsumerError,
+  type Logger,
   rawCodec,
 } from '@kafkakit/kafka-consumer';
 import { createPostgresInbox, type InboxContext } from '@kafkakit/kafka-consumer/postgres';
@@ -96,14 +99,25 @@ async function handle(
   ledger.append({ ev: 'done', ...entry, ts: Date.now() });
 }
 
-const consumer = createConsumer<unknown>({
+const baseLogger = createJsonLogger({
+  level: process.env.FAULT_CHILD_LOG_LEVEL === 'debug' ? 'debug' : 'info',
+});
+/** A share consumer logs an acknowledgement the broker refused at warn, with its offset: a ledger fact. */
+const logger: Logger = {
+  ...baseLogger,
+  warn: (obj, msg) => {
+    const offset = (obj as { offset?: unknown }).offset;
+    if (config.groupType === 'share' && msg?.startsWith('acknowledgement not taken') && offset !== undefined)
+      ledger.append({ ev: 'ack-refused', pid, ts: Date.now(), o: String(offset) });
+    baseLogger.warn(obj, msg);
+  },
+};
+
+const common = {
   brokers: config.brokers,
   groupId: config.groupId,
   clientId: `fault-child-${pid}`,
   topics: [config.topic],
-  fromBeginning: true,
-  commit,
-  ordering: config.ordering,
   concurrency: config.concurrency,
   ...(config.maxBufferedPerPartition === undefined
     ? {}
@@ -113,14 +127,23 @@ const consumer = createConsumer<unknown>({
     ...(config.retryTopics === undefined ? {} : { topics: config.retryTopics.map((delay) => ({ delay })) }),
   },
   deadLetter: config.deadLetter,
-  shutdown: { drainTimeoutMs: config.drainTimeoutMs, signals: ['SIGTERM', 'SIGINT'] },
+  shutdown: { drainTimeoutMs: config.drainTimeoutMs, signals: ['SIGTERM', 'SIGINT'] as NodeJS.Signals[] },
   codec: config.codec === 'json' ? jsonCodec : (rawCodec as typeof jsonCodec),
-  logger: createJsonLogger({ level: process.env.FAULT_CHILD_LOG_LEVEL === 'debug' ? 'debug' : 'info' }),
+  logger,
   maxWaitTimeMs: 200,
   ...(config.sessionTimeoutMs === undefined ? {} : { sessionTimeoutMs: config.sessionTimeoutMs }),
   ...(config.heartbeatIntervalMs === undefined ? {} : { heartbeatIntervalMs: config.heartbeatIntervalMs }),
-  handler: inbox === undefined ? (ctx) => handle(ctx) : inbox.handler((ctx) => handle(ctx, ctx.tx)),
-});
+  handler: (inbox === undefined
+    ? (ctx) => handle(ctx)
+    : inbox.handler((ctx) => handle(ctx, ctx.tx))) as Handler<unknown>,
+};
+
+// A share group (--group-type share): no commit strategy, no ordering, no fromBeginning (the suite
+// sets the group's share.auto.offset.reset=earliest before the first child starts).
+const consumer =
+  config.groupType === 'share'
+    ? createShareConsumer<unknown>(common)
+    : createConsumer<unknown>({ ...common, fromBeginning: true, commit, ordering: config.ordering });
 
 consumer.on('group.rebalanced', ({ assigned }) => {
   ledger.append({

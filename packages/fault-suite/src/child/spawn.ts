@@ -28,6 +28,8 @@ export interface ConsumerChild {
   /** Sends a signal; returns the epoch ms it was sent. */
   signal(sig: NodeJS.Signals): number;
   isRunning(): boolean;
+  /** How it exited, once it did. */
+  readonly exitInfo: ExitInfo | undefined;
 }
 
 /**
@@ -44,10 +46,12 @@ export function spawnConsumer(config: ChildConfig, logPath: string, readyTimeout
     },
   );
   let running = true;
+  let exitInfo: ExitInfo | undefined;
   const exited = new Promise<ExitInfo>((resolve) => {
     child.once('exit', (code, signal) => {
       running = false;
-      resolve({ code, signal, at: Date.now() });
+      exitInfo = { code, signal, at: Date.now() };
+      resolve(exitInfo);
     });
   });
   exited.then(
@@ -91,5 +95,8 @@ export function spawnConsumer(config: ChildConfig, logPath: string, readyTimeout
       return Date.now();
     },
     isRunning: () => running,
+    get exitInfo() {
+      return exitInfo;
+    },
   };
 }

@@ -16,6 +16,7 @@ export function sigtermMidStream(perPartition = 60): ScenarioDefinition {
     id: 2,
     title: 'SIGTERM mid-stream',
     strategies: STRATEGIES,
+    share: true,
     run: async (ctx) => {
       const topic = await ctx.topic('fault-sigterm', 3);
       ctx.owns(`${topic}.dlq`);

@@ -21,6 +21,7 @@ export function sigkillLoop(killCount = 5): ScenarioDefinition {
     id: 4,
     title: `SIGKILL x${killCount} + producer`,
     strategies: STRATEGIES,
+    share: true,
     run: async (ctx) => {
       const { topic, producer, sampler, config } = await startLoad(ctx, 'fault-sigkill', {
         partitions: PARTITIONS,

@@ -18,6 +18,7 @@ export function joinLeave(cycles = 5): ScenarioDefinition {
     id: 6,
     title: `join/leave every 2 s x${cycles}`,
     strategies: STRATEGIES,
+    share: true,
     run: async (ctx) => {
       const { topic, producer, sampler, config } = await startLoad(ctx, 'fault-churn', {
         partitions: PARTITIONS,

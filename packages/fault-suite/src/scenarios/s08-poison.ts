@@ -48,6 +48,7 @@ export function poisonMessage(
     id: 8,
     title: 'poison message -> DLQ',
     strategies,
+    share: true,
     run: async (ctx) => {
       const topic = await ctx.topic('fault-poison', 3);
       const dlqTopic = `${topic}.dlq`;

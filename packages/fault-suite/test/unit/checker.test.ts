@@ -8,6 +8,7 @@ import {
   lostIds,
   orderViolations,
   redeliveredInFlight,
+  shareDuplicates,
 } from '../../src/checker.js';
 import type { AckedMessage, HandlerEntry, LedgerEntry } from '../../src/types.js';
 
@@ -232,5 +233,33 @@ describe('longestPause (failover scenarios)', () => {
     expect(longestPause(busy, 1000, 5200)).toEqual({ ms: 3900, at: 1100 });
     expect(longestPause([done(0, 500), done(1, 9000)], 1000, 9000)).toEqual({ ms: 8000, at: 1000 });
     expect(longestPause([], 1000, 4000)).toEqual({ ms: 3000, at: 1000 });
+  });
+});
+
+describe('share groups', () => {
+  it('classifies each duplicate by its previous completion: the member died, its ACCEPT was refused, or unexplained', () => {
+    const ledger: LedgerEntry[] = [
+      ...both(1, 0, 1), // pid 1 dies later: 0:1 done again by pid 2
+      ...both(2, 0, 1),
+      ...both(2, 0, 2), // pid 2's ACCEPT of 0:2 refused (lock expired): done again by pid 3
+      { ev: 'ack-refused', pid: 2, ts: 0, o: '2' },
+      ...both(3, 0, 2),
+      ...both(3, 0, 3), // pid 3 lives and was not refused: unexplained
+      ...both(4, 0, 3),
+    ];
+    expect(shareDuplicates(ledger, { diedPids: new Set([1]) })).toEqual({ died: 1, lock: 1, unexplained: 1 });
+  });
+
+  it('a share member may finish records of a partition its newer assignment no longer holds; a partition it never had is a violation', () => {
+    const ledger: LedgerEntry[] = [
+      assigned(1, 0, 1),
+      assigned(2, 0, 1),
+      assigned(1, 0),
+      ...both(1, 1, 5),
+      ...both(2, 1, 6),
+      ...both(1, 2, 7),
+    ];
+    expect(callsAfterRevoke(ledger, true)).toBe(1);
+    expect(callsAfterRevoke(ledger)).toBeGreaterThan(1);
   });
 });

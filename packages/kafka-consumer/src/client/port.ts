@@ -52,6 +52,11 @@ export interface ClientHooks {
    */
   beforeJoin(): Promise<void>;
   onAssigned(assigned: TopicPartition[]): void;
+  /**
+   * A share group's assignment changed (members came or went). Nothing is revoked: records already
+   * acquired stay valid, no generation starts; only what the member reports changes.
+   */
+  onAssignmentChanged?(assigned: TopicPartition[]): void;
   onCrash(error: Error, restart: boolean): void;
   /** A fetched batch cannot be decoded; the client already paused its partition, the others go on. */
   onUndecodable?(batch: UndecodableBatch): void;
@@ -119,6 +124,11 @@ export interface ConsumerClient {
   committed(partitions: readonly TopicPartition[]): Promise<CommittedOffset[]>;
   /** Log start and end offsets of these topics' partitions (for lag). Optional: without it no lag is read. */
   endOffsets?(topics: readonly string[]): Promise<EndOffsets[]>;
+  /**
+   * Optional: where the group stands, for lag, when that is not its committed offset (a share
+   * group: log end - its share lag). Used by `readOffsets()` instead of `committed` when present.
+   */
+  lagPositions?(ends: readonly EndOffsets[]): Promise<CommittedOffset[]>;
   /** Optional: without it the client reports nothing of its own. */
   diagnostics?(): ClientDiagnostics;
   /** Heartbeats if due (outside any batch); rejects like ClientBatch.heartbeat. */

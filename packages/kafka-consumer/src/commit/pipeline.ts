@@ -16,6 +16,12 @@ export interface PipelineOptions {
   onFailed: (error: Error) => void;
   /** Every commit that ended (acknowledged, failed or dropped): the scheduler's window re-checks. */
   onSettled?: () => void;
+  /**
+   * false for a share group: nothing is ever committed (each record is acknowledged by itself), so
+   * no request is sent, no `offsets.committed` event fires and `flush` resolves true at once.
+   * @default true
+   */
+  commits?: boolean;
 }
 
 interface Waiter {
@@ -58,7 +64,7 @@ export class CommitPipeline {
 
   /** Asks for a commit of whatever is committable; coalesces with the one in flight. */
   request(reason: CommitReason): void {
-    if (this.#closed) return;
+    if (this.#closed || this.options.commits === false) return;
     this.#wanted ??= reason;
     if (this.#running) return;
     this.#running = true;
@@ -70,6 +76,7 @@ export class CommitPipeline {
    * true when nothing committable is left unacknowledged afterwards.
    */
   async flush(reason: CommitReason): Promise<boolean> {
+    if (this.options.commits === false) return true;
     this.request(reason);
     if (this.#running) {
       // The commit in flight may predate this request: wait for the one after it too.

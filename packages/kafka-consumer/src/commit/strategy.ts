@@ -5,7 +5,8 @@ import type { CommitStrategyName } from '../options.js';
  * (the runner and the shutdown sequence do that regardless of the strategy).
  */
 export interface CommitStrategy {
-  readonly name: CommitStrategyName;
+  /** 'none': a share group's (records are acknowledged one by one; no offsets). */
+  readonly name: CommitStrategyName | 'none';
   /** Commit synchronously after each finished message. */
   readonly afterMessage: boolean;
   /** Commit when a fetched batch is done. */

@@ -80,8 +80,10 @@ export function buildCore({
     initialDelayMs: 100,
     onFailed: onCommitFailed,
     onSettled: () => scheduler.commitSettled(),
+    // A share group's progress is its acknowledgements (the client's): the pipeline stays idle.
+    commits: options.groupType !== 'share',
   });
-  const strategy = createCommitStrategy(options.commit);
+  const strategy = createCommitStrategy(options.commit, options.groupType);
   const control = new PartitionControl(client, events, (tp, reason) => void scheduler.rewind(tp, reason));
   const limit = new ConcurrencyLimit(options.concurrency);
   const processor = new MessageProcessor(options, events, control, publisher, lifecycle, limit, tiers);

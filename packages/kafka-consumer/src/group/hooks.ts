@@ -64,6 +64,13 @@ export function clientHooks(parts: HookParts): ClientHooks {
       if (events.has('group.rebalanced'))
         events.emit('group.rebalanced', { assigned, revoked: left(previous, assigned) });
     },
+    onAssignmentChanged: (assigned) => {
+      const previous = control.assigned;
+      control.reassigned(assigned);
+      logger.info({ assigned }, 'share assignment changed');
+      if (events.has('group.rebalanced'))
+        events.emit('group.rebalanced', { assigned, revoked: left(previous, assigned) });
+    },
     onCrash: (error, restart) => {
       lifecycle.crash(error);
       logger.error({ err: error, restart }, 'consumer crashed');

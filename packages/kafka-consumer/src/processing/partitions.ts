@@ -154,6 +154,11 @@ export class PartitionControl {
     return true;
   }
 
+  /** A share group's assignment changed without a rebalance: pauses and holds stay as they are. */
+  reassigned(assigned: TopicPartition[]): void {
+    this.#assigned = assigned;
+  }
+
   /**
    * New assignment: the client fetches every assigned partition again (KafkaJS forgets its pauses
    * on a re-join), so back-pressure pauses are gone; holds of partitions that stayed pause again.

@@ -4,25 +4,35 @@
  * batch per partition (ShareRecords are ConsumedMessages, with `deliveryCount`); each message's
  * outcome comes back through `batch.acknowledge` and becomes ACCEPT, RELEASE or REJECT. There are
  * no offsets to commit and no rebalance to wait for: `commit` and `heartbeat` do nothing, and
- * `seek` only releases the records the scheduler dropped. A handler that runs past the acquisition
- * lock loses its record to another member (see the README); `stop()` releases every record that
- * did not finish and leaves the group.
+ * `seek` only releases the records the scheduler dropped. Locks of records still held (a handler
+ * running, a retry waiting, the buffer) are renewed at half their duration (`LockRenewer`, Kafka
+ * 4.2+); `stop()` releases every record that did not finish and leaves the group.
  */
 
-import type { ClientBatch, ClientHooks, CommittedOffset, ConsumerClient } from '../client/port.js';
+import type {
+  ClientBatch,
+  ClientHooks,
+  CommittedOffset,
+  ConsumerClient,
+  EndOffsets,
+} from '../client/port.js';
 import { ClientError, toError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { PendingOffset } from '../processing/offsets.js';
 import type { TopicPartition } from '../types.js';
+import { LockRenewer } from './lock-renewer.js';
 import type { ShareRecord } from './records.js';
 import { openShareSession, type ShareSession, type ShareSessionOptions } from './session.js';
 
 const idOf = (tp: TopicPartition) => `${tp.topic}\u0000${tp.partition}`;
+const sameAssignment = (a: readonly TopicPartition[], b: readonly TopicPartition[]) =>
+  a.length === b.length && a.map(idOf).sort().join('|') === b.map(idOf).sort().join('|');
 
 export class ShareConsumerClient implements ConsumerClient {
   readonly #options: ShareSessionOptions;
   readonly #logger: Logger;
   #session: ShareSession | undefined;
+  #renewer: LockRenewer | undefined;
   #loop: Promise<void> | undefined;
   #stopped = false;
   readonly #paused = new Set<string>();
@@ -40,12 +50,27 @@ export class ShareConsumerClient implements ConsumerClient {
   async start(hooks: ClientHooks): Promise<void> {
     const session = await openShareSession(this.#options);
     this.#session = session;
+    this.#renewer = new LockRenewer(session, this.#logger);
+    this.#renewer.start();
     void session.fatal.then((error) => {
       if (!this.#stopped) hooks.onCrash(error, false);
     });
-    // Share assignments change as members come and go without revoking anything: the runtime is
-    // told the first one (health, drain), later changes only steer the fetcher.
-    hooks.onAssigned(await session.assigned(this.#options.joinTimeoutMs ?? 30_000));
+    // Share assignments change as members come and go without revoking anything: the first one
+    // starts the runtime's generation, each later one is only reported (health, group.rebalanced).
+    let current: TopicPartition[] | undefined;
+    let early: TopicPartition[] | undefined;
+    const changed = (assigned: TopicPartition[]) => {
+      if (this.#stopped || current === undefined || sameAssignment(current, assigned)) return;
+      current = assigned;
+      hooks.onAssignmentChanged?.(assigned);
+    };
+    session.onAssignment((assigned) => {
+      if (current === undefined) early = assigned;
+      else changed(assigned);
+    });
+    current = await session.assigned(this.#options.joinTimeoutMs ?? 30_000);
+    hooks.onAssigned(current);
+    if (early !== undefined) changed(early);
     this.#loop = this.#run(session, hooks).catch((error: unknown) => {
       if (!this.#stopped)
         hooks.onCrash(
@@ -72,7 +97,9 @@ export class ShareConsumerClient implements ConsumerClient {
       const byPartition = new Map<string, ShareRecord[]>();
       for (const r of records) {
         const key = idOf(r);
-        byPartition.set(key, [...(byPartition.get(key) ?? []), r]);
+        const list = byPartition.get(key);
+        if (list === undefined) byPartition.set(key, [r]);
+        else list.push(r);
       }
       for (const list of byPartition.values()) {
         if (this.#stopped) break;
@@ -109,8 +136,35 @@ export class ShareConsumerClient implements ConsumerClient {
     // nothing to do
   }
 
+  /** A share group commits nothing: no position to resume from, no metadata (the processing path). */
   async committed(partitions: readonly TopicPartition[]): Promise<CommittedOffset[]> {
     return partitions.map((p) => ({ ...p, offset: '-1', metadata: null }));
+  }
+
+  /** Log start and end offsets, for `readOffsets()` (lag gauges, health). */
+  async endOffsets(topics: readonly string[]): Promise<EndOffsets[]> {
+    return this.#running().endOffsets([...new Set(topics)]);
+  }
+
+  /**
+   * Where the group stands for lag (`readOffsets()`): the offset below which everything counts as
+   * acknowledged, log end - the broker's share lag (DescribeShareGroupOffsets v1), or the
+   * share-partition start offset when it reports no lag; '-1' before the partition's first fetch.
+   */
+  async lagPositions(ends: readonly EndOffsets[]): Promise<CommittedOffset[]> {
+    const known = new Map((await this.#running().shareOffsets()).map((o) => [idOf(o), o]));
+    return ends.map((e) => {
+      const o = known.get(idOf(e));
+      const base = { topic: e.topic, partition: e.partition, metadata: null };
+      if (o === undefined || o.startOffset < 0n) return { ...base, offset: '-1' };
+      return { ...base, offset: String(o.lag >= 0n ? BigInt(e.end) - o.lag : o.startOffset) };
+    });
+  }
+
+  #running(): ShareSession {
+    if (this.#session === undefined)
+      throw new ClientError('the share consumer is not running', { retriable: true });
+    return this.#session;
   }
 
   /** The membership heartbeats by itself. */
@@ -143,6 +197,7 @@ export class ShareConsumerClient implements ConsumerClient {
     this.#stopped = true;
     this.#resumed?.();
     await this.#loop;
+    this.#renewer?.stop();
     await this.#session?.close();
     this.#session = undefined;
   }

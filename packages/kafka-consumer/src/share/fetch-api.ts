@@ -116,6 +116,9 @@ export const readNodeEndpoint = (d: Decoder) => {
   return { nodeId, host, port };
 };
 
+/** ShareAcquireMode 1 (v2+): at most MaxRecords acquired per fetch, log batches split if need be. */
+const SHARE_ACQUIRE_RECORD_LIMIT = 1;
+
 export function shareFetch(request: ShareFetchRequest, version: 1 | 2) {
   return flexibleRequest(
     SHARE_FETCH,
@@ -131,7 +134,10 @@ export function shareFetch(request: ShareFetchRequest, version: 1 | 2) {
       e.writeInt32(request.maxRecords);
       e.writeInt32(request.batchSize);
       if (version >= 2) {
-        e.writeInt8(0); // acquire mode: batch-optimized
+        // Record-limit (KIP-1206): the broker acquires at most MaxRecords records. In the default
+        // batch-optimized mode it acquires whole log batches, so one member took a producer's
+        // 300-record batch at once and the other members of a one-partition group stood idle.
+        e.writeInt8(SHARE_ACQUIRE_RECORD_LIMIT);
         e.writeBoolean(request.isRenewAck ?? false);
       }
       writeCompactArray(e, request.topics, (w, topic) => {

@@ -181,10 +181,22 @@ export class Fetcher {
       return Promise.reject(new ShareAcknowledgeError(`Record ${where} was not handed out by this session`));
     }
     // The first acknowledgement of a record counts; later ones find nothing to take.
-    const byPartition = this.#held.take(records);
+    let superseded: ShareRecord | undefined;
+    const byPartition = this.#held.take(records, (r) => {
+      superseded ??= r;
+    });
     const done = byPartition.map(({ id, offsets }) => this.#pending.add(id, offsets, type));
     this.#scheduleLinger();
-    return Promise.all(done).then(() => undefined);
+    const all = Promise.all(done).then(() => undefined);
+    if (superseded === undefined) return all;
+    const where = `${superseded.topic}[${superseded.partition}]@${superseded.offset}`;
+    return all.then(() =>
+      Promise.reject(
+        new ShareAcknowledgeError(
+          `Record ${where} was delivered to this member again (its lock had run out): this acknowledgement is not taken, the later delivery's is`,
+        ),
+      ),
+    );
   }
 
   #scheduleLinger(): void {

@@ -25,14 +25,28 @@ export class HeldRecords {
     return this.#partitionOf.get(record);
   }
 
-  /** Takes `records` out, grouped by partition; those already taken (or never held) are skipped. */
-  take(records: readonly ShareRecord[]): Array<{ id: PartitionId; offsets: bigint[] }> {
+  /**
+   * Takes `records` out, grouped by partition; those already taken (or never held) are skipped. A
+   * record this member was handed again (its lock ran out and the broker redelivered it here) is
+   * the later delivery's: the earlier one's acknowledgement takes nothing (`superseded` says so).
+   */
+  take(
+    records: readonly ShareRecord[],
+    superseded?: (record: ShareRecord) => void,
+  ): Array<{ id: PartitionId; offsets: bigint[] }> {
     const taken = new Map<string, { id: PartitionId; offsets: bigint[] }>();
     for (const r of records) {
       const id = this.#partitionOf.get(r);
       if (id === undefined) continue;
       const key = partitionKey(id);
-      if (!this.#byPartition.get(key)?.records.delete(BigInt(r.offset))) continue;
+      const held = this.#byPartition.get(key)?.records;
+      const current = held?.get(BigInt(r.offset));
+      if (current === undefined) continue;
+      if (current !== r) {
+        superseded?.(r);
+        continue;
+      }
+      held?.delete(BigInt(r.offset));
       const entry = taken.get(key) ?? { id, offsets: [] };
       entry.offsets.push(BigInt(r.offset));
       taken.set(key, entry);

@@ -32,6 +32,11 @@ interface KafkaJsCluster {
   refreshMetadata(): Promise<void>;
   findBroker(args: { nodeId: number }): Promise<KafkaJsBroker>;
   getNodeIds(): number[];
+  addTargetTopic(topic: string): Promise<void>;
+  findTopicPartitionMetadata(topic: string): Array<{ partitionId: number }>;
+  fetchTopicsOffset(
+    topics: Array<{ topic: string; fromBeginning: boolean; partitions: Array<{ partition: number }> }>,
+  ): Promise<Array<{ topic: string; partitions: Array<{ partition: number; offset: string }> }>>;
 }
 
 export type Lane = 'control' | 'fetch';
@@ -90,6 +95,27 @@ export class KafkaJsLink {
       throw new Error('This KafkaJS version has no Cluster factory: the share client needs KafkaJS 2.2.x');
     }
     this.#cluster = create({ allowAutoTopicCreation: false, metadataMaxAge: 300_000 }) as KafkaJsCluster;
+  }
+
+  /** Log start and end offsets of every partition of `topics` (ListOffsets, KafkaJS's Cluster). */
+  async endOffsets(
+    topics: readonly string[],
+  ): Promise<Array<{ topic: string; partition: number; start: string; end: string }>> {
+    const out: Array<{ topic: string; partition: number; start: string; end: string }> = [];
+    for (const topic of topics) {
+      await this.#cluster.addTargetTopic(topic);
+      const partitions = this.#cluster
+        .findTopicPartitionMetadata(topic)
+        .map((p) => ({ partition: p.partitionId }));
+      const read = async (fromBeginning: boolean) => {
+        const [answer] = await this.#cluster.fetchTopicsOffset([{ topic, fromBeginning, partitions }]);
+        return new Map((answer?.partitions ?? []).map((p) => [p.partition, p.offset]));
+      };
+      const [low, high] = [await read(true), await read(false)];
+      for (const { partition } of partitions)
+        out.push({ topic, partition, start: low.get(partition) ?? '0', end: high.get(partition) ?? '0' });
+    }
+    return out;
   }
 
   /** Connects to a bootstrap broker and learns the brokers (KafkaJS knows no node ids before). */

@@ -1,14 +1,14 @@
 /**
  * The records of one ShareFetch partition: the broker returns whole log batches, and only the
- * offsets inside the acquired ranges are this member's. Batches are CRC-checked, then decoded with
- * KafkaJS's record batch decoder. Every acquired offset that yields no user record (a control
+ * offsets inside the acquired ranges are this member's. Batches are CRC-checked, then only their
+ * acquired records are decoded (`acquired-batch.ts`, with KafkaJS's record decoder). Every acquired offset that yields no user record (a control
  * record, a compacted gap) is returned in `gaps`: it must be acknowledged as GAP.
  */
-import { createRequire } from 'node:module';
 import { batchCrcError } from '../client/kafkajs-patches/batch-crc.js';
 import type { MessageHeaders } from '../types.js';
+import { type AcquiredRecord, decodeAcquired } from './acquired-batch.js';
 import type { AcquiredRange } from './fetch-api.js';
-import { type Decoder, newDecoder } from './wire.js';
+import { newDecoder } from './wire.js';
 
 /** One acquired record, as the share session hands it out. */
 export interface ShareRecord {
@@ -29,20 +29,8 @@ export interface ShareRecord {
 
 interface DecodedBatch {
   isControlBatch: boolean;
-  records: Array<{
-    offset: string;
-    key: Buffer | null;
-    value: Buffer | null;
-    timestamp: string;
-    attributes: number;
-    headers: MessageHeaders;
-  }>;
+  records: AcquiredRecord[];
 }
-
-const require = createRequire(import.meta.url);
-const decodeBatch = require('kafkajs/src/protocol/recordBatch/v0/decoder.js') as (
-  d: Decoder,
-) => Promise<DecodedBatch>;
 
 const BATCH_OVERHEAD = 61;
 
@@ -74,7 +62,21 @@ export async function partitionRecords(
   let failure: Error | undefined;
   if (bytes !== null && acquired.length > 0) {
     const d = newDecoder(bytes);
+    const isAcquired = (offset: bigint) => deliveryCountOf(acquired, offset) !== undefined;
+    let last = -1n;
+    for (const r of acquired) if (r.lastOffset > last) last = r.lastOffset;
+    let first = last;
+    for (const r of acquired) if (r.firstOffset < first) first = r.firstOffset;
     while (d.offset + BATCH_OVERHEAD <= bytes.length) {
+      // Batches wholly outside the acquired offsets are neither checked nor decoded.
+      const base = bytes.readBigInt64BE(d.offset);
+      const size = bytes.readInt32BE(d.offset + 8);
+      if (base > last) break;
+      if (base + BigInt(bytes.readInt32BE(d.offset + 23)) < first) {
+        if (d.offset + 12 + size > bytes.length) break; // cut by maxBytes
+        d.offset += 12 + size;
+        continue;
+      }
       const crc = batchCrcError(bytes, d.offset, bytes.length);
       if (crc !== undefined) {
         failure = crc;
@@ -82,7 +84,7 @@ export async function partitionRecords(
       }
       let batch: DecodedBatch;
       try {
-        batch = await decodeBatch(d);
+        batch = await decodeAcquired(d as never, isAcquired, last);
       } catch (error) {
         // A batch cut by maxBytes ends the set; anything else is undecodable.
         if ((error as Error).name !== 'KafkaJSPartialMessageError') failure = error as Error;

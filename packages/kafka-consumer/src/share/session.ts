@@ -33,6 +33,7 @@ import { shareFailure } from './failures.js';
 import { Fetcher, type FetcherLimits } from './fetcher.js';
 import { KafkaJsLink, type LinkOptions } from './kafkajs-link.js';
 import { ShareMembership } from './membership.js';
+import { describeShareGroupOffsets, type ShareOffsets } from './offsets-api.js';
 import type { ShareRecord } from './records.js';
 
 export type AcknowledgeOutcome = 'accept' | 'release' | 'reject';
@@ -50,16 +51,26 @@ export interface ShareSession {
   readonly groupId: string;
   /** Settles with the error that ended the membership; never resolves otherwise. */
   readonly fatal: Promise<Error>;
+  /** The group's acquisition lock duration, as the broker last said (30 s until the first fetch). */
+  readonly lockDurationMs: number;
   fetch(): Promise<ShareRecord[]>;
   acknowledge(records: readonly ShareRecord[], outcome: AcknowledgeOutcome): Promise<void>;
   renew(records: readonly ShareRecord[]): Promise<number>;
   /** Sends the queued acknowledgements now (ShareAcknowledge), without fetching. */
   flush(): Promise<void>;
+  /** Calls `listener` with the whole new assignment (by topic name) each time it changes. */
+  onAssignment(listener: (assigned: Array<{ topic: string; partition: number }>) => void): void;
   /** The partitions assigned now; waits up to `waitMs` for the first assignment. */
   assigned(waitMs: number): Promise<Array<{ topic: string; partition: number }>>;
   /** Records handed out and not yet acknowledged. */
   held(): ShareRecord[];
   describe(): Promise<DescribedShareGroup>;
+  /** Log start and end offsets of every partition of `topics` (ListOffsets). */
+  endOffsets(
+    topics: readonly string[],
+  ): Promise<Array<{ topic: string; partition: number; start: string; end: string }>>;
+  /** The group's progress per partition (DescribeShareGroupOffsets v1, Kafka 4.2+). */
+  shareOffsets(): Promise<ShareOffsets[]>;
   close(): Promise<void>;
 }
 
@@ -80,6 +91,8 @@ export async function openShareSession(options: ShareSessionOptions): Promise<Sh
   const fatal = new Promise<Error>((resolve) => {
     failFatal = resolve;
   });
+  const listeners: Array<(assigned: Array<{ topic: string; partition: number }>) => void> = [];
+  let assignments = 0;
   const fetcher = new Fetcher({
     link,
     groupId: options.groupId,
@@ -94,7 +107,18 @@ export async function openShareSession(options: ShareSessionOptions): Promise<Sh
     memberId,
     topics: options.topics,
     rackId: options.rackId ?? null,
-    onAssignment: (assignment) => fetcher.assign(assignment),
+    onAssignment: (assignment) => {
+      fetcher.assign(assignment);
+      if (listeners.length === 0) return;
+      // Names are resolved asynchronously: only the latest assignment is reported.
+      const seq = ++assignments;
+      void fetcher.assigned(0).then(
+        (named) => {
+          if (seq === assignments) for (const l of listeners) l(named);
+        },
+        () => undefined,
+      );
+    },
     onFatal: (error) => failFatal(error),
   });
   try {
@@ -109,6 +133,9 @@ export async function openShareSession(options: ShareSessionOptions): Promise<Sh
     memberId,
     groupId: options.groupId,
     fatal,
+    get lockDurationMs() {
+      return fetcher.lockDurationMs;
+    },
     fetch: () => {
       if (closing) return Promise.reject(new Error('The share session is closed'));
       return fetcher.fetch();
@@ -120,6 +147,9 @@ export async function openShareSession(options: ShareSessionOptions): Promise<Sh
     },
     renew: (records) => fetcher.renew(records),
     flush: () => fetcher.flush(),
+    onAssignment: (listener) => {
+      listeners.push(listener);
+    },
     assigned: (waitMs) => fetcher.assigned(waitMs),
     held: () => fetcher.outstanding(),
     describe: async () => {
@@ -127,6 +157,16 @@ export async function openShareSession(options: ShareSessionOptions): Promise<Sh
       const [group] = await coordinator.send(shareGroupDescribe([options.groupId]));
       if (group === undefined) throw new Error(`ShareGroupDescribe returned no group ${options.groupId}`);
       return group;
+    },
+    endOffsets: (topics) => link.endOffsets(topics),
+    shareOffsets: async () => {
+      const coordinator = await link.coordinator(options.groupId);
+      const [group] = await coordinator.send(describeShareGroupOffsets(options.groupId));
+      if (group === undefined || group.errorCode !== 0)
+        throw new Error(
+          `DescribeShareGroupOffsets for ${options.groupId} failed: ${group?.errorMessage ?? group?.errorCode ?? 'no group'}`,
+        );
+      return group.partitions;
     },
     close: () => {
       closing ??= (async () => {

@@ -117,4 +117,39 @@ describe('share fetch records', () => {
     expect(out.records).toEqual([]);
     expect(out.undecodable?.offsets).toEqual([0n]);
   });
+
+  it('decodes only acquired records: batches before and after them are skipped, a gzip batch is read up to the last acquired offset', async () => {
+    const rec = (i: number, base: number) =>
+      encodeRecord({ offsetDelta: i - base, value: Buffer.from(`v${i}`), headers: { h: `x${i}` } });
+    const before = await encodeBatch({
+      firstOffset: '0',
+      lastOffsetDelta: 1,
+      records: [rec(0, 0), rec(1, 0)],
+    });
+    const gzip = await encodeBatch({
+      compression: 1,
+      firstOffset: '2',
+      lastOffsetDelta: 3,
+      records: [2, 3, 4, 5].map((i) => rec(i, 2)),
+    });
+    // The batch after the acquired offsets carries a bad CRC: it is never looked at.
+    const after = Buffer.from((await encodeBatch({ firstOffset: '6', records: [rec(6, 6)] })).buffer);
+    after.writeUInt8(after.readUInt8(after.length - 2) ^ 0xff, after.length - 2);
+    const bytes = Buffer.concat([before.buffer, gzip.buffer, after]);
+    const out = await partitionRecords(
+      't',
+      0,
+      bytes,
+      [{ firstOffset: 3n, lastOffset: 4n, deliveryCount: 2 }],
+      0,
+    );
+    expect(
+      out.records.map((r) => [r.offset, r.value?.toString(), r.headers.h?.toString(), r.deliveryCount]),
+    ).toEqual([
+      ['3', 'v3', 'x3', 2],
+      ['4', 'v4', 'x4', 2],
+    ]);
+    expect(out.gaps).toEqual([]);
+    expect(out.undecodable).toBeUndefined();
+  });
 });

@@ -68,4 +68,39 @@ describe('share groups: delivery on a real broker', () => {
     );
     expect(values(after)).toEqual(['late0']);
   });
+
+  it('one producer batch is shared: a fetch acquires at most maxRecords of it (record-limit acquire mode), the next member takes the rest', async () => {
+    const name = await topic('kc-share-limit');
+    const groupId = await earliestGroup();
+    const first = await session({ groupId, topics: [name], maxRecords: 10, batchSize: 10 });
+    const second = await session({ groupId, topics: [name], maxRecords: 10, batchSize: 10 });
+    await untilMembers(first, 2);
+    // One send: one log batch of 100 records (the batch-optimized mode acquires a log batch whole).
+    const sent = await produceBatches(name, 1, 100);
+    let mine: ShareRecord[] = [];
+    await fetchUntil(
+      first,
+      () => mine.length > 0,
+      (records) => {
+        mine = records;
+      },
+    );
+    // The first member holds its records (unacknowledged): the second gets others of the same batch.
+    let theirs: ShareRecord[] = [];
+    await fetchUntil(
+      second,
+      () => theirs.length > 0,
+      (records) => {
+        theirs = records;
+      },
+    );
+    expect(mine.length).toBeLessThanOrEqual(10);
+    expect(theirs.length).toBeGreaterThan(0);
+    expect(theirs.length).toBeLessThanOrEqual(10);
+    const offsets = new Set(mine.map((r) => r.offset));
+    expect(theirs.filter((r) => offsets.has(r.offset))).toEqual([]);
+    expect(sent).toHaveLength(100);
+    await first.acknowledge(mine, 'accept');
+    await second.acknowledge(theirs, 'accept');
+  });
 });
