@@ -143,6 +143,14 @@ describe('core model (fake client, random interleavings)', () => {
       }),
       {
         numRuns: Number(process.env.MODEL_RUNS ?? 1000),
+        // A failure prints its seed and path: MODEL_SEED=<seed> MODEL_PATH=<path> replays it;
+        // MODEL_CASE='<the counterexample's JSON object>' runs that case alone.
+        ...(process.env.MODEL_CASE === undefined
+          ? {}
+          : { examples: [[JSON.parse(process.env.MODEL_CASE)]], numRuns: 0 }),
+        ...(process.env.MODEL_SEED === undefined
+          ? {}
+          : { seed: Number(process.env.MODEL_SEED), path: process.env.MODEL_PATH }),
         interruptAfterTimeLimit: 55_000,
         markInterruptAsFailure: true,
       },

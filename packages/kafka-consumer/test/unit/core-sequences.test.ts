@@ -112,6 +112,63 @@ describe('core sequences (fake client)', () => {
     await c.disconnect();
   });
 
+  it('a partition paused by a full buffer and then held is fetched again when released, although its parked messages were dropped, not finished', async () => {
+    const fake = fakeClient();
+    const calls: string[] = [];
+    fake.client.pause = (tps) => void calls.push(...tps.map((tp) => `pause ${tp.partition}`));
+    fake.client.resume = (tps) => void calls.push(...tps.map((tp) => `resume ${tp.partition}`));
+    const sought: string[] = [];
+    fake.client.seek = (tp, offset) => void sought.push(`${tp.partition}@${offset}`);
+    // The commit in flight answers when the test says so.
+    const acks: Array<() => void> = [];
+    fake.client.commit = () => new Promise<void>((resolve) => acks.push(resolve));
+    let fail!: () => void;
+    const poisoned = new Promise<void>((resolve) => {
+      fail = resolve;
+    });
+    const c = createConsumer(
+      options(
+        async ({ message }) => {
+          if (message.offset === '0') {
+            await poisoned;
+            throw new Error('poison');
+          }
+        },
+        {
+          ordering: 'unordered',
+          concurrency: 2,
+          maxBufferedPerPartition: 3,
+          commit: { strategy: 'per-message', maxUncommitted: 1 },
+          retry: { maxRetries: 0 },
+          deadLetter: false,
+        },
+      ),
+      { clientFactory: fake.factory },
+    );
+    await c.run();
+    fake.hooks().onAssigned([
+      { topic: 't', partition: 0 },
+      { topic: 't', partition: 1 },
+    ]);
+    calls.length = 0;
+    // 0 hangs, 1 finishes: the window (1) is full and its commit is in flight, so 2..4 are parked;
+    // the buffer (0 and the parked 2..4: 4 >= 3) pauses the fetch.
+    await fake.hooks().onBatch(fake.batch([0, 1, 2, 3, 4]));
+    await vi.waitFor(() => expect(acks.length).toBe(1));
+    expect(calls).toEqual(['pause 0']);
+    // 0 fails for good: held. The commit settles; the parked messages are dropped (never run).
+    fail();
+    await vi.waitFor(() => expect(c.health().stoppedPartitions).toEqual([{ topic: 't', partition: 0 }]));
+    acks.shift()?.();
+    await vi.waitFor(() => expect(c.health().inFlight).toBe(0));
+    expect(calls).toEqual(['pause 0']);
+    // Released: fetched again from offset 0, and nothing keeps it paused.
+    expect(c.resumePartition('t', 0)).toBe(true);
+    await vi.waitFor(() => expect(sought).toEqual(['0@0']));
+    expect(calls).toEqual(['pause 0', 'resume 0']);
+    await c.disconnect();
+  });
+
   it('a commit requested just as the pipeline loop ends is still sent', async () => {
     for (let depth = 0; depth < 8; depth++) {
       const tracker = new OffsetTracker();
