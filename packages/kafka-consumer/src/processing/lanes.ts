@@ -58,6 +58,8 @@ export class PartitionWork {
   idle: (() => void) | undefined;
   /** A refill (reading dropped messages again) is in flight. */
   refilling = false;
+  /** Replaced (a rewind) or cleared (a revoke): its waiting messages never start. */
+  ended = false;
 
   constructor(
     readonly tp: TopicPartition,

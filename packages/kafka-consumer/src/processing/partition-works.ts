@@ -54,35 +54,46 @@ export class PartitionWorks {
 
   /** Revoke / shutdown: every partition's work ends; a batch call held back by a full buffer returns now. */
   clear(): void {
-    for (const part of this.#works.values()) part.drained?.();
+    for (const part of this.#works.values()) {
+      part.ended = true;
+      part.drained?.();
+    }
     this.#works.clear();
   }
 
   /**
-   * A held partition is released (or a tier partition's head is due): once its running calls finished, fetch it again from its lowest
-   * unfinished offset; what finished above it is skipped when it comes again.
+   * A held partition is released (or a tier partition's head is due): once its running calls
+   * finished, fetch it again from its lowest unfinished offset; what finished above it is skipped
+   * when it comes again.
    */
   async rewind(tp: TopicPartition, reason: 'hold' | 'due' = 'hold'): Promise<void> {
     const id = idOf(tp);
     const part = this.#works.get(id);
     const { tracker, client, control } = this.parts;
+    // Nothing more of it starts (a lane's next message, a parked one): the running calls finish,
+    // everything else is fetched again.
+    if (part !== undefined) part.ended = true;
     if (part !== undefined && part.running > 0) {
       await new Promise<void>((resolve) => {
         part.idle = resolve;
       });
       part.idle = undefined;
     }
+    // The partition's next batch makes it a new work (the ended one never starts anything again).
+    if (part !== undefined && this.#works.get(id) === part) this.#works.delete(id);
     const offsets = tracker.get(tp.topic, tp.partition);
     const from = offsets?.lowestUnfinished();
     if (offsets !== undefined && from !== undefined) {
       const skip = new Set(offsets.finishedAbove().map(String));
-      this.#works.delete(id);
       tracker.reset(tp.topic, tp.partition).skip = skip;
       client.seek(tp, from);
     }
     // It starts over with an empty buffer: a back-pressure pause of its old work is void (the
     // model test found a released partition left paused by the full buffer it had when held).
     control.unpause(tp, 'back-pressure');
+    // A call of the old work that failed for good while this rewind waited held it again: it stays
+    // paused until that hold is released (the model test found the resume undoing the new hold).
+    if (reason === 'hold' && control.isPaused(tp.topic, tp.partition)) return;
     control.unpause(tp, reason);
   }
 }

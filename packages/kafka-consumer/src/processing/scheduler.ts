@@ -161,7 +161,7 @@ export class Scheduler {
         if (!lifecycle.accepting || !limit.tryTake()) return;
         const item = this.#ready.shift() as Item;
         const { part } = item;
-        if (part.generation !== lifecycle.generation.id || !item.batch.isActive()) {
+        if (part.ended || part.generation !== lifecycle.generation.id || !item.batch.isActive()) {
           limit.release();
         } else if (control.isPaused(part.tp.topic, part.tp.partition)) {
           limit.release();

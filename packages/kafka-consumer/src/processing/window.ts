@@ -27,15 +27,15 @@ export function mustWait(parts: WindowParts, item: Item): boolean {
     part.blockedSince = undefined;
     return false;
   }
-  // The head always runs: finishing it is what lets the next commit say more (a head read again
-  // after it was let go arrives behind later messages, and must not wait behind them).
-  const head = part.offsets.committable();
-  if (item.message.offset === head) return false;
-  if (part.parked.length > 0 || pipeline.busy) return true;
+  if (pipeline.busy) return true;
   if (tracker.pendingOf(part.offsets, true) !== undefined) {
     pipeline.request('message');
     return true;
   }
+  // No commit can say more: only the head runs, even when others are parked (a head read again
+  // after it was let go arrives behind later messages, and must not wait behind them).
+  const head = part.offsets.committable();
+  if (item.message.offset === head) return false;
   if (part.blockedSince === undefined || part.blockedAt !== head) {
     part.blockedSince = Date.now();
     part.blockedAt = head;
