@@ -365,6 +365,7 @@ describe('pnpm plop kafka-consumer, end to end', () => {
         /Ordering/,
         /Most handler calls in flight/,
         /Retries before/,
+        /Retry tiers/,
         /Dead-letter topic/,
         /Start from the earliest offset/,
         /Deduplicate with a PostgreSQL inbox\?/,
