@@ -3,7 +3,7 @@
  * lands in. Templates only ever print user input through one of these (src/render.ts makes the
  * plain `<%= %>` tag throw, so a template cannot forget).
  */
-import { DLQ_PER_TOPIC } from './schema.js';
+import { DLQ_PER_TOPIC } from './choices.js';
 
 /** "order-events" -> "OrderEvents". Input is kebab-case (validated), output a safe identifier part. */
 export function pascalCase(kebab: string): string {

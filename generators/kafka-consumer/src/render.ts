@@ -3,14 +3,9 @@ import { join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DEFAULTS, STOP_BOUND_MS } from '@kafkakit/kafka-consumer';
 import ejs from 'ejs';
+import { COMMIT_TRADE_OFFS, DLQ_PER_TOPIC, ORDERING_HANDLER_NOTE, SHARE_HANDLER_NOTE } from './choices.js';
 import * as naming from './naming.js';
-import {
-  type Answers,
-  COMMIT_TRADE_OFFS,
-  DLQ_PER_TOPIC,
-  ORDERING_HANDLER_NOTE,
-  SHARE_HANDLER_NOTE,
-} from './schema.js';
+import type { Answers } from './schema.js';
 import { DEFAULT_HEALTH_PORT, type ServiceVariable, serviceVariables } from './service-env.js';
 import { readWorkspace } from './workspace.js';
 

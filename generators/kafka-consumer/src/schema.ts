@@ -1,278 +1,51 @@
 import { DEFAULTS, NOT_FOR_SHARE } from '@kafkakit/kafka-consumer';
 import {
-  brokerProblem,
   DEFAULT_ENV_PREFIX,
   deadLetterTopicName,
-  envPrefixProblem,
-  groupIdProblem,
   parseTierDelays,
   retryTierTopicName,
-  tierDelayName,
   topicProblem,
 } from '@kafkakit/kafka-consumer/naming';
-import { z } from 'zod';
-import { parseYesNo } from './yes-no.js';
+import type { z } from 'zod';
+import {
+  COMMIT_STRATEGIES,
+  COMMIT_TRADE_OFFS,
+  type CommitStrategy,
+  DLQ_PER_TOPIC,
+  GROUP_TYPE_TRADE_OFFS,
+  GROUP_TYPES,
+  type GroupType,
+  IDEMPOTENCY,
+  IDEMPOTENCY_TRADE_OFFS,
+  type Idempotency,
+  ORDERING_TRADE_OFFS,
+  ORDERINGS,
+  type Ordering,
+} from './choices.js';
+import {
+  booleanInput,
+  brokersSchema,
+  commitSchema,
+  concurrencySchema,
+  dirSchema,
+  dlqSchema,
+  envPrefixSchema,
+  groupIdSchema,
+  groupTypeSchema,
+  idempotencySchema,
+  maxRetriesSchema,
+  nameSchema,
+  orderingSchema,
+  PARALLEL_CONCURRENCY,
+  retryTopicsSchema,
+  topicsSchema,
+} from './field-values.js';
 
 /**
  * The ONE option schema of the generator. Prompts (src/prompts.ts), command-line flags (src/flags.ts)
  * and final validation all read the field table below, so a value gets the same message whichever
  * way it arrives, and an invalid value stops the run before anything is written.
  */
-
-export const GROUP_TYPES = ['consumer', 'share'] as const;
-export type GroupType = (typeof GROUP_TYPES)[number];
-
-/** One line each: what the group type gives. Shown by the prompt and by --help. */
-export const GROUP_TYPE_TRADE_OFFS: Record<GroupType, string> = {
-  consumer: 'a consumer group: partitions split among members, committed offsets, ordering',
-  share:
-    'a share group (KIP-932, Kafka 4.2+): a queue, any number of members share the records, no order; no commit or ordering to choose',
-};
-
-/** The handler comment's line on how calls overlap in a share group. */
-export const SHARE_HANDLER_NOTE =
-  'Called for each record the share group hands this member, in no particular order: up to KAFKA_CONCURRENCY calls run at once; other members get other records, and a record comes back (attempt + 1) when its member died or its lock ran out.';
-
-export const COMMIT_STRATEGIES = ['per-message', 'per-batch', 'interval'] as const;
-export type CommitStrategy = (typeof COMMIT_STRATEGIES)[number];
-
-/** One line each: what the strategy trades. Shown by the prompt and by --help. */
-export const COMMIT_TRADE_OFFS: Record<CommitStrategy, string> = {
-  'per-message': 'commit after every message: least redelivery after a crash, most commit traffic',
-  'per-batch': 'commit once per fetched batch: far fewer commits, a crash redelivers up to one batch',
-  interval: 'commit finished offsets on a timer: fewest commits, a crash redelivers up to one interval',
-};
-
-export const IDEMPOTENCY = ['none', 'postgres'] as const;
-export type Idempotency = (typeof IDEMPOTENCY)[number];
-
-/** One line each: what deduplication gives. Shown by the prompt and by --help. */
-export const IDEMPOTENCY_TRADE_OFFS: Record<Idempotency, string> = {
-  none: 'at-least-once: a redelivered message (crash, rebalance) calls the handler again; make its effect idempotent yourself',
-  postgres:
-    "a PostgreSQL inbox: the handler's effect and the message id commit in one transaction, a redelivery is skipped (needs DATABASE_URL)",
-};
-
-const KEBAB = /^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$/;
-/**
- * The one set of names neither a service nor a folder segment may take: Windows device names (a
- * folder called like this cannot be created or checked out there) and npm's and git's own.
- */
-const RESERVED_NAMES = new Set([
-  'con',
-  'prn',
-  'aux',
-  'nul',
-  ...Array.from({ length: 9 }, (_, i) => `com${i + 1}`),
-  ...Array.from({ length: 9 }, (_, i) => `lpt${i + 1}`),
-  'node_modules',
-  'node-modules',
-  '.git',
-  'favicon',
-  'favicon.ico',
-]);
-
-/** A name (or folder segment, compared without case and without its extension) that is reserved. */
-function isReserved(name: string): boolean {
-  const lower = name.toLowerCase();
-  return RESERVED_NAMES.has(lower) || RESERVED_NAMES.has(lower.split('.')[0] ?? '');
-}
-
-/** Concurrency when none is given: 1 keeps `partition` ordering strict; key/unordered need room to overlap. */
-export const PARALLEL_CONCURRENCY = 16;
-
-export { brokerProblem, topicProblem };
-
-/** The dead-letter answer that means the runtime's own default: `<topic>.dlq` for each source topic. */
-export const DLQ_PER_TOPIC = '<topic>.dlq';
-
-export const ORDERINGS = ['partition', 'key', 'unordered'] as const;
-export type Ordering = (typeof ORDERINGS)[number];
-
-/** One line each: what the ordering guarantees. Shown by the prompt and by --help. */
-export const ORDERING_TRADE_OFFS: Record<Ordering, string> = {
-  partition: 'one message at a time per partition, in offset order (the runtime default)',
-  key: 'messages with the same key in order, different keys in parallel (up to the concurrency)',
-  unordered: 'any message beside any other (up to the concurrency): fastest, no order at all',
-};
-
-/** How the handler is called under each ordering: its doc comment's first line (service and add templates). */
-export const ORDERING_HANDLER_NOTE: Record<Ordering, string> = {
-  partition:
-    'Called for each message, one at a time per partition, in offset order (partitions run side by side).',
-  key: 'Called for each message; messages with the same key one at a time, in offset order; different keys run at the same time (up to KAFKA_CONCURRENCY calls).',
-  unordered:
-    'Called for each message in no particular order: up to KAFKA_CONCURRENCY calls run at once, from any partition and key.',
-};
-
-/** Splits "a, b,,c" into ["a","b","c"]. */
-export function splitList(raw: string): string[] {
-  return raw
-    .split(',')
-    .map((part) => part.trim())
-    .filter((part) => part.length > 0);
-}
-
-const listInput = z
-  .union([z.string(), z.array(z.string())])
-  .transform((raw) => (typeof raw === 'string' ? splitList(raw) : raw.map((part) => part.trim())));
-
-const nameSchema = z
-  .string()
-  .trim()
-  .min(1, 'a service name is required')
-  .max(50, 'the name must be at most 50 characters')
-  .regex(
-    KEBAB,
-    'the name must be kebab-case: lowercase letters and digits in dash-separated words, e.g. "orders"',
-  )
-  .refine((name) => !isReserved(name), {
-    error: (issue) =>
-      `the name ${JSON.stringify(issue.input)} is reserved (a device or tool name); choose another`,
-  });
-
-const topicsSchema = listInput.superRefine((topics, ctx) => {
-  if (topics.length === 0) ctx.addIssue({ code: 'custom', message: 'at least one topic is required' });
-  for (const topic of topics) {
-    const problem = topicProblem(topic);
-    if (problem) ctx.addIssue({ code: 'custom', message: problem });
-  }
-  const dupes = topics.filter((topic, index) => topics.indexOf(topic) !== index);
-  if (dupes.length > 0)
-    ctx.addIssue({ code: 'custom', message: `topic ${JSON.stringify(dupes[0])} is listed twice` });
-});
-
-const groupIdSchema = z
-  .string()
-  .trim()
-  .superRefine((groupId, ctx) => {
-    const problem = groupIdProblem(groupId);
-    if (problem) ctx.addIssue({ code: 'custom', message: problem });
-  });
-
-const brokersSchema = listInput.superRefine((brokers, ctx) => {
-  if (brokers.length === 0)
-    ctx.addIssue({ code: 'custom', message: 'at least one broker (host:port) is required' });
-  for (const broker of brokers) {
-    const problem = brokerProblem(broker);
-    if (problem) ctx.addIssue({ code: 'custom', message: problem });
-  }
-});
-
-const groupTypeSchema = z.enum(GROUP_TYPES, {
-  error: () => `the group type must be one of ${GROUP_TYPES.join(', ')}`,
-});
-
-const commitSchema = z.enum(COMMIT_STRATEGIES, {
-  error: () => `the commit strategy must be one of ${COMMIT_STRATEGIES.join(', ')}`,
-});
-
-/** The one parser of whole numbers (flags and prompts give text, callers may give numbers). */
-const wholeNumber = (label: string, min: number, max: number) =>
-  z.union([z.number(), z.string()]).transform((raw, ctx) => {
-    const text = String(raw).trim();
-    const value = Number(text);
-    if (!/^\d+$/.test(text) || value < min) {
-      ctx.addIssue({
-        code: 'custom',
-        message: `${label} must be a whole number >= ${min}, got ${JSON.stringify(text)}`,
-      });
-      return z.NEVER;
-    }
-    if (value > max) {
-      ctx.addIssue({ code: 'custom', message: `${label} must be at most ${max}` });
-      return z.NEVER;
-    }
-    return value;
-  });
-
-const maxRetriesSchema = wholeNumber('max retries', 0, 1000);
-
-/** Retry-tier delays, e.g. `10s,5m` (`none` or empty: no tiers), normalised to their topic names' form. */
-const retryTopicsSchema = z
-  .union([z.string(), z.array(z.string())], {
-    error: () => 'retry topics must be delays such as 10s,5m, or none',
-  })
-  .transform((raw, ctx) => {
-    const delays = parseTierDelays(typeof raw === 'string' ? raw : raw.join(','));
-    if (typeof delays === 'string') {
-      ctx.addIssue({ code: 'custom', message: delays });
-      return z.NEVER;
-    }
-    return delays.map(tierDelayName);
-  });
-
-/** `none` disables the dead-letter queue; empty or `<topic>.dlq` keeps the runtime's per-topic default. */
-const dlqSchema = z.union([z.null(), z.string()]).transform((input, ctx) => {
-  if (input === null) return null;
-  const raw = input.trim();
-  if (raw === '' || raw === DLQ_PER_TOPIC) return DLQ_PER_TOPIC;
-  if (raw.toLowerCase() === 'none') return null;
-  const problem = topicProblem(raw);
-  if (problem) {
-    ctx.addIssue({ code: 'custom', message: `dead-letter ${problem}` });
-    return z.NEVER;
-  }
-  return raw;
-});
-
-const orderingSchema = z.enum(ORDERINGS, {
-  error: () => `the ordering must be one of ${ORDERINGS.join(', ')}`,
-});
-
-const idempotencySchema = z.enum(IDEMPOTENCY, {
-  error: () => `the idempotency must be one of ${IDEMPOTENCY.join(', ')}`,
-});
-
-const concurrencySchema = wholeNumber('concurrency', 1, 10_000);
-
-const envPrefixSchema = z
-  .string()
-  .trim()
-  .superRefine((prefix, ctx) => {
-    const problem = envPrefixProblem(prefix);
-    if (problem) ctx.addIssue({ code: 'custom', message: problem });
-  });
-
-const booleanInput = z.union([z.boolean(), z.string()]).transform((raw, ctx) => {
-  const value = typeof raw === 'boolean' ? raw : parseYesNo(raw);
-  if (value !== undefined) return value;
-  ctx.addIssue({ code: 'custom', message: `expected yes or no, got ${JSON.stringify(raw)}` });
-  return z.NEVER;
-});
-
-/** What is wrong with a target folder (relative to the workspace root), or undefined. */
-export function dirProblem(dir: string): string | undefined {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters is the point
-  if (/[\u0000-\u001f\u007f]/.test(dir)) return 'the target folder may not contain control characters';
-  if (dir.startsWith('/') || dir.startsWith('\\') || /^[a-zA-Z]:/.test(dir) || dir.startsWith('~')) {
-    return `the target folder must be relative to the workspace root, got ${JSON.stringify(dir)}`;
-  }
-  if (dir.includes('\\')) return 'the target folder uses "/" as separator, not "\\"';
-  if (dir.length > 200) return 'the target folder must be at most 200 characters';
-  const segments = dir.replace(/^\.\//, '').replace(/\/$/, '').split('/');
-  for (const segment of segments) {
-    if (segment === '..') return 'the target folder may not contain ".." (it must stay inside the workspace)';
-    if (segment === '' || segment === '.')
-      return `the target folder ${JSON.stringify(dir)} has an empty segment`;
-    if (isReserved(segment)) {
-      return `the target folder may not use the reserved name ${JSON.stringify(segment)}`;
-    }
-    if (!/^[a-zA-Z0-9_][a-zA-Z0-9._-]*$/.test(segment)) {
-      return `the target folder segment ${JSON.stringify(segment)} may only contain letters, digits, ".", "_" and "-" (not starting with "." or "-")`;
-    }
-  }
-  return undefined;
-}
-
-const dirSchema = z
-  .string()
-  .min(1, 'the target folder cannot be empty')
-  .superRefine((dir, ctx) => {
-    const problem = dirProblem(dir);
-    if (problem) ctx.addIssue({ code: 'custom', message: problem });
-  })
-  .transform((dir) => dir.replace(/^\.\//, '').replace(/\/$/, ''));
 
 /** Answers as collected (strings from prompts or flags, or already-typed values). */
 export type RawAnswers = Partial<Record<FieldKey, unknown>>;

@@ -1,7 +1,8 @@
 import { ENV_VARIABLES, NOT_FOR_SHARE } from '@kafkakit/kafka-consumer';
 import { DEFAULT_STUCK_AFTER_MS } from '@kafkakit/kafka-consumer/health';
 import { DEFAULT_ENV_PREFIX, prefixedEnvName } from '@kafkakit/kafka-consumer/naming';
-import { type Answers, DLQ_PER_TOPIC } from './schema.js';
+import { DLQ_PER_TOPIC } from './choices.js';
+import type { Answers } from './schema.js';
 
 /** One environment variable of a generated service, as .env, .env.example and the README show it. */
 export interface ServiceVariable {

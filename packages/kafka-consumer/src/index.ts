@@ -36,7 +36,6 @@ export {
   type ConsumerOptions,
   DEFAULTS,
   type DeadLetterOptions,
-  NOT_FOR_SHARE,
   type Ordering,
   type ResolvedOptions,
   type RetryOptions,
@@ -44,6 +43,7 @@ export {
   type SaslOptions,
   type ShutdownOptions,
 } from './options.js';
+export { NOT_FOR_SHARE } from './options-rules.js';
 export { backoffCeiling, backoffDelay, shouldRetry } from './processing/retry.js';
 export { buildTierHeaders, readTierHeaders, TIER_HEADERS } from './retry-tiers/headers.js';
 export type { RetryTierInfo } from './retry-tiers/tiers.js';

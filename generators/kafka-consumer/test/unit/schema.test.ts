@@ -1,3 +1,4 @@
+import { topicProblem } from '@kafkakit/kafka-consumer/naming';
 import { describe, expect, it } from 'vitest';
 import { buildQuestions } from '../../src/prompts.js';
 import {
@@ -7,7 +8,6 @@ import {
   MissingOptionError,
   type OptionsError,
   resolveAnswers,
-  topicProblem,
   validateGiven,
 } from '../../src/schema.js';
 

@@ -1,15 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import {
-  callsAfterRevoke,
   check,
   commitRegressions,
   duplicateCounts,
-  keyViolations,
   lostIds,
-  orderViolations,
   redeliveredInFlight,
   shareDuplicates,
 } from '../../src/checker.js';
+import { callsAfterRevoke, keyViolations, orderViolations } from '../../src/order-checks.js';
 import type { AckedMessage, HandlerEntry, LedgerEntry } from '../../src/types.js';
 
 const T = 'src';
